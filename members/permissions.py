@@ -1,0 +1,46 @@
+"""Who may do what. The one answer to "is this person on the committee?"
+
+Every view, template and test asks `is_committee`. For now membership of the
+Committee group grants it (admins always have it); committee roles with terms
+will grant it later, behind the same function.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+COMMITTEE_GROUP = "Committee"
+
+
+def is_committee(user) -> bool:
+    """True when `user` may use the committee console."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # Asked several times per request (view, navigation): remember the answer.
+    if not hasattr(user, "_is_committee"):
+        user._is_committee = user.groups.filter(name=COMMITTEE_GROUP).exists()
+    return user._is_committee
+
+
+def committee_group() -> Group:
+    """The group whose members are the committee (created by a migration; made again if deleted)."""
+    return Group.objects.get_or_create(name=COMMITTEE_GROUP)[0]
+
+
+def committee_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Visitors are sent to log in; members who are not on the committee get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_committee(request.user):
+            raise PermissionDenied("This page is for the committee.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,32 @@
+"""Load the demo society. Safe to run again: each app's demo updates what is there."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent): members, committee, events. Prints the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Load even with DEBUG off.")
+
+    def handle(self, *args, force: bool, **options):
+        if not (settings.DEBUG or force):
+            # Demo accounts share a published password: never by accident in production.
+            raise CommandError("Demo data is for local development: DEBUG is off. Use --force if you mean it.")
+        with transaction.atomic():
+            # Each app may ship a `demo` module with `load(stdout)`, run in
+            # INSTALLED_APPS order so later apps build on earlier ones.
+            for config in apps.get_app_configs():
+                try:
+                    module = import_module(f"{config.name}.demo")
+                except ModuleNotFoundError as error:
+                    if error.name != f"{config.name}.demo":
+                        raise
+                    continue
+                module.load(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

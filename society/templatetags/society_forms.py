@@ -1,0 +1,21 @@
+"""Bootstrap classes on Django form widgets, for the project's form templates."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def is_checkbox(field) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def with_css_class(field, css_class: str):
+    widget = field.field.widget
+    if isinstance(widget, forms.Select):
+        css_class = "form-select"
+    classes = [widget.attrs.get("class", ""), css_class]
+    if field.errors:
+        classes.append("is-invalid")
+    return field.as_widget(attrs={"class": " ".join(c for c in classes if c)})

@@ -1,0 +1,20 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The admin's login goes through allauth: same rate limits, same verification.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = f"{settings.SOCIETY_NAME} admin"
+admin.site.site_title = admin.site.site_header
+
+urlpatterns = [
+    path("", include("events.urls")),
+    path("", include("members.urls")),
+    path("", include("workshops.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]

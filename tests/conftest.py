@@ -1,0 +1,151 @@
+"""Shared fixtures: personas, services the tests need, and the no-skip rule.
+
+A test that needs a server the machine lacks (PostgreSQL, Redis, Chromium) is
+skipped with a reason naming it; with SOCIETY_FORBID_SKIPS=1 (set by .ci/run)
+every skip is a failure instead.
+"""
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import connection
+
+from tests.factories import UserFactory
+
+# Playwright runs an event loop in the test thread; the ORM calls beside it are
+# synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+FORBID_SKIPS = os.environ.get("SOCIETY_FORBID_SKIPS", "") not in ("", "0", "false")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_sessionstart(session):
+    # Pages use the production static storage (hashed names from a manifest):
+    # build it once, in the controller, before any worker starts.
+    if not hasattr(session.config, "workerinput"):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if FORBID_SKIPS and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"Skips are forbidden here (SOCIETY_FORBID_SKIPS): {reason}"
+
+
+# --- Settings for every test ----------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Tests speak plain HTTP to the test client and the live server.
+
+    Set for the whole session, before the live server builds its middleware
+    (SecurityMiddleware reads the setting once, when it is created).
+    """
+    django_settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Hashing dominates sign-up and log-in tests; the algorithm is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The configured cache (Redis in CI), with keys of this test only, so that
+    # rate-limit counters never leak from one test into another.
+    settings.CACHES = {"default": {**django_settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+
+
+# --- Personas ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(email="member@uni.ac.uk", name="Mo Member")
+
+
+@pytest.fixture
+def other_member(db):
+    return UserFactory(email="other@uni.ac.uk", name="Olu Other")
+
+
+@pytest.fixture
+def committee_member(db):
+    return UserFactory(email="committee@uni.ac.uk", name="Cam Committee", committee=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="admin@uni.ac.uk", name="Ada Admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def committee_client(client, committee_member):
+    client.force_login(committee_member)
+    return client
+
+
+# --- Services ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres(db):
+    """The test needs PostgreSQL (row locks, real concurrency)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The test needs a Redis server (the Celery broker)."""
+    url = django_settings.REDIS_URL
+    if not url:
+        pytest.skip("needs Redis: set REDIS_URL=redis://...")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"needs Redis at {url}: {error}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with static files served by WhiteNoise from
+    the collected, hashed files, as in production (not by Django's finders)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = lambda handler: handler
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's Chromium; it cannot download its own here."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}

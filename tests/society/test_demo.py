@@ -1,0 +1,44 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from events.models import Event
+from members.models import User
+from members.permissions import is_committee
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_twice_without_duplicates_and_prints_logins():
+    first = StringIO()
+    call_command("load_demo", force=True, stdout=first)
+    counts = (User.objects.count(), Event.objects.count())
+
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    assert (User.objects.count(), Event.objects.count()) == counts
+    output = first.getvalue()
+    assert "committee member  priya@demo.ac.uk" in output
+    assert "member            sam@demo.ac.uk" in output
+    assert is_committee(User.objects.get(email="priya@demo.ac.uk"))
+    assert not is_committee(User.objects.get(email="sam@demo.ac.uk"))
+    assert Event.objects.listed().upcoming().exists()
+    assert Event.objects.listed().past().exists()
+
+
+@pytest.mark.django_db
+def test_demo_logins_work(client):
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    response = client.post("/accounts/login/", {"login": "sam@demo.ac.uk", "password": "society-demo"})
+
+    assert response.status_code == 302
+    assert client.get("/me/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_data_refuses_to_load_with_debug_off_unless_forced():
+    with pytest.raises(CommandError, match="Demo data is for local development"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert User.objects.count() == 0
