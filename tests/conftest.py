@@ -131,9 +131,24 @@ def redis_url():
 
 
 @pytest.fixture(scope="session")
-def live_server(request):
+def django_db_setup(django_db_setup, django_db_blocker):
+    yield
+    if connection.vendor == "postgresql":
+        # The live server's request threads keep their connections while the
+        # browser keeps its sockets open (the browser closes last): end them,
+        # or the test database cannot be dropped.
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup):
     """pytest-django's live server, with static files served by WhiteNoise from
-    the collected, hashed files, as in production (not by Django's finders)."""
+    the collected, hashed files, as in production (not by Django's finders).
+    It stops before the test database is dropped (hence django_db_setup)."""
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer("localhost", start=False)
