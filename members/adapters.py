@@ -1,6 +1,13 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+
+from society.emails import queue_email
+from society.models import EmailKind
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -19,3 +26,17 @@ class AccountAdapter(DefaultAccountAdapter):
             domains = " or ".join("@" + d for d in settings.SIGNUP_EMAIL_DOMAINS)
             raise ValidationError(f"Please use your university email address (ending in {domains}).")
         return email
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails (verification, password reset...) go through the outbox too."""
+        request = allauth_context.request
+        user = context.get("user")
+        queue_email(
+            # Each is its own email: a second "resend" is a new message, not a duplicate.
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
+            to=email,
+            template=template_prefix,
+            context={"email": email, "current_site": get_current_site(request), **context},
+            kind=EmailKind.ACCOUNT,
+            user=user if getattr(user, "pk", None) else None,
+        )

@@ -17,4 +17,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("emails/unsubscribe/<str:token>/", views.unsubscribe, name="email_unsubscribe"),
 ]

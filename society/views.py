@@ -1,7 +1,12 @@
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .emails import opt_out, read_unsubscribe_token
 
 
 @never_cache
@@ -14,3 +19,17 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@csrf_exempt  # RFC 8058: the mail client's POST carries only the token in the URL
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """One-click unsubscribe, no log in needed. A GET only asks; a POST unsubscribes."""
+    found = read_unsubscribe_token(token)
+    if found is None or not get_user_model().objects.filter(pk=found[0], is_active=True).exists():
+        return render(request, "society/unsubscribe_invalid.html", status=404)
+    user_id, kind = found
+    if request.method == "POST":
+        opt_out(user_id=user_id, kind=kind)
+        return render(request, "society/unsubscribe_done.html", {"kind": kind})
+    return render(request, "society/unsubscribe_confirm.html", {"kind": kind})

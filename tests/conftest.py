@@ -15,7 +15,9 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 
+from society.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.smtp import SMTPServer
 
 # Playwright runs an event loop in the test thread; the ORM calls beside it are
 # synchronous and safe here.
@@ -61,6 +63,14 @@ def _plain_http():
     (SecurityMiddleware reads the setting once, when it is created).
     """
     django_settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_in_process():
+    """Tasks run when sent, in the test's process, as with `make run`'s defaults.
+    Tests of the real broker and workers turn this off (tests/integration/)."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
 
 
 @pytest.fixture(autouse=True)
@@ -164,3 +174,16 @@ def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost; Django sends to it over SMTP."""
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    yield server
+    server.stop()

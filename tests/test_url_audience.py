@@ -12,7 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import EventFactory
+from society.emails import unsubscribe_token
+from society.models import EmailKind
+from tests.factories import EventFactory, UserFactory
 
 PUBLIC = "public"
 MEMBER = "member"
@@ -27,12 +29,17 @@ class Entry:
     kwargs: Callable[[], dict] = field(default=dict)
 
 
+def unsubscribe_link() -> dict:
+    return {"token": unsubscribe_token(UserFactory(), EmailKind.REMINDER)}
+
+
 def published_event() -> dict:
     return {"slug": EventFactory().slug}
 
 
 AUDIENCE: dict[str, Entry] = {
     "healthz": Entry(PUBLIC),
+    "email_unsubscribe": Entry(PUBLIC, unsubscribe_link),
     "events:home": Entry(PUBLIC),
     "events:list": Entry(PUBLIC),
     "events:past": Entry(PUBLIC),

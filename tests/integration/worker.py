@@ -1,14 +1,18 @@
-"""Start a real Celery worker process against the test database and a broker."""
+"""Real Celery worker processes against the test database and a real broker."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
+
+from society.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,40 +24,96 @@ def test_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@contextmanager
-def celery_worker(*, broker_url: str, include: str = "tests.integration.celery_tasks", ready_timeout: float = 30):
-    """Yield the name of a fresh queue that a real worker process consumes."""
-    queue = f"test-{uuid.uuid4().hex}"
-    env = {**os.environ, "DATABASE_URL": test_database_url(), "REDIS_URL": broker_url}
-    command = [
-        os.path.join(os.path.dirname(sys.executable), "celery"),
-        "-A", "society", "worker", "--pool=solo", "--loglevel=INFO",
-        "--queues", queue, "--include", include,
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "--hostname", f"{queue}@%h",
-    ]  # fmt: skip
-    log = open(ROOT / "var" / f"{queue}.log", "w+")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + ready_timeout
-        while "ready." not in (ROOT / "var" / f"{queue}.log").read_text():
-            assert process.poll() is None, (ROOT / "var" / f"{queue}.log").read_text()
-            assert time.monotonic() < deadline, "worker did not start in time"
-            time.sleep(0.1)
-        yield queue
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-        (ROOT / "var" / f"{queue}.log").unlink()
-
-
-def wait_until(predicate, *, timeout: float = 20, interval: float = 0.05):
+def wait_until(predicate, *, timeout: float = 20, interval: float = 0.05, message: str = ""):
     """Poll `predicate` until it returns something truthy, or fail at the deadline."""
     deadline = time.monotonic() + timeout
     while True:
         result = predicate()
         if result:
             return result
-        assert time.monotonic() < deadline, f"condition not met within {timeout}s"
+        assert time.monotonic() < deadline, message or f"condition not met within {timeout}s"
         time.sleep(interval)
+
+
+class Worker:
+    """One `celery worker` process consuming `queue`."""
+
+    def __init__(self, *, queue: str, broker_url: str, include: str, env: dict[str, str]):
+        self.name = f"{queue}-{uuid.uuid4().hex[:6]}"
+        self.log_path = ROOT / "var" / f"worker-{self.name}.log"
+        self.log_path.parent.mkdir(exist_ok=True)
+        command = [
+            os.path.join(os.path.dirname(sys.executable), "celery"),
+            "-A", "society", "worker", "--pool=solo", "--loglevel=INFO",
+            "--queues", queue, "--include", include, "--hostname", f"{self.name}@%h",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ]  # fmt: skip
+        worker_env = {
+            **os.environ,
+            "DATABASE_URL": test_database_url(),
+            "REDIS_URL": broker_url,
+            "EMAIL_HOST": settings.EMAIL_HOST,
+            "EMAIL_PORT": str(settings.EMAIL_PORT),
+            "EMAIL_USE_TLS": "false",
+            **env,
+        }
+        self.log = open(self.log_path, "w+")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(command, cwd=ROOT, env=worker_env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        def ready():
+            assert self.process.poll() is None, f"worker exited:\n{self.output()}"
+            return "ready." in self.output()
+
+        wait_until(ready, timeout=timeout, message=f"worker did not start:\n{self.output()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no warm shutdown, no chance to tidy up."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+        self.log_path.unlink(missing_ok=True)
+
+
+@contextmanager
+def celery_workers(
+    *, broker_url: str, count: int = 1, include: str = "tests.integration.celery_tasks", env: dict | None = None
+):
+    """Yield (queue, workers): `count` real worker processes consuming a fresh queue.
+
+    While they run, tasks sent from the test go through the broker, not in-process.
+    """
+    queue = f"test-{uuid.uuid4().hex}"
+    with ExitStack() as stack:
+        workers = []
+        for _ in range(count):
+            worker = Worker(queue=queue, broker_url=broker_url, include=include, env=env or {})
+            stack.callback(worker.stop)
+            workers.append(worker)
+        for worker in workers:
+            worker.wait_ready()
+        # Tasks the code sends (the outbox's on-commit delivery) go to this
+        # queue too, so no other test's workers take them.
+        celery_app.conf.task_always_eager = False
+        _route_all_tasks({"*": {"queue": queue}})
+        stack.callback(setattr, celery_app.conf, "task_always_eager", True)
+        stack.callback(_route_all_tasks, None)
+        yield queue, workers
+
+
+def _route_all_tasks(routes: dict | None) -> None:
+    celery_app.conf.task_routes = routes
+    celery_app.amqp.flush_routes()
+    # The router is built once, from the routes of that moment: build it again.
+    celery_app.amqp.__dict__.pop("router", None)

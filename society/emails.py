@@ -1,0 +1,184 @@
+"""Queue an email: the one road every email of the project takes.
+
+Business code calls `queue_email` inside its own transaction. The email is
+rendered now and written to the outbox; delivery is handed to Celery when the
+transaction commits, and nothing is sent if it rolls back.
+"""
+
+import logging
+from dataclasses import dataclass
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template import Context
+from django.template.loader import TemplateDoesNotExist, get_template, render_to_string
+from django.urls import reverse
+from django.utils.html import linebreaks, urlize
+from django.utils.safestring import mark_safe
+
+from .models import EmailKind, EmailOptOut, OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "society.emails.unsubscribe"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str
+    mimetype: str
+
+
+def queue_email(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict,
+    kind: EmailKind,
+    user=None,
+    attachments: tuple[Attachment, ...] = (),
+) -> bool:
+    """Render `template` and write one email to the outbox, in the caller's transaction.
+
+    `template` is a prefix: `<template>_subject.txt`, `<template>_message.txt`
+    and, when it exists, `<template>_message.html` (else the text is laid out
+    as HTML). The same `key` queued twice keeps the first email. Optional kinds
+    need `user` and are skipped when that member opted out: returns False then.
+    """
+    validate_email(to)
+    if kind in EmailKind.optional():
+        if user is None:
+            raise ValueError(f"{kind} emails need the member they are for (user=...).")
+        if EmailOptOut.objects.filter(user=user, kind=kind).exists():
+            return False
+    headers = unsubscribe_headers(user, kind) if kind in EmailKind.optional() else {}
+    subject, body_text, body_html = render_email(template, context, user=user, kind=kind)
+    email = OutboundEmail(
+        key=key,
+        kind=kind,
+        user=user,
+        to_email=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers,
+        attachments=[{"filename": a.filename, "content": a.content, "mimetype": a.mimetype} for a in attachments],
+    )
+    # ON CONFLICT DO NOTHING: a second email with the same key is no error and
+    # does not abort the caller's transaction.
+    OutboundEmail.objects.bulk_create([email], ignore_conflicts=True)
+    _request_delivery_on_commit()
+    return True
+
+
+def render_email(template: str, context: dict, *, user=None, kind: EmailKind) -> tuple[str, str, str]:
+    """Subject (one line), text and HTML bodies, with the society's layout."""
+    context = {
+        "society_name": settings.SOCIETY_NAME,
+        "site_url": settings.SITE_URL,
+        "recipient": user,
+        "unsubscribe_url": unsubscribe_url(user, kind) if user and kind in EmailKind.optional() else "",
+        "kind": kind,
+        **context,
+    }
+    # Newlines in a subject would start new headers: fold all whitespace.
+    subject = " ".join(render_text(f"{template}_subject.txt", context).split())
+    body_text = render_text(f"{template}_message.txt", context).strip() + "\n"
+    try:
+        body_html = render_to_string(f"{template}_message.html", context)
+    except TemplateDoesNotExist:
+        body_html = render_to_string(
+            "emails/base_message.html",
+            {**context, "body": mark_safe(linebreaks(urlize(body_text, autoescape=True)))},  # noqa: S308 (escaped by urlize)
+        )
+    return subject, body_text, body_html
+
+
+def _request_delivery_on_commit() -> None:
+    # One delivery task per transaction, however many emails it queues (a
+    # committee announcement queues hundreds).
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(func is request_delivery for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(request_delivery)
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template: nothing is HTML-escaped (no &#x27; in a subject)."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def request_delivery() -> None:
+    """Ask Celery to deliver now. If the broker is down, the periodic sweep
+    sends the email later: no web request fails because of it."""
+    from .tasks import deliver_outbox
+
+    try:
+        deliver_outbox.delay()
+    except Exception:  # the broker's errors vary by transport
+        logger.warning("Could not reach the broker; the outbox sweep will deliver later.", exc_info=True)
+
+
+# --- Unsubscribing ------------------------------------------------------------------
+
+
+def unsubscribe_token(user, kind: EmailKind) -> str:
+    return signing.dumps({"u": user.pk, "k": str(kind)}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, EmailKind] | None:
+    """The (user id, kind) a token stands for, or None for a forged or damaged one."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        return int(data["u"]), EmailKind(data["k"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def unsubscribe_url(user, kind: EmailKind) -> str:
+    return settings.SITE_URL + reverse("email_unsubscribe", kwargs={"token": unsubscribe_token(user, kind)})
+
+
+def unsubscribe_headers(user, kind: EmailKind) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(user, kind)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def opt_out(*, user_id: int, kind: EmailKind) -> None:
+    """Stop `kind` emails to this member, and cancel those already queued."""
+    with transaction.atomic():
+        EmailOptOut.objects.get_or_create(user_id=user_id, kind=kind)
+        OutboundEmail.objects.filter(user_id=user_id, kind=kind, state=OutboundEmail.State.PENDING).update(
+            state=OutboundEmail.State.CANCELLED, last_error="The member unsubscribed."
+        )
+
+
+# --- Building the message -----------------------------------------------------------
+
+
+def build_message(email: OutboundEmail, connection=None) -> EmailMultiAlternatives:
+    """The message as sent. A stable Message-ID per row lets mail clients drop
+    a repeat if a crash between sending and recording ever sends one twice."""
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    name = email.user.display_name if email.user_id and email.user else ""
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[formataddr((" ".join(name.split()), email.to_email))],
+        headers={**email.headers, "Message-ID": f"<outbox-{email.pk}@{domain}>"},
+        connection=connection,
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message

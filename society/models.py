@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class EmailKind(models.TextChoices):
+    """What an email is for. Members may turn off the optional kinds."""
+
+    ACCOUNT = "account", "Account (verification, password)"
+    REGISTRATION = "registration", "Registration (confirmed, waiting list, promoted)"
+    EVENT_UPDATE = "event_update", "Event changed or cancelled"
+    REMINDER = "reminder", "Event reminders"
+    FOLLOW_UP = "follow_up", "Follow-ups after events"
+    DIGEST = "digest", "Weekly digest"
+    ANNOUNCEMENT = "announcement", "Announcements from the committee"
+
+    @classmethod
+    def optional(cls) -> frozenset["EmailKind"]:
+        """Kinds a member can unsubscribe from; the others are transactional, always sent."""
+        return frozenset({cls.REMINDER, cls.FOLLOW_UP, cls.DIGEST, cls.ANNOUNCEMENT})
+
+
+class OutboundEmail(models.Model):
+    """One email to one recipient, written in the transaction that causes it.
+
+    `key` names its purpose (say `reminder-24h:<registration>`): queuing the same
+    key twice keeps one row, so one email. Celery delivers pending rows; a
+    periodic sweep picks up whatever is still pending.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    # The member it is for, if any: deleting the account deletes its emails,
+    # so nothing is sent to someone who has left.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_emails"
+    )
+    to_email = models.EmailField("to")
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    # [{"filename": ..., "mimetype": ..., "content": <text>}]
+    attachments = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "outbound email"
+        ordering = ["-created_at"]
+        indexes = [
+            # The delivery query: pending rows that are due.
+            models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="outbox_due_idx"),
+            models.Index(fields=["claimed_at"], condition=Q(state="sending"), name="outbox_sending_idx"),
+            models.Index(fields=["to_email"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_email} ({self.get_state_display()})"
+
+
+class EmailOptOut(models.Model):
+    """A member who does not want one optional kind of email."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind"),
+            # Transactional emails (account, registration...) are always sent.
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in EmailKind.optional()]), name="opt_out_of_optional_kinds_only"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} opted out of {self.get_kind_display()}"

@@ -1,0 +1,162 @@
+"""Deliver the outbox: claim due emails, send them over one SMTP connection,
+record what happened. Called by the Celery tasks in society/tasks.py.
+
+Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, so two workers never
+send the same row. A claim is a lease: a worker killed mid-batch leaves rows in
+SENDING, and `release_stale_claims` hands them back after OUTBOX_LEASE_SECONDS
+(longer than a task may run), so none is lost.
+"""
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .emails import build_message
+from .models import EmailOptOut, OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+State = OutboundEmail.State
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    claimed: list[int] = field(default_factory=list)
+
+
+def claim_due_emails(*, now: datetime, limit: int) -> list[int]:
+    """Mark up to `limit` due pending emails as SENDING by this caller; return their ids."""
+    with transaction.atomic():
+        ids = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(state=State.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        OutboundEmail.objects.filter(id__in=ids).update(state=State.SENDING, claimed_at=now)
+    return ids
+
+
+def deliver_due_emails(*, now: datetime | None = None, limit: int | None = None) -> DeliveryReport:
+    """Claim a batch of due emails and send it over one SMTP connection."""
+    now = now or timezone.now()
+    report = DeliveryReport(claimed=claim_due_emails(now=now, limit=limit or settings.OUTBOX_BATCH_SIZE))
+    if not report.claimed:
+        return report
+    emails = list(OutboundEmail.objects.filter(id__in=report.claimed).select_related("user").order_by("id"))
+    opted_out = set(
+        EmailOptOut.objects.filter(user_id__in={e.user_id for e in emails if e.user_id}).values_list("user_id", "kind")
+    )
+    connection = get_connection()
+    try:
+        _open_quietly(connection)  # one connection for the batch; a failure shows per email below
+        for email in emails:
+            if (email.user_id, email.kind) in opted_out:
+                _finish(email, state=State.CANCELLED, error="The member unsubscribed.")
+                report.cancelled += 1
+                continue
+            try:
+                build_message(email, connection).send()
+            except Exception as error:
+                if _record_failure(email, error, now=now):
+                    report.retrying += 1
+                else:
+                    report.failed += 1
+                _close_quietly(connection)  # start the next message on a fresh connection
+                _open_quietly(connection)
+            else:
+                _finish(email, state=State.SENT, attempts=F("attempts") + 1, sent_at=timezone.now())
+                report.sent += 1
+    finally:
+        _close_quietly(connection)
+    return report
+
+
+def deliver_all_due(*, budget_seconds: float | None = None) -> DeliveryReport:
+    """Deliver batch after batch until nothing is due or the time budget is spent."""
+    deadline = time.monotonic() + (budget_seconds or settings.OUTBOX_TASK_BUDGET_SECONDS)
+    total = DeliveryReport()
+    while time.monotonic() < deadline:
+        report = deliver_due_emails()
+        for name in ("sent", "retrying", "failed", "cancelled"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        total.claimed += report.claimed
+        if len(report.claimed) < settings.OUTBOX_BATCH_SIZE:
+            break
+    return total
+
+
+def release_stale_claims(*, now: datetime | None = None) -> int:
+    """Hand back emails claimed by a worker that died before recording them."""
+    now = now or timezone.now()
+    expired = now - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    released = OutboundEmail.objects.filter(state=State.SENDING, claimed_at__lt=expired).update(
+        state=State.PENDING,
+        claimed_at=None,
+        next_attempt_at=F("claimed_at"),  # due again at once
+    )
+    if released:
+        logger.warning("Released %d emails claimed by a worker that stopped mid-batch.", released)
+    return released
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Growing delays: base, 2 x base, 4 x base..."""
+    return timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def is_temporary(error: Exception) -> bool:
+    """4xx answers and lost connections are worth retrying; 5xx answers are not."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPServerDisconnected | OSError)
+
+
+def _record_failure(email: OutboundEmail, error: Exception, *, now: datetime) -> bool:
+    """Schedule a retry (True) or mark the email failed (False)."""
+    attempts = email.attempts + 1
+    message = f"{type(error).__name__}: {error}"[:2000]
+    if is_temporary(error) and attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        _finish(
+            email, state=State.PENDING, attempts=attempts, error=message, next_attempt_at=now + retry_delay(attempts)
+        )
+        return True
+    logger.error("Email %s to %s failed after %d attempts: %s", email.key, email.to_email, attempts, message)
+    _finish(email, state=State.FAILED, attempts=attempts, error=message)
+    return False
+
+
+def _finish(email: OutboundEmail, *, state: str, error: str = "", **fields) -> None:
+    # Only while still claimed: an admin's cancel in the meantime stays a cancel.
+    OutboundEmail.objects.filter(pk=email.pk, state=State.SENDING).update(
+        state=state, last_error=error, claimed_at=None, **fields
+    )
+
+
+def _open_quietly(connection) -> None:
+    try:
+        connection.open()
+    except Exception:
+        # Left closed: sending the next message tries again and records the error.
+        logger.warning("Could not connect to the SMTP server", exc_info=True)
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:
+        logger.debug("Closing the SMTP connection failed", exc_info=True)

@@ -1,0 +1,19 @@
+"""Celery tasks of the outbox: thin, safe to run twice or at once."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import outbox
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def deliver_outbox() -> int:
+    """Sent when a transaction that queued email commits."""
+    return outbox.deliver_all_due().sent
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def sweep_outbox() -> int:
+    """Periodic (celery beat): whatever is still pending, whatever a dead worker left."""
+    outbox.release_stale_claims()
+    return outbox.deliver_all_due().sent
