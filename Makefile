@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev demo clean
+.PHONY: run test bench lint format install install-dev demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ demo: install
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
 test: install-dev
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+# Throughput beside a baseline, as ratios (needs PostgreSQL and Redis; see bench/README.md).
+bench: install-dev
+	$(BIN)/python bench/run.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ transaction commits, and nothing is sent if it rolls back.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from email.utils import formataddr
 
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.template import Context
 from django.template.loader import TemplateDoesNotExist, get_template, render_to_string
 from django.urls import reverse
-from django.utils.html import linebreaks, urlize
+from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
 from .models import EmailKind, EmailOptOut, OutboundEmail
@@ -95,7 +96,7 @@ def render_email(template: str, context: dict, *, user=None, kind: EmailKind) ->
     except TemplateDoesNotExist:
         body_html = render_to_string(
             "emails/base_message.html",
-            {**context, "body": mark_safe(linebreaks(urlize(body_text, autoescape=True)))},  # noqa: S308 (escaped by urlize)
+            {**context, "body": text_as_html(body_text)},
         )
     return subject, body_text, body_html
 
@@ -107,6 +108,21 @@ def _request_delivery_on_commit() -> None:
     if connection.in_atomic_block and any(func is request_delivery for _, func, _ in connection.run_on_commit):
         return
     transaction.on_commit(request_delivery)
+
+
+_LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def text_as_html(text: str) -> str:
+    """A plain-text body as HTML paragraphs, its web addresses as links.
+    (Django's urlize does the same for more cases, at a cost the outbox felt.)"""
+    pieces, last = [], 0
+    for match in _LINK.finditer(text):
+        url = escape(match.group(0))
+        pieces += [escape(text[last : match.start()]), f'<a href="{url}">{url}</a>']
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe(linebreaks("".join(pieces)))  # noqa: S308 (every piece escaped)
 
 
 def render_text(template_name: str, context: dict) -> str:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from society import outbox
-from society.emails import Attachment, opt_out, queue_email, unsubscribe_token
+from society.emails import Attachment, opt_out, queue_email, text_as_html, unsubscribe_token
 from society.models import EmailKind, EmailOptOut, OutboundEmail
 from tests.factories import UserFactory
 from tests.smtp import html_body, text_body
@@ -372,3 +372,19 @@ def test_transactional_kinds_cannot_be_opted_out_of():
         EmailOptOut.objects.create(user=member, kind=EmailKind.REGISTRATION)
 
     assert EmailOptOut.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "See https://uni.ac.uk/events/.",
+            '<p>See <a href="https://uni.ac.uk/events/">https://uni.ac.uk/events/</a>.</p>',
+        ),
+        ("a <b> & c", "<p>a &lt;b&gt; &amp; c</p>"),
+        ("one\n\ntwo\nthree", "<p>one</p>\n\n<p>two<br>three</p>"),
+        ('http://x.uk/?a=1&b="2"', '<p><a href="http://x.uk/?a=1&amp;b=">http://x.uk/?a=1&amp;b=</a>&quot;2&quot;</p>'),
+    ],
+)
+def test_text_body_becomes_safe_html_with_links(text, html):
+    assert text_as_html(text) == html
