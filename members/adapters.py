@@ -1,6 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from .services import needs_welcome
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -19,3 +22,19 @@ class AccountAdapter(DefaultAccountAdapter):
             domains = " or ".join("@" + d for d in settings.SIGNUP_EMAIL_DOMAINS)
             raise ValidationError(f"Please use your university email address (ending in {domains}).")
         return email
+
+    # A new member is taken to the welcome step once verified and logged in,
+    # until they finish or skip it; an explicit ?next= still wins.
+    def get_signup_redirect_url(self, request) -> str:
+        return self._welcome_or(request.user) or super().get_signup_redirect_url(request)
+
+    def get_login_redirect_url(self, request) -> str:
+        return self._welcome_or(request.user) or super().get_login_redirect_url(request)
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        return self._welcome_or(self.request.user) or super().get_email_verification_redirect_url(email_address)
+
+    def _welcome_or(self, user) -> str | None:
+        if user.is_authenticated and needs_welcome(user):
+            return reverse("members:welcome")
+        return None

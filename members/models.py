@@ -151,7 +151,10 @@ class Profile(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["student_number"], condition=~Q(student_number=""), name="profile_student_number_unique"
+                fields=["student_number"],
+                condition=~Q(student_number=""),
+                name="profile_student_number_unique",
+                violation_error_message="Another account already has this student number.",
             ),
             models.CheckConstraint(
                 condition=Q(year_of_study__isnull=True) | Q(year_of_study__gte=1, year_of_study__lte=7),

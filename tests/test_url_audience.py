@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import EventFactory
+from tests.factories import EventFactory, UserFactory
 
 PUBLIC = "public"
 MEMBER = "member"
@@ -31,6 +31,10 @@ def published_event() -> dict:
     return {"slug": EventFactory().slug}
 
 
+def some_member() -> dict:
+    return {"user_id": UserFactory().pk}
+
+
 AUDIENCE: dict[str, Entry] = {
     "healthz": Entry(PUBLIC),
     "events:home": Entry(PUBLIC),
@@ -40,7 +44,21 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage": Entry(COMMITTEE),
     "workshops:list": Entry(PUBLIC),
     "members:about": Entry(PUBLIC),
+    "members:privacy_policy": Entry(PUBLIC),
     "members:me": Entry(MEMBER),
+    "members:join": Entry(MEMBER),
+    "members:profile_edit": Entry(MEMBER),
+    "members:welcome": Entry(MEMBER),
+    "members:privacy": Entry(MEMBER),
+    "members:export_data": Entry(MEMBER),
+    "members:delete_account": Entry(MEMBER),
+    "members:directory": Entry(COMMITTEE),
+    "members:directory_export": Entry(COMMITTEE),
+    "members:renew": Entry(COMMITTEE, some_member),
+    "members:lapse": Entry(COMMITTEE, some_member),
+    "members:union_upload": Entry(COMMITTEE),
+    "members:union_preview": Entry(COMMITTEE),
+    "members:union_report": Entry(COMMITTEE),
 }
 
 
