@@ -5,7 +5,7 @@ from django.db import models
 from society.forms import CheckboxChoices
 
 from .avatars import render_avatar
-from .models import Profile, Topic
+from .models import Profile, Topic, web_link
 from .selectors import NOT_MEMBER_THIS_YEAR, membership_years
 from .services import start_welcome
 from .union_csv import MAX_BYTES, UnionCsvError, parse_union_csv
@@ -33,6 +33,7 @@ def https_by_default(db_field, **kwargs):
     """Form fields for the model's fields; a link typed without a scheme is taken as https://."""
     if isinstance(db_field, models.URLField):
         kwargs["assume_scheme"] = "https"
+        kwargs["error_messages"] = {"invalid": web_link.message}
     return db_field.formfield(**kwargs)
 
 

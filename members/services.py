@@ -81,7 +81,7 @@ def update_profile(
 def set_avatar(*, profile: Profile, renditions: dict[int, bytes]) -> None:
     """Store re-encoded avatar renditions under new random names, and drop the old files."""
     old_files = [profile.avatar.name, profile.avatar_small.name]
-    token = secrets.token_urlsafe(18)  # unguessable: avatars are served without a permission check
+    token = secrets.token_hex(16)  # unguessable: avatars are served without a permission check
     profile.avatar.save(f"{token}-256.jpg", ContentFile(renditions[256]), save=False)
     profile.avatar_small.save(f"{token}-64.jpg", ContentFile(renditions[64]), save=False)
     profile.save(update_fields=["avatar", "avatar_small", "updated_at"])

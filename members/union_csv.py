@@ -61,7 +61,7 @@ def parse_union_csv(data: bytes) -> list[UnionRow]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # one column, or nothing to sniff from: plain CSV
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
     try:
         headers = [_header_key(h) for h in next(reader)]
         email_at = next((i for i, h in enumerate(headers) if h in EMAIL_HEADERS), None)

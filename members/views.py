@@ -121,7 +121,7 @@ def export_data(request):
 
 @login_required
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if form.is_valid():
         services.anonymise_account(user=request.user)
         logout(request)
@@ -209,7 +209,8 @@ def lapse(request, user_id: int):
 
 @committee_required
 def union_upload(request):
-    form = UnionListForm(request.POST or None, request.FILES or None)
+    # Bound on any POST, even an empty one, so that "no file" is an error too.
+    form = UnionListForm(request.POST, request.FILES) if request.method == "POST" else UnionListForm()
     if form.is_valid():
         # The parsed rows wait in the session (server side) until confirmed;
         # the browser never sends the list back.
