@@ -5,9 +5,12 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from society.emails import queue_email
 from society.models import EmailKind
+
+from .services import needs_welcome
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -40,3 +43,19 @@ class AccountAdapter(DefaultAccountAdapter):
             kind=EmailKind.ACCOUNT,
             user=user if getattr(user, "pk", None) else None,
         )
+
+    # A new member is taken to the welcome step once verified and logged in,
+    # until they finish or skip it; an explicit ?next= still wins.
+    def get_signup_redirect_url(self, request) -> str:
+        return self._welcome_or(request.user) or super().get_signup_redirect_url(request)
+
+    def get_login_redirect_url(self, request) -> str:
+        return self._welcome_or(request.user) or super().get_login_redirect_url(request)
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        return self._welcome_or(self.request.user) or super().get_email_verification_redirect_url(email_address)
+
+    def _welcome_or(self, user) -> str | None:
+        if user.is_authenticated and needs_welcome(user):
+            return reverse("members:welcome")
+        return None

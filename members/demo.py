@@ -1,9 +1,18 @@
-"""Demo members: an admin, a committee, and students."""
+"""Demo members: an admin, a committee, and students, with profiles and this year's memberships."""
+
+import io
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.text import slugify
+from PIL import Image, ImageOps
 
-from .models import User
+from . import services
+from .avatars import render_avatar
+from .models import CommitteeRole, Membership, Profile, Topic, User
 from .permissions import committee_group
+from .years import academic_year_ends, academic_year_starts, current_academic_year
 
 DEMO_PASSWORD = "society-demo"  # noqa: S105 (demo accounts, local development only)
 ADMIN_EMAIL = "admin@demo.ac.uk"
@@ -12,6 +21,37 @@ COMMITTEE = [
     ("tom@demo.ac.uk", "Tom Okafor"),
     ("mei@demo.ac.uk", "Mei Chen"),
 ]
+# Committee roles for this academic year. The first three are also in the
+# Committee group; the Workshops Lead is on the committee by their role alone.
+ROLES = [
+    ("priya@demo.ac.uk", "President"),
+    ("tom@demo.ac.uk", "Treasurer"),
+    ("mei@demo.ac.uk", "Events Lead"),
+    ("jonas@demo.ac.uk", "Workshops Lead"),
+]
+ROLE_ONLY_COMMITTEE = [("jonas@demo.ac.uk", "Jonas Weber")]
+TOPICS = [
+    "Machine learning",
+    "Deep learning",
+    "Natural language processing",
+    "Computer vision",
+    "Reinforcement learning",
+    "AI ethics and safety",
+    "MLOps",
+    "Data science",
+]
+COURSES = [
+    ("Computer Science BSc", 2),
+    ("Mathematics BSc", 1),
+    ("Physics MSci", 3),
+    ("Data Science MSc", 5),
+    ("Economics BSc", 2),
+    ("Neuroscience PhD", 6),
+    ("Electronic Engineering MEng", 4),
+    ("Computer Science BSc", 1),
+]
+# Two colours per avatar, for a gradient: demo photos without anyone's face.
+COLOURS = [("#3b2f8f", "#f2b84b"), ("#0f766e", "#a7f3d0"), ("#9d174d", "#fbcfe8"), ("#1d4ed8", "#bfdbfe")]
 STUDENTS = [
     ("sam@demo.ac.uk", "Sam Taylor"),
     ("aisha@demo.ac.uk", "Aisha Rahman"),
@@ -34,13 +74,53 @@ def demo_user(email: str, name: str, **flags) -> User:
     return user
 
 
+def demo_avatar(index: int) -> dict[int, bytes]:
+    dark, light = COLOURS[index % len(COLOURS)]
+    gradient = Image.linear_gradient("L").rotate(45 * index, expand=False).resize((300, 300))
+    out = io.BytesIO()
+    ImageOps.colorize(gradient, black=dark, white=light).save(out, format="PNG")
+    return render_avatar(SimpleUploadedFile("demo.png", out.getvalue(), content_type="image/png"))
+
+
+def demo_profile(user: User, index: int, topics: list[Topic], *, with_avatar: bool) -> None:
+    course, year = COURSES[index % len(COURSES)]
+    profile = services.profile_of(user)
+    Profile.objects.filter(pk=profile.pk).update(
+        course=course,
+        year_of_study=year,
+        bio="Here for the workshops, staying for the people.",
+        github_url=f"https://github.com/{user.email.split('@')[0]}-demo",
+        welcomed_at=user.date_joined,
+    )
+    profile.interests.set([topics[index % len(topics)], topics[(index * 3 + 1) % len(topics)]])
+    if with_avatar and not profile.avatar:
+        services.set_avatar(profile=profile, renditions=demo_avatar(index))
+
+
 def load(stdout) -> None:
     demo_user(ADMIN_EMAIL, "Alex Admin", is_staff=True, is_superuser=True)
+    topics = [Topic.objects.update_or_create(slug=slugify(name), defaults={"name": name})[0] for name in TOPICS]
     committee = committee_group()
+    people = []
     for email, name in COMMITTEE:
-        demo_user(email, name).groups.add(committee)
-    for email, name in STUDENTS:
-        demo_user(email, name)
+        user = demo_user(email, name)
+        user.groups.add(committee)
+        people.append(user)
+    people += [demo_user(email, name) for email, name in ROLE_ONLY_COMMITTEE + STUDENTS]
+    year = current_academic_year()
+    for index, user in enumerate(people):
+        demo_profile(user, index, topics, with_avatar=index < len(ROLES))
+        services.renew_membership(user=user, year=year, source=Membership.Source.JOINED)
+    for order, (email, title) in enumerate(ROLES):
+        CommitteeRole.objects.update_or_create(
+            title=title,
+            starts_on=academic_year_starts(year),
+            defaults={
+                "user": User.objects.get(email=email),
+                "ends_on": academic_year_ends(year) - timedelta(days=1),
+                "order": order,
+            },
+        )
     stdout.write(
         f"Demo logins (password for all: {DEMO_PASSWORD}):\n"
         f"  committee member  {COMMITTEE[0][0]}\n"

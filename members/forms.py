@@ -1,4 +1,15 @@
 from django import forms
+from django.conf import settings
+from django.db import models
+
+from society.forms import CheckboxChoices
+
+from .avatars import render_avatar
+from .models import Profile, Topic, web_link
+from .selectors import NOT_MEMBER_THIS_YEAR, membership_years
+from .services import start_welcome
+from .union_csv import MAX_BYTES, UnionCsvError, parse_union_csv
+from .years import academic_year_label, current_academic_year
 
 
 class SignupForm(forms.Form):
@@ -15,3 +26,155 @@ class SignupForm(forms.Form):
     def signup(self, request, user) -> None:
         user.name = self.cleaned_data["name"].strip()
         user.save(update_fields=["name"])
+        start_welcome(user=user)
+
+
+def https_by_default(db_field, **kwargs):
+    """Form fields for the model's fields; a link typed without a scheme is taken as https://."""
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+        kwargs["error_messages"] = {"invalid": web_link.message}
+    return db_field.formfield(**kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    """The member's profile page. Saving is `services.update_profile(**form.profile_update())`."""
+
+    name = forms.CharField(label="Your name", max_length=150, help_text="How the society addresses you.")
+    avatar_upload = forms.FileField(
+        label="Photo",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+        help_text=f"JPEG, PNG, GIF or WebP, up to {settings.AVATAR_MAX_BYTES // (1024 * 1024)} MB. "
+        "It is cropped to a square.",
+    )
+    remove_avatar = forms.BooleanField(label="Remove my photo", required=False)
+
+    class Meta:
+        model = Profile
+        fields = [
+            "course",
+            "year_of_study",
+            "student_number",
+            "bio",
+            "interests",
+            "github_url",
+            "linkedin_url",
+            "website_url",
+        ]
+        formfield_callback = https_by_default
+        widgets = {
+            "interests": CheckboxChoices,
+            "bio": forms.Textarea(attrs={"rows": 3}),
+            "github_url": forms.URLInput(attrs={"placeholder": "https://github.com/you"}),
+            "linkedin_url": forms.URLInput(attrs={"placeholder": "https://www.linkedin.com/in/you"}),
+            "website_url": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    field_order = ["name", "avatar_upload", "remove_avatar"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["name"].initial = user.name
+        self.fields["interests"].queryset = Topic.objects.order_by("name")
+        if not self.instance.avatar and "remove_avatar" in self.fields:
+            del self.fields["remove_avatar"]
+
+    def clean_avatar_upload(self) -> dict[int, bytes] | None:
+        upload = self.cleaned_data.get("avatar_upload")
+        return render_avatar(upload) if upload else None
+
+    def profile_update(self) -> dict:
+        """Keyword arguments for services.update_profile."""
+        data = self.cleaned_data
+        return {
+            "user": self.user,
+            "name": data["name"],
+            "details": {name: data[name] for name in self._meta.fields if name != "interests"},
+            "interests": data["interests"],
+            "avatar": data.get("avatar_upload"),
+            "remove_avatar": data.get("remove_avatar", False),
+        }
+
+
+class WelcomeForm(ProfileForm):
+    """The short welcome step after signing up: the essentials, all but the name optional."""
+
+    remove_avatar = None
+
+    class Meta(ProfileForm.Meta):
+        fields = ["course", "year_of_study", "interests"]
+
+
+class DirectoryFilterForm(forms.Form):
+    """The committee's filters on the member directory (GET parameters)."""
+
+    q = forms.CharField(label="Name or email", required=False, max_length=100)
+    year_of_study = forms.TypedChoiceField(
+        label="Year of study",
+        choices=[("", "Any year"), *Profile.YearOfStudy.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    course = forms.CharField(label="Course", required=False, max_length=100)
+    interest = forms.ModelChoiceField(
+        label="Interest", queryset=Topic.objects.order_by("name"), to_field_name="slug", required=False
+    )
+    membership = forms.ChoiceField(label="Membership", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = current_academic_year()
+        self.fields["interest"].empty_label = "Any interest"
+        self.fields["membership"].choices = [
+            ("", "Anyone"),
+            (NOT_MEMBER_THIS_YEAR, f"Not a member in {academic_year_label(this_year)}"),
+            *[(str(year), f"Member in {academic_year_label(year)}") for year in membership_years()],
+        ]
+
+    def filters(self) -> dict:
+        """Keyword arguments for selectors.member_directory (none when the form is invalid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "search": data["q"].strip(),
+            "year_of_study": data["year_of_study"],
+            "course": data["course"].strip(),
+            "interest": data["interest"],
+            "membership_year": data["membership"],
+        }
+
+
+class UnionListForm(forms.Form):
+    file = forms.FileField(
+        label="Students' union membership export (CSV)",
+        help_text="A CSV file whose first row names the columns: an email column, a student number column, or both.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        try:
+            return parse_union_csv(upload.read())
+        except UnionCsvError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class DeleteAccountForm(forms.Form):
+    email = forms.CharField(label="Type your email address to confirm", max_length=254)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() != self.user.email.lower():
+            raise forms.ValidationError("That is not this account's email address: nothing was deleted.")
+        return email

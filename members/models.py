@@ -1,7 +1,16 @@
+from datetime import date
+from urllib.parse import urlsplit
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+from .years import academic_year_label, current_academic_year
 
 
 class UserManager(BaseUserManager):
@@ -65,3 +74,174 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+class Topic(models.Model):
+    """A subject members are interested in (and, later, that events and workshops are about)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@deconstructible
+class LinkOn:
+    """Validates that a link's host is `host` or one of its subdomains (github.com, www.github.com)."""
+
+    def __init__(self, host: str):
+        self.host = host
+
+    def __call__(self, url: str) -> None:
+        found = (urlsplit(url).hostname or "").lower()
+        if not (found == self.host or found.endswith("." + self.host)):
+            raise ValidationError(f"Enter a link on {self.host}.")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, LinkOn) and other.host == self.host
+
+
+# http and https only: no javascript:, data: or ftp: links on anyone's profile.
+web_link = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
+
+
+class Profile(models.Model):
+    """What a member tells the society about themselves. One per user, made on first need."""
+
+    class YearOfStudy(models.IntegerChoices):
+        FIRST = 1, "First year"
+        SECOND = 2, "Second year"
+        THIRD = 3, "Third year"
+        FOURTH = 4, "Fourth year or above"
+        MASTERS = 5, "Master's"
+        PHD = 6, "PhD"
+        OTHER = 7, "Staff or other"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    course = models.CharField(max_length=100, blank=True, help_text="For example: Computer Science BSc.")
+    year_of_study = models.PositiveSmallIntegerField(choices=YearOfStudy.choices, null=True, blank=True)
+    student_number = models.CharField(
+        max_length=20, blank=True, help_text="As on your student card; used to match the students' union list."
+    )
+    bio = models.TextField(
+        max_length=500, blank=True, help_text="A sentence or two about you (500 characters at most)."
+    )
+    interests = models.ManyToManyField(Topic, blank=True, related_name="profiles")
+    github_url = models.URLField("GitHub", max_length=200, blank=True, validators=[web_link, LinkOn("github.com")])
+    linkedin_url = models.URLField(
+        "LinkedIn", max_length=200, blank=True, validators=[web_link, LinkOn("linkedin.com")]
+    )
+    website_url = models.URLField("personal website", max_length=200, blank=True, validators=[web_link])
+    # Two renditions of one upload, square, re-encoded by members.avatars under
+    # random names chosen by the service, never by the uploader.
+    avatar = models.ImageField(upload_to="avatars/", blank=True, help_text="256 by 256 pixels.")
+    avatar_small = models.ImageField(upload_to="avatars/", blank=True, help_text="64 by 64 pixels.")
+    welcomed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the member finished (or skipped) the welcome step after signing up."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student_number"],
+                condition=~Q(student_number=""),
+                name="profile_student_number_unique",
+                violation_error_message="Another account already has this student number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year_of_study__isnull=True) | Q(year_of_study__gte=1, year_of_study__lte=7),
+                name="profile_year_of_study_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def needs_welcome(self) -> bool:
+        return self.welcomed_at is None
+
+
+class MembershipQuerySet(models.QuerySet):
+    def in_year(self, year: int):
+        return self.filter(academic_year=year)
+
+    def current(self, *, today: date | None = None):
+        return self.in_year(current_academic_year(today=today))
+
+
+class Membership(models.Model):
+    """A user is a member of the society for one academic year."""
+
+    class Source(models.TextChoices):
+        JOINED = "joined", "Joined on the site"
+        COMMITTEE = "committee", "Added by the committee"
+        UNION = "union", "Students' union list"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    academic_year = models.PositiveSmallIntegerField(help_text="The year it starts in: 2026 means 2026/27.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.JOINED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-academic_year", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "academic_year"], name="membership_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(academic_year__gte=2000, academic_year__lte=2999), name="membership_year_plausible"
+            ),
+        ]
+        indexes = [models.Index(fields=["academic_year", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.year_label}"
+
+    @property
+    def year_label(self) -> str:
+        return academic_year_label(self.academic_year)
+
+
+class CommitteeRoleQuerySet(models.QuerySet):
+    def current(self, *, today: date | None = None):
+        """Roles whose term includes `today` (both ends inclusive)."""
+        today = today or timezone.localdate()
+        return self.filter(starts_on__lte=today, ends_on__gte=today)
+
+
+class CommitteeRole(models.Model):
+    """A post on the committee, held by one member for a term. It grants committee access during the term."""
+
+    title = models.CharField(max_length=80, help_text="President, Treasurer, Events Lead…")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="committee_roles")
+    starts_on = models.DateField("term starts")
+    ends_on = models.DateField("term ends", help_text="The last day of the term.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first on the about page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommitteeRoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="committee_role_term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.user} ({self.starts_on:%d %b %Y} to {self.ends_on:%d %b %Y})"
+
+    def is_current(self, *, today: date | None = None) -> bool:
+        return self.starts_on <= (today or timezone.localdate()) <= self.ends_on

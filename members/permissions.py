@@ -1,8 +1,8 @@
 """Who may do what. The one answer to "is this person on the committee?"
 
-Every view, template and test asks `is_committee`. For now membership of the
-Committee group grants it (admins always have it); committee roles with terms
-will grant it later, behind the same function.
+Every view, template and test asks `is_committee`. Three things grant it:
+being a superuser, being in the Committee group (given by an admin), and
+holding a committee role whose term includes today (it ends with the term).
 """
 
 from collections.abc import Callable
@@ -11,7 +11,10 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
+
+from .models import CommitteeRole, User
 
 COMMITTEE_GROUP = "Committee"
 
@@ -24,7 +27,9 @@ def is_committee(user) -> bool:
         return True
     # Asked several times per request (view, navigation): remember the answer.
     if not hasattr(user, "_is_committee"):
-        user._is_committee = user.groups.filter(name=COMMITTEE_GROUP).exists()
+        in_group = Group.objects.filter(user=OuterRef("pk"), name=COMMITTEE_GROUP)
+        holds_role = CommitteeRole.objects.current().filter(user=OuterRef("pk"))
+        user._is_committee = User.objects.filter(pk=user.pk).filter(Exists(in_group) | Exists(holds_role)).exists()
     return user._is_committee
 
 

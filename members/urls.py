@@ -6,5 +6,19 @@ app_name = "members"
 
 urlpatterns = [
     path("about/", views.about, name="about"),
+    path("privacy/", views.privacy_policy, name="privacy_policy"),
     path("me/", views.me, name="me"),
+    path("me/join/", views.join, name="join"),
+    path("me/profile/", views.profile_edit, name="profile_edit"),
+    path("me/welcome/", views.welcome, name="welcome"),
+    path("me/privacy/", views.privacy, name="privacy"),
+    path("me/privacy/my-data.json", views.export_data, name="export_data"),
+    path("me/privacy/delete/", views.delete_account, name="delete_account"),
+    path("manage/members/", views.directory, name="directory"),
+    path("manage/members/members.csv", views.directory_export, name="directory_export"),
+    path("manage/members/<int:user_id>/renew/", views.renew, name="renew"),
+    path("manage/members/<int:user_id>/lapse/", views.lapse, name="lapse"),
+    path("manage/members/union-list/", views.union_upload, name="union_upload"),
+    path("manage/members/union-list/preview/", views.union_preview, name="union_preview"),
+    path("manage/members/union-list/report/", views.union_report, name="union_report"),
 ]

@@ -1,17 +1,260 @@
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 
-from .permissions import COMMITTEE_GROUP
+from society.csv import csv_response
+from society.privacy import collect_personal_data
+
+from . import services
+from .forms import DeleteAccountForm, DirectoryFilterForm, ProfileForm, UnionListForm, WelcomeForm
+from .models import Membership, Profile, User
+from .permissions import committee_required
+from .selectors import current_committee, member_directory
+from .union_csv import UnionRow
+from .years import academic_year_label, current_academic_year
+
+MEMBERS_PER_PAGE = 50
+UNION_IMPORT_SESSION_KEY = "members:union-import"
+UNION_REPORT_SESSION_KEY = "members:union-report"
+
+
+def get_member_for_committee(user_id: int) -> User:
+    """The one way committee views find an account: active ones only."""
+    return get_object_or_404(User, pk=user_id, is_active=True)
+
+
+def profile_or_blank(user: User) -> Profile:
+    """The member's profile, or an unsaved blank one (pages never create rows by being looked at)."""
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
+
+
+# --- Public -----------------------------------------------------------------------
 
 
 def about(request):
-    committee = get_user_model().objects.filter(groups__name=COMMITTEE_GROUP, is_active=True).order_by("name")
-    return render(request, "members/about.html", {"committee": committee})
+    return render(request, "members/about.html", {"roles": current_committee()})
+
+
+def privacy_policy(request):
+    return render(
+        request,
+        "members/privacy_policy.html",
+        {"retention_years": round(settings.RETENTION_DAYS / 365, 1), "warning_days": settings.RETENTION_WARNING_DAYS},
+    )
+
+
+# --- The member's own pages ------------------------------------------------------
 
 
 @login_required
 def me(request):
-    emails = EmailAddress.objects.filter(user=request.user).order_by("-primary", "email")
-    return render(request, "members/me.html", {"emails": emails})
+    year = current_academic_year()
+    context = {
+        "emails": EmailAddress.objects.filter(user=request.user).order_by("-primary", "email"),
+        "profile": profile_or_blank(request.user),
+        "membership": Membership.objects.filter(user=request.user, academic_year=year).first(),
+        "year_label": academic_year_label(year),
+    }
+    return render(request, "members/me.html", context)
+
+
+@login_required
+def join(request):
+    year_label = academic_year_label(current_academic_year())
+    if request.method == "POST":
+        services.join_society(user=request.user)
+        messages.success(request, f"Welcome aboard: you are a member for {year_label}.")
+        return redirect("members:me")
+    already = services.is_member(request.user)
+    return render(request, "members/join.html", {"year_label": year_label, "already": already})
+
+
+@login_required
+def profile_edit(request):
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=profile_or_blank(request.user), user=request.user
+    )
+    if form.is_valid():
+        services.update_profile(**form.profile_update())
+        messages.success(request, "Your profile is saved.")
+        return redirect("members:me")
+    return render(request, "members/profile_edit.html", {"form": form})
+
+
+@login_required
+def welcome(request):
+    profile = profile_or_blank(request.user)
+    if request.method == "POST" and "skip" in request.POST:
+        services.finish_welcome(user=request.user)
+        messages.info(request, "No problem: you can fill in your profile any time from My account.")
+        return redirect("members:me")
+    form = WelcomeForm(request.POST or None, request.FILES or None, instance=profile, user=request.user)
+    if form.is_valid():
+        services.update_profile(**form.profile_update())
+        services.finish_welcome(user=request.user)
+        messages.success(request, "Thanks! Your profile is ready.")
+        return redirect("members:me")
+    return render(request, "members/welcome.html", {"form": form})
+
+
+@login_required
+def privacy(request):
+    return render(request, "members/privacy.html")
+
+
+@never_cache
+@login_required
+def export_data(request):
+    response = JsonResponse(collect_personal_data(request.user), json_dumps_params={"indent": 2})
+    filename = f"my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    if form.is_valid():
+        services.anonymise_account(user=request.user)
+        logout(request)
+        messages.success(request, "Your account is deleted and your personal data with it. Goodbye, and thank you.")
+        return redirect("events:home")
+    return render(request, "members/delete_account.html", {"form": form})
+
+
+# --- The committee's pages -------------------------------------------------------
+
+
+@committee_required
+def directory(request):
+    form = DirectoryFilterForm(request.GET)
+    users = member_directory(**form.filters())
+    page = Paginator(users, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "year_label": academic_year_label(current_academic_year())}
+    return render(request, "members/manage/directory.html", context)
+
+
+@committee_required
+def directory_export(request):
+    form = DirectoryFilterForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, "The filters were not valid, so nothing was exported. Check them and try again.")
+        return redirect("members:directory")
+    year_label = academic_year_label(current_academic_year())
+    header = ["Name", "Email", "Student number", "Course", "Year of study", "Interests", f"Member in {year_label}"]
+    rows = (directory_csv_row(user) for user in member_directory(**form.filters()))
+    return csv_response(f"members-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+def directory_csv_row(user: User) -> list:
+    profile = getattr(user, "profile", None)  # None for accounts that never saved a profile
+    return [
+        user.name,
+        user.email,
+        profile.student_number if profile else "",
+        profile.course if profile else "",
+        profile.get_year_of_study_display() if profile and profile.year_of_study else "",
+        "; ".join(topic.name for topic in profile.interests.all()) if profile else "",
+        "yes" if user.is_member_now else "no",
+    ]
+
+
+def back_to_directory(request):
+    """Back to the directory page the committee member came from (this site only)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("members:directory")
+
+
+@committee_required
+def renew(request, user_id: int):
+    person = get_member_for_committee(user_id)
+    year_label = academic_year_label(current_academic_year())
+    if request.method == "POST":
+        _, created = services.renew_membership(user=person)
+        if created:
+            messages.success(request, f"{person.display_name} is a member for {year_label}.")
+        else:
+            messages.info(request, f"{person.display_name} was already a member for {year_label}.")
+        return back_to_directory(request)
+    return render(request, "members/manage/renew.html", {"person": person, "year_label": year_label})
+
+
+@committee_required
+def lapse(request, user_id: int):
+    person = get_member_for_committee(user_id)
+    year_label = academic_year_label(current_academic_year())
+    if request.method == "POST":
+        if services.lapse_membership(user=person):
+            messages.success(request, f"{person.display_name} is no longer a member for {year_label}.")
+        else:
+            messages.info(request, f"{person.display_name} was not a member for {year_label}: nothing changed.")
+        return back_to_directory(request)
+    is_member = services.is_member(person)
+    return render(
+        request,
+        "members/manage/lapse.html",
+        {"person": person, "year_label": year_label, "is_member": is_member, "next": request.GET.get("next", "")},
+    )
+
+
+@committee_required
+def union_upload(request):
+    # Bound on any POST, even an empty one, so that "no file" is an error too.
+    form = UnionListForm(request.POST, request.FILES) if request.method == "POST" else UnionListForm()
+    if form.is_valid():
+        # The parsed rows wait in the session (server side) until confirmed;
+        # the browser never sends the list back.
+        request.session[UNION_IMPORT_SESSION_KEY] = {
+            "year": current_academic_year(),
+            "filename": request.FILES["file"].name[:100],
+            "rows": [row.as_dict() for row in form.cleaned_data["file"]],
+        }
+        return redirect("members:union_preview")
+    return render(request, "members/manage/union_upload.html", {"form": form})
+
+
+@committee_required
+def union_preview(request):
+    pending = request.session.get(UNION_IMPORT_SESSION_KEY)
+    if not pending:
+        if request.method == "POST":
+            messages.error(request, "There is no uploaded list to confirm (it may have been imported already).")
+            return redirect("members:union_upload")
+        return render(request, "members/manage/union_preview.html", {"plan": None})
+    rows = [UnionRow(**row) for row in pending["rows"]]
+    year = pending["year"]
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            del request.session[UNION_IMPORT_SESSION_KEY]
+            messages.info(request, "The upload was discarded: nothing changed.")
+            return redirect("members:directory")
+        result = services.import_union_list(rows=rows, year=year)
+        del request.session[UNION_IMPORT_SESSION_KEY]
+        request.session[UNION_REPORT_SESSION_KEY] = {
+            "year": year,
+            "filename": pending["filename"],
+            "added": [[user.display_name, user.email] for user in result.new_members],
+            "already": len(result.already_members),
+            "unmatched": [row.as_dict() for row in result.unmatched],
+        }
+        return redirect("members:union_report")
+    plan = services.plan_union_import(rows=rows, year=year)
+    context = {"plan": plan, "filename": pending["filename"], "year_label": academic_year_label(year)}
+    return render(request, "members/manage/union_preview.html", context)
+
+
+@committee_required
+def union_report(request):
+    report = request.session.get(UNION_REPORT_SESSION_KEY)
+    year_label = academic_year_label(report["year"]) if report else ""
+    return render(request, "members/manage/union_report.html", {"report": report, "year_label": year_label})

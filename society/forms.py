@@ -1,3 +1,4 @@
+from django.forms import CheckboxSelectMultiple
 from django.forms.renderers import TemplatesSetting
 
 
@@ -5,3 +6,9 @@ class FormRenderer(TemplatesSetting):
     """Renders `{{ form }}` with the project's Bootstrap templates under templates/forms/."""
 
     form_template_name = "forms/form.html"
+
+
+class CheckboxChoices(CheckboxSelectMultiple):
+    """Several checkboxes in a row that wraps (topics, tags), drawn the Bootstrap way."""
+
+    template_name = "forms/widgets/checkbox_choices.html"

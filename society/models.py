@@ -85,7 +85,7 @@ class EmailOptOut(models.Model):
             models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind"),
             # Transactional emails (account, registration...) are always sent.
             models.CheckConstraint(
-                condition=Q(kind__in=[k.value for k in EmailKind.optional()]), name="opt_out_of_optional_kinds_only"
+                condition=Q(kind__in=sorted(EmailKind.optional())), name="opt_out_of_optional_kinds_only"
             ),
         ]
 

@@ -7,6 +7,7 @@ embedded defaults (SQLite under var/, tasks run in-process, email printed).
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -239,6 +240,31 @@ OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 600)
 OUTBOX_TASK_BUDGET_SECONDS = 200  # below the task time limits
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SOCIETY_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Members -------------------------------------------------------------------
+
+
+def env_month_day(name: str, default: str) -> tuple[int, int]:
+    """A day of the year written MM-DD (e.g. 08-01 for 1 August)."""
+    value = env_str(name, default)
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        date(2001, month, day)  # a year without 29 February: the day exists every year
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a day of the year as MM-DD (e.g. 08-01), not {value!r}.") from None
+    return month, day
+
+
+# The academic year (and so a membership) starts on this day: 2026/27 runs from
+# 1 August 2026 to 31 July 2027 by default.
+ACADEMIC_YEAR_START = env_month_day("ACADEMIC_YEAR_START", "08-01")
+# Largest avatar upload accepted, before re-encoding.
+AVATAR_MAX_BYTES = env_int("AVATAR_MAX_MB", 5) * 1024 * 1024
+# UK GDPR storage limitation: accounts whose last membership ended longer ago
+# than this, and who have not logged in for as long, are anonymised; they are
+# warned this many days before.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 2 * 365)
+RETENTION_WARNING_DAYS = env_int("RETENTION_WARNING_DAYS", 30)
 
 # --- Internationalisation and time -------------------------------------------
 

@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("emails/unsubscribe/<str:token>/", views.unsubscribe, name="email_unsubscribe"),
 ]
+
+# Uploaded files (avatars) in development only: static() adds nothing unless
+# DEBUG. In production the web server or a storage service serves MEDIA_ROOT.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,12 +1,16 @@
+import io
 from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from events.models import Event
-from members.models import User
+from members.models import CommitteeRole, Membership, Profile, Topic, User
 from members.permissions import committee_group
+from members.years import current_academic_year
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -46,3 +50,54 @@ class EventFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=2))
     venue = "Lab 2.14"
     status = Event.Status.PUBLISHED
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+        django_get_or_create = ["user"]
+
+    user = factory.SubFactory(UserFactory)
+    course = "Computer Science BSc"
+    year_of_study = Profile.YearOfStudy.SECOND
+    welcomed_at = factory.LazyFunction(timezone.now)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    academic_year = factory.LazyFunction(current_academic_year)
+    source = Membership.Source.JOINED
+
+
+class CommitteeRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitteeRole
+
+    title = "President"
+    user = factory.SubFactory(UserFactory)
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=300))
+    order = 0
+
+
+def image_upload(
+    *, size: tuple[int, int] = (400, 300), image_format: str = "PNG", name: str = "photo.png", exif: bytes | None = None
+) -> SimpleUploadedFile:
+    """An uploaded image made on the spot (a red and blue picture), optionally carrying EXIF data."""
+    image = Image.new("RGB", size, "red")
+    image.paste((0, 0, 255), (size[0] // 2, 0, size[0], size[1]))
+    out = io.BytesIO()
+    image.save(out, format=image_format, **({"exif": exif} if exif else {}))
+    return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{image_format.lower()}")

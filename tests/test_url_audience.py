@@ -37,6 +37,10 @@ def published_event() -> dict:
     return {"slug": EventFactory().slug}
 
 
+def some_member() -> dict:
+    return {"user_id": UserFactory().pk}
+
+
 AUDIENCE: dict[str, Entry] = {
     "healthz": Entry(PUBLIC),
     "email_unsubscribe": Entry(PUBLIC, unsubscribe_link),
@@ -47,7 +51,21 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage": Entry(COMMITTEE),
     "workshops:list": Entry(PUBLIC),
     "members:about": Entry(PUBLIC),
+    "members:privacy_policy": Entry(PUBLIC),
     "members:me": Entry(MEMBER),
+    "members:join": Entry(MEMBER),
+    "members:profile_edit": Entry(MEMBER),
+    "members:welcome": Entry(MEMBER),
+    "members:privacy": Entry(MEMBER),
+    "members:export_data": Entry(MEMBER),
+    "members:delete_account": Entry(MEMBER),
+    "members:directory": Entry(COMMITTEE),
+    "members:directory_export": Entry(COMMITTEE),
+    "members:renew": Entry(COMMITTEE, some_member),
+    "members:lapse": Entry(COMMITTEE, some_member),
+    "members:union_upload": Entry(COMMITTEE),
+    "members:union_preview": Entry(COMMITTEE),
+    "members:union_report": Entry(COMMITTEE),
 }
 
 

@@ -13,7 +13,9 @@ def is_checkbox(field) -> bool:
 @register.filter
 def with_css_class(field, css_class: str):
     widget = field.field.widget
-    if isinstance(widget, forms.Select):
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        css_class = "form-check-input"
+    elif isinstance(widget, forms.Select):
         css_class = "form-select"
     classes = [widget.attrs.get("class", ""), css_class]
     if field.errors:

@@ -1,8 +1,15 @@
+from datetime import date, timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
 
+from members.models import CommitteeRole, User
 from members.permissions import is_committee
-from tests.factories import UserFactory
+from tests.factories import CommitteeRoleFactory, ProfileFactory, UserFactory
+from tests.querycount import assert_constant_queries
 
 
 @pytest.mark.django_db
@@ -23,3 +30,88 @@ def test_navigation_shows_manage_to_the_committee_only(client, member, committee
 
     assert 'href="/manage/"' not in as_member
     assert 'href="/manage/"' in as_committee
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("starts", "ends", "expected"),
+    [(-30, 30, True), (0, 0, True), (-30, 0, True), (-30, -1, False), (1, 30, False)],
+    ids=["during", "one-day-term", "last-day", "day-after", "not-started"],
+)
+def test_committee_role_grants_committee_access_during_its_term_only(starts, ends, expected):
+    today = timezone.localdate()
+    role = CommitteeRoleFactory(starts_on=today + timedelta(days=starts), ends_on=today + timedelta(days=ends))
+
+    assert is_committee(User.objects.get(pk=role.user_id)) is expected
+
+
+@pytest.mark.django_db
+def test_committee_role_term_is_judged_on_the_day_given():
+    role = CommitteeRoleFactory(starts_on=date(2026, 8, 1), ends_on=date(2027, 7, 31))
+
+    current_on = [
+        CommitteeRole.objects.current(today=day).filter(pk=role.pk).exists()
+        for day in (date(2026, 7, 31), date(2026, 8, 1), date(2027, 7, 31), date(2027, 8, 1))
+    ]
+
+    assert current_on == [False, True, True, False]
+    assert role.is_current(today=date(2027, 1, 1)) is True
+
+
+@pytest.mark.django_db
+def test_committee_role_holder_reaches_the_console_until_the_term_ends(client):
+    today = timezone.localdate()
+    role = CommitteeRoleFactory(title="Treasurer", starts_on=today - timedelta(days=100), ends_on=today)
+    client.force_login(role.user)
+    during = client.get(reverse("events:manage")).status_code
+
+    CommitteeRole.objects.filter(pk=role.pk).update(ends_on=today - timedelta(days=1))
+    after = client.get(reverse("events:manage")).status_code
+
+    assert (during, after) == (200, 403)
+
+
+@pytest.mark.django_db
+def test_committee_role_term_cannot_end_before_it_starts():
+    with pytest.raises(IntegrityError):
+        CommitteeRoleFactory(starts_on=date(2026, 8, 1), ends_on=date(2026, 7, 31))
+
+
+@pytest.mark.django_db
+def test_is_committee_costs_one_query_and_is_remembered_for_the_request(django_assert_num_queries):
+    user = User.objects.get(pk=CommitteeRoleFactory().user_id)
+
+    with django_assert_num_queries(1):
+        assert is_committee(user) is True
+        assert is_committee(user) is True
+
+
+@pytest.mark.django_db
+def test_about_page_shows_current_roles_in_order_with_photos(client):
+    today = timezone.localdate()
+    treasurer = CommitteeRoleFactory(title="Treasurer", order=2, user__name="Tom Okafor")
+    president = CommitteeRoleFactory(title="President", order=1, user__name="Priya Sharma")
+    ProfileFactory(user=president.user, avatar="avatars/abc-256.jpg", avatar_small="avatars/abc-64.jpg")
+    CommitteeRoleFactory(title="Past President", user__name="Old Hand", ends_on=today - timedelta(days=1))
+    CommitteeRoleFactory(title="Future Lead", user__name="New Face", starts_on=today + timedelta(days=1))
+    CommitteeRoleFactory(title="Gone", user__name="Deleted", user__is_active=False)
+
+    response = client.get(reverse("members:about"))
+
+    assert [(r.title, r.user.name) for r in response.context["roles"]] == [
+        ("President", "Priya Sharma"),
+        ("Treasurer", "Tom Okafor"),
+    ]
+    page = response.content.decode()
+    assert '<img class="avatar avatar-lg" src="/media/avatars/abc-256.jpg"' in page
+    assert page.index("Priya Sharma") < page.index("Tom Okafor")
+    assert treasurer.user.email not in page
+
+
+@pytest.mark.django_db
+def test_about_page_costs_constant_queries(client):
+    def add_roles(n: int) -> None:
+        for role in CommitteeRoleFactory.create_batch(n, title="Events Lead"):
+            ProfileFactory(user=role.user, avatar="avatars/x-256.jpg", avatar_small="avatars/x-64.jpg")
+
+    assert assert_constant_queries(lambda: client.get(reverse("members:about")), add_roles) == 1

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from events.models import Event
-from members.models import User
+from members.models import Topic, User
 from members.permissions import is_committee
+from members.services import is_member
 
 
 @pytest.mark.django_db
@@ -42,3 +43,25 @@ def test_demo_data_refuses_to_load_with_debug_off_unless_forced():
         call_command("load_demo", stdout=StringIO())
 
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_has_a_committee_with_roles_profiles_and_this_years_members(client):
+    call_command("load_demo", force=True, stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    roles = client.get("/about/").context["roles"]
+
+    assert [(role.title, role.user.email) for role in roles] == [
+        ("President", "priya@demo.ac.uk"),
+        ("Treasurer", "tom@demo.ac.uk"),
+        ("Events Lead", "mei@demo.ac.uk"),
+        ("Workshops Lead", "jonas@demo.ac.uk"),
+    ]
+    assert all(role.user.profile.avatar for role in roles)
+    assert is_committee(User.objects.get(email="jonas@demo.ac.uk"))  # by the role alone
+    sam = User.objects.get(email="sam@demo.ac.uk")
+    assert is_member(sam)
+    assert (sam.profile.course, sam.profile.year_of_study, sam.profile.needs_welcome) == ("Economics BSc", 2, False)
+    assert sam.profile.interests.count() == 2
+    assert Topic.objects.count() == 8

@@ -39,6 +39,14 @@ def test_bad_boolean_setting_is_refused_by_name():
     assert "DEBUG must be true or false, not 'maybe'" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["08/01", "02-30", "13-01", "august"])
+def test_bad_academic_year_start_is_refused_by_name(value):
+    result = run_manage("check", env={**PRODUCTION_ENV, "ACADEMIC_YEAR_START": value})
+
+    assert result.returncode != 0
+    assert f"ACADEMIC_YEAR_START must be a day of the year as MM-DD (e.g. 08-01), not {value!r}" in result.stderr
+
+
 def test_deploy_check_passes_with_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
 

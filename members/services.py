@@ -1,0 +1,275 @@
+"""Business rules about members: profiles, membership, the union list, privacy.
+
+Views, admin actions, commands and Celery tasks call these functions, so each
+rule has one home. Arguments are keyword-only; "now" and "today" can be given,
+so tests never wait for the clock.
+"""
+
+import logging
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from .models import CommitteeRole, Membership, Profile, Topic, User
+from .permissions import COMMITTEE_GROUP
+from .union_csv import UnionRow
+from .years import academic_year_of, current_academic_year
+
+log = logging.getLogger(__name__)
+
+# --- Profiles ---------------------------------------------------------------------
+
+
+def profile_of(user: User) -> Profile:
+    """The user's profile, made empty on first need (accounts made by admins have none yet)."""
+    return Profile.objects.get_or_create(user=user)[0]
+
+
+def start_welcome(*, user: User) -> Profile:
+    """Called at sign-up: the new member will be shown the welcome step once verified."""
+    return Profile.objects.update_or_create(user=user, defaults={"welcomed_at": None})[0]
+
+
+def needs_welcome(user: User) -> bool:
+    """True for a member who signed up and has neither finished nor skipped the welcome step."""
+    return Profile.objects.filter(user=user, welcomed_at__isnull=True).exists()
+
+
+def finish_welcome(*, user: User, now: datetime | None = None) -> None:
+    """The welcome step is done (or skipped): it is not shown again."""
+    Profile.objects.filter(user=user, welcomed_at__isnull=True).update(
+        welcomed_at=now or timezone.now(), updated_at=timezone.now()
+    )
+
+
+def update_profile(
+    *,
+    user: User,
+    name: str,
+    details: dict,
+    interests: Iterable[Topic],
+    avatar: dict[int, bytes] | None = None,
+    remove_avatar: bool = False,
+) -> Profile:
+    """Save what the member wrote about themselves; `avatar` holds renditions from members.avatars."""
+    with transaction.atomic():
+        user.name = name.strip()
+        user.save(update_fields=["name", "updated_at"])
+        profile = profile_of(user)
+        for field_name, value in details.items():
+            setattr(profile, field_name, value)
+        profile.save()
+        profile.interests.set(interests)
+        if avatar:
+            set_avatar(profile=profile, renditions=avatar)
+        elif remove_avatar:
+            delete_avatar(profile=profile)
+    return profile
+
+
+def set_avatar(*, profile: Profile, renditions: dict[int, bytes]) -> None:
+    """Store re-encoded avatar renditions under new random names, and drop the old files."""
+    old_files = [profile.avatar.name, profile.avatar_small.name]
+    token = secrets.token_hex(16)  # unguessable: avatars are served without a permission check
+    profile.avatar.save(f"{token}-256.jpg", ContentFile(renditions[256]), save=False)
+    profile.avatar_small.save(f"{token}-64.jpg", ContentFile(renditions[64]), save=False)
+    profile.save(update_fields=["avatar", "avatar_small", "updated_at"])
+    delete_files_on_commit(old_files)
+
+
+def delete_avatar(*, profile: Profile) -> None:
+    old_files = [profile.avatar.name, profile.avatar_small.name]
+    profile.avatar = profile.avatar_small = ""
+    profile.save(update_fields=["avatar", "avatar_small", "updated_at"])
+    delete_files_on_commit(old_files)
+
+
+def delete_files_on_commit(names: Iterable[str]) -> None:
+    """Delete stored files once the change that dropped them is committed (never before)."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+# --- Membership -------------------------------------------------------------------
+
+
+def is_member(user, *, year: int | None = None) -> bool:
+    """Is `user` a member of the society in academic `year` (by default this one)?
+
+    The one answer for members-only events and materials.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    year = current_academic_year() if year is None else year
+    return Membership.objects.filter(user=user, academic_year=year).exists()
+
+
+def join_society(*, user: User, today: date | None = None) -> Membership:
+    """The member joins for the current academic year (nothing changes if they already have)."""
+    return Membership.objects.get_or_create(
+        user=user, academic_year=current_academic_year(today=today), defaults={"source": Membership.Source.JOINED}
+    )[0]
+
+
+def renew_membership(
+    *, user: User, year: int | None = None, source: str = Membership.Source.COMMITTEE
+) -> tuple[Membership, bool]:
+    """Make `user` a member for `year` (this one by default). Returns the membership and whether it is new."""
+    year = current_academic_year() if year is None else year
+    return Membership.objects.get_or_create(user=user, academic_year=year, defaults={"source": source})
+
+
+def lapse_membership(*, user: User, year: int | None = None) -> bool:
+    """`user` is no longer a member for `year` (this one by default). False if they were not one."""
+    year = current_academic_year() if year is None else year
+    deleted, _ = Membership.objects.filter(user=user, academic_year=year).delete()
+    return deleted > 0
+
+
+# --- The students' union list ----------------------------------------------------
+
+
+@dataclass
+class UnionImport:
+    """What a union list means for one academic year: who becomes a member, who already is, who is unknown."""
+
+    year: int
+    new_members: list[User] = field(default_factory=list)
+    already_members: list[User] = field(default_factory=list)
+    unmatched: list[UnionRow] = field(default_factory=list)
+
+
+def plan_union_import(*, rows: list[UnionRow], year: int) -> UnionImport:
+    """Match rows to active accounts, by student number first, then by email. Changes nothing."""
+    emails = {row.email for row in rows if row.email}
+    numbers = {row.student_number for row in rows if row.student_number}
+    users = list(
+        User.objects.filter(is_active=True)
+        .annotate(email_lower=Lower("email"))
+        .filter(Q(email_lower__in=emails) | Q(profile__student_number__in=numbers))
+        .select_related("profile")
+        .order_by("email")
+    )
+    by_email = {user.email.lower(): user for user in users}
+    by_number = {user.profile.student_number: user for user in users if hasattr(user, "profile")}
+    by_number.pop("", None)
+    members_already = set(
+        Membership.objects.filter(academic_year=year, user__in=users).values_list("user_id", flat=True)
+    )
+    plan = UnionImport(year=year)
+    seen = set()
+    for row in rows:
+        user = by_number.get(row.student_number) or by_email.get(row.email)
+        if user is None:
+            plan.unmatched.append(row)
+        elif user.pk not in seen:
+            seen.add(user.pk)
+            (plan.already_members if user.pk in members_already else plan.new_members).append(user)
+    return plan
+
+
+def import_union_list(*, rows: list[UnionRow], year: int) -> UnionImport:
+    """Make every matched account a member for `year` (source: union). Matches afresh, so it is safe to repeat."""
+    with transaction.atomic():
+        plan = plan_union_import(rows=rows, year=year)
+        Membership.objects.bulk_create(
+            [Membership(user=user, academic_year=year, source=Membership.Source.UNION) for user in plan.new_members],
+            ignore_conflicts=True,  # someone joined between the plan and now: they stay as they are
+        )
+    return plan
+
+
+# --- Privacy: deletion and retention ---------------------------------------------
+
+
+def anonymise_account(*, user: User) -> None:
+    """Remove the person from their account, keeping an anonymous row.
+
+    The user row stays (inactive, no email, no name, no password) so that
+    figures built on it, memberships per year now and attendance later, keep
+    counting; everything that says who they were goes: profile, avatar files,
+    email addresses, committee roles, groups.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        profile = Profile.objects.filter(user=user).first()
+        if profile:
+            delete_files_on_commit([profile.avatar.name, profile.avatar_small.name])
+            profile.delete()
+        EmailAddress.objects.filter(user=user).delete()
+        CommitteeRole.objects.filter(user=user).delete()
+        user.groups.clear()
+        user.user_permissions.clear()
+        user.email = f"deleted-{uuid.uuid4().hex}@anonymised.invalid"
+        user.name = ""
+        user.set_unusable_password()
+        user.is_active = user.is_staff = user.is_superuser = False
+        user.last_login = None
+        user.save()
+
+
+def accounts_due_for_anonymising(*, now: datetime | None = None) -> QuerySet[User]:
+    """Accounts whose last membership ended more than RETENTION_DAYS before `now`, with no
+    log-in in that time either. Admins and the current committee are kept."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RETENTION_DAYS)
+    cutoff_day = timezone.localdate(cutoff)
+    # A membership of year Y ends when year Y+1 starts.
+    last_year_ended = academic_year_of(cutoff_day) - 1
+    current_role = CommitteeRole.objects.current(today=timezone.localdate(now)).filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(is_active=True, is_staff=False, is_superuser=False, date_joined__lt=cutoff)
+        .filter(Q(last_login__isnull=True) | Q(last_login__lt=cutoff))
+        .exclude(groups__name=COMMITTEE_GROUP)
+        .annotate(last_membership=Max("memberships__academic_year"))
+        .filter(last_membership__lte=last_year_ended)
+        .exclude(Exists(current_role))
+        .order_by("pk")
+    )
+
+
+def warn_before_anonymising(user: User) -> None:
+    """Tell `user` that their account will be anonymised unless they log in.
+
+    TODO(outbox): write the "retention warning" email to the email outbox
+    (society's outbox, once it lands on main) with the key
+    f"retention-warning:{user.pk}:{last membership year}", so the daily run
+    sends it once. Until then this deliberately does nothing.
+    """
+
+
+@dataclass
+class RetentionRun:
+    warned: list[int] = field(default_factory=list)
+    anonymised: list[int] = field(default_factory=list)
+
+
+def apply_retention(*, now: datetime | None = None) -> RetentionRun:
+    """Anonymise the accounts that are due, and warn those due within RETENTION_WARNING_DAYS.
+
+    Safe to run twice: anonymised accounts are inactive and never due again.
+    """
+    now = now or timezone.now()
+    run = RetentionRun()
+    for user in accounts_due_for_anonymising(now=now):
+        anonymise_account(user=user)
+        run.anonymised.append(user.pk)
+    soon = now + timedelta(days=settings.RETENTION_WARNING_DAYS)
+    for user in accounts_due_for_anonymising(now=soon):
+        warn_before_anonymising(user)
+        run.warned.append(user.pk)
+    if run.anonymised:
+        log.info("Retention: anonymised %d accounts", len(run.anonymised))
+    return run

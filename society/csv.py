@@ -1,0 +1,32 @@
+"""CSV downloads that are safe to open in a spreadsheet.
+
+A cell whose text starts with =, +, -, @, a tab or a carriage return is read by
+Excel, LibreOffice and Google Sheets as a formula ("CSV injection"): a member
+who names themselves `=HYPERLINK(...)` could otherwise run it on a committee
+member's computer. Such cells are prefixed with a single quote, which the
+spreadsheet shows as text.
+"""
+
+import csv
+from collections.abc import Iterable
+
+from django.http import HttpResponse
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_csv_cell(value: object) -> str:
+    """`value` as text that a spreadsheet will not evaluate."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_response(filename: str, header: Iterable[object], rows: Iterable[Iterable[object]]) -> HttpResponse:
+    """A CSV attachment (UTF-8 with a byte-order mark, so Excel reads accents) with every cell made safe."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([safe_csv_cell(cell) for cell in header])
+    writer.writerows([safe_csv_cell(cell) for cell in row] for row in rows)
+    return response

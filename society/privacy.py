@@ -1,0 +1,41 @@
+"""A member's copy of their personal data (UK GDPR, right of access).
+
+Each app that keeps data about people ships a `personal_data` module with
+
+    def export(user) -> dict: ...
+
+returning JSON-ready sections about `user` (and nobody else). They are found
+the way demo data is, in INSTALLED_APPS order, so society imports no app and
+an app adds its sections without members knowing about it (society itself may
+ship one too, for the emails sent to the person).
+"""
+
+from collections.abc import Callable
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.utils import timezone
+
+
+def exporters() -> dict[str, Callable[[object], dict]]:
+    """App label -> its `personal_data.export`, for the apps that have one."""
+    found = {}
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.personal_data")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.personal_data":
+                raise
+            continue
+        found[config.label] = module.export
+    return found
+
+
+def collect_personal_data(user) -> dict:
+    """Everything the apps hold about `user`, one section per app."""
+    return {
+        "society": settings.SOCIETY_NAME,
+        "generated_at": timezone.now().isoformat(),
+        **{label: export(user) for label, export in exporters().items()},
+    }

@@ -1,0 +1,123 @@
+from datetime import UTC, date, datetime
+
+import pytest
+from django_celery_beat.models import PeriodicTask
+
+from members import services, tasks
+from members.models import User
+from members.years import current_academic_year
+from tests.factories import CommitteeRoleFactory, MembershipFactory, UserFactory
+
+# 1 March 2029: with the default 2 years (730 days), the cutoff is 2 March 2027,
+# in academic year 2026/27; memberships of 2025/26 and earlier ended (1 August
+# 2026) before it.
+NOW = datetime(2029, 3, 1, 12, 0, tzinfo=UTC)
+LONG_AGO = datetime(2015, 9, 1, tzinfo=UTC)
+
+
+def person(name: str, *, last_year: int | None, last_login: datetime | None = None, **fields) -> User:
+    user = UserFactory(name=name, date_joined=LONG_AGO, last_login=last_login, **fields)
+    if last_year is not None:
+        MembershipFactory(user=user, academic_year=last_year - 1)
+        MembershipFactory(user=user, academic_year=last_year)
+    return user
+
+
+@pytest.fixture
+def accounts(db):
+    return {
+        "lapsed": person("Lapsed", last_year=2025),
+        "lapsed, logged in long ago": person("Old login", last_year=2024, last_login=datetime(2026, 1, 1, tzinfo=UTC)),
+        "lapsed, logged in lately": person(
+            "Recent login", last_year=2025, last_login=datetime(2028, 12, 1, tzinfo=UTC)
+        ),
+        "member until recently": person("Recent member", last_year=2026),
+        "member now": person("Member", last_year=2028),
+        "never a member": person("Never", last_year=None),
+        "admin": person("Admin", last_year=2020, is_staff=True),
+        "committee group": person("Group", last_year=2020, committee=True),
+        "already anonymised": person("Gone", last_year=2020, is_active=False),
+    }
+
+
+@pytest.mark.django_db
+def test_retention_anonymises_exactly_the_accounts_past_the_period(accounts):
+    run = services.apply_retention(now=NOW)
+
+    anonymised = {label for label, user in accounts.items() if user.pk in run.anonymised}
+    assert anonymised == {"lapsed", "lapsed, logged in long ago"}
+    for label in anonymised:
+        user = User.objects.get(pk=accounts[label].pk)
+        assert (user.name, user.is_active, user.email.endswith("@anonymised.invalid")) == ("", False, True)
+    assert User.objects.get(pk=accounts["member now"].pk).name == "Member"
+
+
+@pytest.mark.django_db
+def test_retention_keeps_a_current_committee_role_holder(accounts):
+    lapsed = accounts["lapsed"]
+    CommitteeRoleFactory(user=lapsed, starts_on=date(2029, 1, 1), ends_on=date(2029, 12, 31))
+
+    run = services.apply_retention(now=NOW)
+
+    assert lapsed.pk not in run.anonymised
+
+
+@pytest.mark.django_db
+def test_retention_period_is_a_setting(accounts, settings):
+    settings.RETENTION_DAYS = 365
+
+    run = services.apply_retention(now=NOW)
+
+    assert accounts["member until recently"].pk in run.anonymised
+
+
+@pytest.mark.django_db
+def test_retention_warns_before_anonymising(accounts, monkeypatch):
+    warned = []
+    monkeypatch.setattr(services, "warn_before_anonymising", warned.append)
+    # 2026/27 memberships end on 1 August 2027 and are due two years later: warned from 2 July 2029.
+    before_window = services.apply_retention(now=datetime(2029, 6, 25, tzinfo=UTC))
+    in_window = services.apply_retention(now=datetime(2029, 7, 10, tzinfo=UTC))
+
+    assert before_window.warned == []
+    assert in_window.warned == [accounts["member until recently"].pk]
+    assert [user.pk for user in warned] == [accounts["member until recently"].pk]
+    assert accounts["member until recently"].pk not in in_window.anonymised
+
+
+@pytest.mark.django_db
+def test_retention_can_run_twice_without_harm(accounts):
+    first = services.apply_retention(now=NOW)
+    second = services.apply_retention(now=NOW)
+
+    assert (len(first.anonymised), second.anonymised) == (2, [])
+
+
+@pytest.mark.django_db
+def test_retention_task_applies_the_policy_today():
+    this_year = current_academic_year()
+    lapsed = person("Lapsed", last_year=this_year - 4)
+    UserFactory(date_joined=LONG_AGO)  # never a member
+    current = person("Member", last_year=this_year)
+
+    result = tasks.apply_retention_policy()
+
+    assert result == {"warned": 0, "anonymised": 1}
+    assert (User.objects.get(pk=lapsed.pk).is_active, User.objects.get(pk=current.pk).is_active) == (False, True)
+
+
+@pytest.mark.django_db
+def test_retention_task_is_scheduled_daily_in_the_admin():
+    task = PeriodicTask.objects.get(task="members.tasks.apply_retention_policy")
+
+    assert task.enabled is True
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("30", "3", "*")
+
+
+@pytest.mark.django_db
+def test_accounts_due_costs_one_query_whatever_their_number(django_assert_num_queries):
+    for n in range(3):
+        person(f"Lapsed {n}", last_year=2020)
+
+    with django_assert_num_queries(1):
+        assert len(list(services.accounts_due_for_anonymising(now=NOW))) == 3

@@ -1,0 +1,34 @@
+import csv
+import io
+
+import pytest
+
+from society.csv import csv_response, safe_csv_cell
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20 7946 0000", "'+44 20 7946 0000"),
+        ("-2", "'-2"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Ada Lovelace", "Ada Lovelace"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (42, "42"),
+    ],
+)
+def test_safe_csv_cell_defuses_formulas_only(value, expected):
+    assert safe_csv_cell(value) == expected
+
+
+def test_csv_response_makes_every_cell_safe():
+    response = csv_response("x.csv", ["=Name"], [["=evil()", "fine"], ["@x", None]])
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [["'=Name"], ["'=evil()", "fine"], ["'@x", ""]]
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
