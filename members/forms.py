@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 
 from society.forms import CheckboxChoices
+from society.models import EmailKind
 
 from .avatars import render_avatar
 from .models import Profile, Topic, web_link
@@ -178,3 +179,14 @@ class DeleteAccountForm(forms.Form):
         if email.lower() != self.user.email.lower():
             raise forms.ValidationError("That is not this account's email address: nothing was deleted.")
         return email
+
+
+class EmailPreferencesForm(forms.Form):
+    wanted = forms.TypedMultipleChoiceField(
+        label="Send me",
+        choices=[(kind.value, kind.label) for kind in sorted(EmailKind.optional())],
+        coerce=EmailKind,
+        required=False,
+        widget=CheckboxChoices,
+        help_text="Emails about your account and your registrations always reach you.",
+    )

@@ -19,7 +19,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
+
+from society.emails import forget_recipient, queue_email
+from society.models import EmailKind, OutboundEmail
 
 from .models import CommitteeRole, Membership, Profile, Topic, User
 from .permissions import COMMITTEE_GROUP
@@ -200,10 +204,13 @@ def anonymise_account(*, user: User) -> None:
     The user row stays (inactive, no email, no name, no password) so that
     figures built on it, memberships per year now and attendance later, keep
     counting; everything that says who they were goes: profile, avatar files,
-    email addresses, committee roles, groups.
+    email addresses, committee roles, groups, and every email to them (so
+    pending ones are never sent).
     """
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+        forget_recipient(user=user, addresses=addresses)
         profile = Profile.objects.filter(user=user).first()
         if profile:
             delete_files_on_commit([profile.avatar.name, profile.avatar_small.name])
@@ -240,14 +247,23 @@ def accounts_due_for_anonymising(*, now: datetime | None = None) -> QuerySet[Use
     )
 
 
-def warn_before_anonymising(user: User) -> None:
-    """Tell `user` that their account will be anonymised unless they log in.
+def retention_warning_key(user: User) -> str:
+    # Per lapsed membership: someone who renews and lapses again is warned again.
+    return f"retention-warning:{user.pk}:{user.last_membership}"
 
-    TODO(outbox): write the "retention warning" email to the email outbox
-    (society's outbox, once it lands on main) with the key
-    f"retention-warning:{user.pk}:{last membership year}", so the daily run
-    sends it once. Until then this deliberately does nothing.
-    """
+
+def warn_before_anonymising(user: User, *, anonymise_on: date, now: datetime | None = None) -> bool:
+    """Tell `user` (from accounts_due_for_anonymising) that their account will be
+    anonymised on `anonymise_on` unless they log in. Sent once per lapse."""
+    return queue_email(
+        key=retention_warning_key(user),
+        to=user.email,
+        template="emails/retention_warning",
+        context={"anonymise_on": anonymise_on, "login_url": settings.SITE_URL + reverse("account_login")},
+        kind=EmailKind.ACCOUNT,
+        user=user,
+        now=now,
+    )
 
 
 @dataclass
@@ -257,19 +273,25 @@ class RetentionRun:
 
 
 def apply_retention(*, now: datetime | None = None) -> RetentionRun:
-    """Anonymise the accounts that are due, and warn those due within RETENTION_WARNING_DAYS.
+    """Warn the accounts due within RETENTION_WARNING_DAYS, and anonymise those
+    due now that were warned at least that long ago (so nobody is anonymised
+    unwarned, even on the first run or after downtime).
 
-    Safe to run twice: anonymised accounts are inactive and never due again.
+    Safe to run twice: warnings are keyed, and anonymised accounts are inactive
+    and never due again.
     """
     now = now or timezone.now()
+    notice = timedelta(days=settings.RETENTION_WARNING_DAYS)
     run = RetentionRun()
     for user in accounts_due_for_anonymising(now=now):
-        anonymise_account(user=user)
-        run.anonymised.append(user.pk)
-    soon = now + timedelta(days=settings.RETENTION_WARNING_DAYS)
-    for user in accounts_due_for_anonymising(now=soon):
-        warn_before_anonymising(user)
-        run.warned.append(user.pk)
-    if run.anonymised:
-        log.info("Retention: anonymised %d accounts", len(run.anonymised))
+        warned = OutboundEmail.objects.filter(key=retention_warning_key(user), created_at__lte=now - notice)
+        if warned.exists():
+            anonymise_account(user=user)
+            run.anonymised.append(user.pk)
+    for user in accounts_due_for_anonymising(now=now + notice):
+        if not OutboundEmail.objects.filter(key=retention_warning_key(user)).exists():
+            warn_before_anonymising(user, anonymise_on=timezone.localdate(now + notice), now=now)
+            run.warned.append(user.pk)
+    if run.anonymised or run.warned:
+        log.info("Retention: warned %d accounts, anonymised %d", len(run.warned), len(run.anonymised))
     return run

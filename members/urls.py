@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/join/", views.join, name="join"),
     path("me/profile/", views.profile_edit, name="profile_edit"),
+    path("me/emails/", views.edit_email_preferences, name="email_preferences"),
     path("me/welcome/", views.welcome, name="welcome"),
     path("me/privacy/", views.privacy, name="privacy"),
     path("me/privacy/my-data.json", views.export_data, name="export_data"),

@@ -11,10 +11,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from society.csv import csv_response
+from society.emails import email_preferences, set_email_preferences
 from society.privacy import collect_personal_data
 
 from . import services
-from .forms import DeleteAccountForm, DirectoryFilterForm, ProfileForm, UnionListForm, WelcomeForm
+from .forms import (
+    DeleteAccountForm,
+    DirectoryFilterForm,
+    EmailPreferencesForm,
+    ProfileForm,
+    UnionListForm,
+    WelcomeForm,
+)
 from .models import Membership, Profile, User
 from .permissions import committee_required
 from .selectors import current_committee, member_directory
@@ -62,8 +70,21 @@ def me(request):
         "profile": profile_or_blank(request.user),
         "membership": Membership.objects.filter(user=request.user, academic_year=year).first(),
         "year_label": academic_year_label(year),
+        "email_preferences": email_preferences(request.user),
     }
     return render(request, "members/me.html", context)
+
+
+@login_required
+def edit_email_preferences(request):
+    wanted_now = [kind for kind, wanted in email_preferences(request.user).items() if wanted]
+    # Not `request.POST or None`: every box unticked is an empty POST, and a valid answer.
+    form = EmailPreferencesForm(request.POST if request.method == "POST" else None, initial={"wanted": wanted_now})
+    if request.method == "POST" and form.is_valid():
+        set_email_preferences(user=request.user, wanted=set(form.cleaned_data["wanted"]))
+        messages.success(request, "Your email preferences are saved.")
+        return redirect("members:me")
+    return render(request, "members/email_preferences.html", {"form": form})
 
 
 @login_required

@@ -8,6 +8,7 @@ transaction commits, and nothing is sent if it rolls back.
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import formataddr
 
 from django.conf import settings
@@ -15,9 +16,11 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.template import Context
 from django.template.loader import TemplateDoesNotExist, get_template, render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
@@ -44,6 +47,7 @@ def queue_email(
     kind: EmailKind,
     user=None,
     attachments: tuple[Attachment, ...] = (),
+    now: datetime | None = None,
 ) -> bool:
     """Render `template` and write one email to the outbox, in the caller's transaction.
 
@@ -51,7 +55,9 @@ def queue_email(
     and, when it exists, `<template>_message.html` (else the text is laid out
     as HTML). The same `key` queued twice keeps the first email. Optional kinds
     need `user` and are skipped when that member opted out: returns False then.
+    `now` (default: the clock) is when it is queued and due.
     """
+    now = now or timezone.now()
     validate_email(to)
     if kind in EmailKind.optional():
         if user is None:
@@ -70,6 +76,8 @@ def queue_email(
         body_html=body_html,
         headers=headers,
         attachments=[{"filename": a.filename, "content": a.content, "mimetype": a.mimetype} for a in attachments],
+        created_at=now,
+        next_attempt_at=now,
     )
     # ON CONFLICT DO NOTHING: a second email with the same key is no error and
     # does not abort the caller's transaction.
@@ -176,6 +184,27 @@ def opt_out(*, user_id: int, kind: EmailKind) -> None:
         OutboundEmail.objects.filter(user_id=user_id, kind=kind, state=OutboundEmail.State.PENDING).update(
             state=OutboundEmail.State.CANCELLED, last_error="The member unsubscribed."
         )
+
+
+def email_preferences(user) -> dict[EmailKind, bool]:
+    """Each optional kind, and whether this member receives it."""
+    off = set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
+    return {kind: kind not in off for kind in sorted(EmailKind.optional())}
+
+
+def set_email_preferences(*, user, wanted: set[EmailKind]) -> None:
+    """Receive the optional kinds in `wanted`, and none of the others."""
+    with transaction.atomic():
+        for kind in EmailKind.optional() - set(wanted):
+            opt_out(user_id=user.pk, kind=kind)
+        EmailOptOut.objects.filter(user=user, kind__in=set(wanted)).delete()
+
+
+def forget_recipient(*, user, addresses: set[str]) -> None:
+    """The person has left: drop every email to them, sent or not (pending
+    ones are thereby never sent), and their preferences."""
+    OutboundEmail.objects.filter(Q(user=user) | Q(to_email__in=addresses)).delete()
+    EmailOptOut.objects.filter(user=user).delete()
 
 
 # --- Building the message -----------------------------------------------------------

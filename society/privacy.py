@@ -11,25 +11,16 @@ ship one too, for the emails sent to the person).
 """
 
 from collections.abc import Callable
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
+
+from .discovery import app_modules
 
 
 def exporters() -> dict[str, Callable[[object], dict]]:
     """App label -> its `personal_data.export`, for the apps that have one."""
-    found = {}
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.personal_data")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.personal_data":
-                raise
-            continue
-        found[config.label] = module.export
-    return found
+    return {label: module.export for label, module in app_modules("personal_data").items()}
 
 
 def collect_personal_data(user) -> dict:

@@ -55,6 +55,7 @@ AUDIENCE: dict[str, Entry] = {
     "members:me": Entry(MEMBER),
     "members:join": Entry(MEMBER),
     "members:profile_edit": Entry(MEMBER),
+    "members:email_preferences": Entry(MEMBER),
     "members:welcome": Entry(MEMBER),
     "members:privacy": Entry(MEMBER),
     "members:export_data": Entry(MEMBER),

@@ -9,6 +9,8 @@ from django.urls import reverse
 from members import services
 from members.models import CommitteeRole, Membership, Profile, User
 from members.permissions import committee_group
+from society.emails import opt_out, queue_email
+from society.models import EmailKind, EmailOptOut, OutboundEmail
 from tests.factories import CommitteeRoleFactory, MembershipFactory, ProfileFactory, TopicFactory
 
 EXPORT = reverse("members:export_data")
@@ -33,7 +35,13 @@ def full_member(member):
     CommitteeRoleFactory(user=member, title="Treasurer", starts_on=date(2026, 8, 1), ends_on=date(2027, 7, 31))
     EmailAddress.objects.create(user=member, email="mo@gmail.com", verified=False, primary=False)
     member.groups.add(committee_group())
+    queue_email(key="reminder:1", to=member.email, template=TEMPLATE, context={}, kind=EmailKind.REMINDER, user=member)
+    queue_email(key="account:1", to="mo@gmail.com", template=TEMPLATE, context={}, kind=EmailKind.ACCOUNT)
+    opt_out(user_id=member.pk, kind=EmailKind.DIGEST)
     return member
+
+
+TEMPLATE = "account/email/password_changed"
 
 
 @pytest.fixture
@@ -42,6 +50,7 @@ def someone_else(other_member):
     profile.interests.set([TopicFactory(name="Other topic")])
     MembershipFactory(user=other_member, academic_year=2024)
     CommitteeRoleFactory(user=other_member, title="Other Role")
+    queue_email(key="other:1", to=other_member.email, template=TEMPLATE, context={}, kind=EmailKind.ACCOUNT)
     return other_member
 
 
@@ -79,6 +88,10 @@ def test_data_export_contains_everything_about_the_member(client, full_member, s
         {"academic_year": "2026/27", "source": "Joined on the site"},
     ]
     assert members["committee_roles"] == [{"title": "Treasurer", "from": "2026-08-01", "to": "2027-07-31"}]
+    assert [(e["kind"], e["to"], e["state"]) for e in data["society"]["emails"]] == [
+        ("reminder", "member@uni.ac.uk", "pending")
+    ]
+    assert data["society"]["emails_turned_off"] == ["digest"]
 
 
 @pytest.mark.django_db
@@ -129,6 +142,9 @@ def test_deleted_account_leaves_no_personal_data(client, full_member, someone_el
     assert EmailAddress.objects.filter(user=user).exists() is False
     assert CommitteeRole.objects.filter(user=user).exists() is False
     assert [default_storage.exists(name) for name in files] == [False, False]
+    # Every email to them is gone (the pending reminder will never be sent), and their preferences.
+    assert list(OutboundEmail.objects.values_list("key", flat=True)) == ["other:1"]
+    assert EmailOptOut.objects.exists() is False
     # Anonymous counts stay: the memberships per year still count this (now nameless) account.
     assert Membership.objects.filter(user=user).count() == 2
     # Nobody else is touched.
@@ -193,7 +209,42 @@ def test_my_privacy_page_offers_download_and_deletion(member_client):
 
 
 @pytest.mark.django_db
-def test_account_page_keeps_a_place_for_email_preferences(member_client):
+def test_account_page_shows_email_preferences(member_client, member):
+    opt_out(user_id=member.pk, kind=EmailKind.DIGEST)
+
     page = member_client.get(reverse("members:me")).content.decode()
 
-    assert 'id="email-preferences"' in page
+    assert '<span class="badge text-bg-secondary">off</span> Weekly digest' in page
+    assert '<span class="badge text-bg-success">on</span> Event reminders' in page
+    assert f'href="{reverse("members:email_preferences")}"' in page
+
+
+@pytest.mark.django_db
+def test_email_preferences_turn_kinds_off_and_on(member_client, member):
+    opt_out(user_id=member.pk, kind=EmailKind.DIGEST)
+    url = reverse("members:email_preferences")
+
+    response = member_client.post(url, {"wanted": ["digest", "reminder"]})
+
+    assert response["Location"] == reverse("members:me")
+    assert sorted(EmailOptOut.objects.filter(user=member).values_list("kind", flat=True)) == [
+        "announcement",
+        "follow_up",
+    ]
+
+
+@pytest.mark.django_db
+def test_email_preferences_all_off_is_allowed(member_client, member):
+    member_client.post(reverse("members:email_preferences"), {})
+
+    assert EmailOptOut.objects.filter(user=member).count() == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wanted", [["account"], ["registration"], ["nonsense"]])
+def test_email_preferences_refuse_transactional_or_unknown_kinds(member_client, member, wanted):
+    response = member_client.post(reverse("members:email_preferences"), {"wanted": wanted})
+
+    assert response.status_code == 200
+    assert f"Select a valid choice. {wanted[0]} is not one of the available choices." in response.content.decode()
+    assert EmailOptOut.objects.count() == 0

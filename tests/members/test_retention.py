@@ -1,12 +1,16 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db.models import F
 from django_celery_beat.models import PeriodicTask
 
 from members import services, tasks
 from members.models import User
 from members.years import current_academic_year
+from society import outbox
+from society.models import OutboundEmail
 from tests.factories import CommitteeRoleFactory, MembershipFactory, UserFactory
+from tests.smtp import text_body
 
 # 1 March 2029: with the default 2 years (730 days), the cutoff is 2 March 2027,
 # in academic year 2026/27; memberships of 2025/26 and earlier ended (1 August
@@ -40,9 +44,18 @@ def accounts(db):
     }
 
 
+NOTICE = timedelta(days=30)  # RETENTION_WARNING_DAYS
+
+
+def warned_then_applied(now: datetime) -> services.RetentionRun:
+    """The daily run a notice period before `now` (it warns), then the run at `now`."""
+    services.apply_retention(now=now - NOTICE)
+    return services.apply_retention(now=now)
+
+
 @pytest.mark.django_db
 def test_retention_anonymises_exactly_the_accounts_past_the_period(accounts):
-    run = services.apply_retention(now=NOW)
+    run = warned_then_applied(NOW)
 
     anonymised = {label for label, user in accounts.items() if user.pk in run.anonymised}
     assert anonymised == {"lapsed", "lapsed, logged in long ago"}
@@ -57,7 +70,7 @@ def test_retention_keeps_a_current_committee_role_holder(accounts):
     lapsed = accounts["lapsed"]
     CommitteeRoleFactory(user=lapsed, starts_on=date(2029, 1, 1), ends_on=date(2029, 12, 31))
 
-    run = services.apply_retention(now=NOW)
+    run = warned_then_applied(NOW)
 
     assert lapsed.pk not in run.anonymised
 
@@ -66,31 +79,54 @@ def test_retention_keeps_a_current_committee_role_holder(accounts):
 def test_retention_period_is_a_setting(accounts, settings):
     settings.RETENTION_DAYS = 365
 
-    run = services.apply_retention(now=NOW)
+    run = warned_then_applied(NOW)
 
     assert accounts["member until recently"].pk in run.anonymised
 
 
 @pytest.mark.django_db
-def test_retention_warns_before_anonymising(accounts, monkeypatch):
-    warned = []
-    monkeypatch.setattr(services, "warn_before_anonymising", warned.append)
+def test_retention_warns_by_email_a_notice_period_before(accounts, smtp_server):
     # 2026/27 memberships end on 1 August 2027 and are due two years later: warned from 2 July 2029.
     before_window = services.apply_retention(now=datetime(2029, 6, 25, tzinfo=UTC))
     in_window = services.apply_retention(now=datetime(2029, 7, 10, tzinfo=UTC))
+    outbox.deliver_due_emails(now=datetime(2029, 7, 10, 0, 1, tzinfo=UTC))
 
-    assert before_window.warned == []
-    assert in_window.warned == [accounts["member until recently"].pk]
-    assert [user.pk for user in warned] == [accounts["member until recently"].pk]
-    assert accounts["member until recently"].pk not in in_window.anonymised
+    recent = accounts["member until recently"]
+    assert in_window.warned == [recent.pk]
+    assert recent.pk not in before_window.warned + in_window.anonymised
+    [message] = [m for m in smtp_server.messages if m["To"].addresses[0].addr_spec == recent.email]
+    assert message["Subject"] == "Your AI Society account will be anonymised on 9 August 2029"
+    assert "Just log in before then:\nhttp://127.0.0.1:8000/accounts/login/" in text_body(message)
+
+
+@pytest.mark.django_db
+def test_retention_never_anonymises_an_account_it_has_not_warned(accounts):
+    first_run = services.apply_retention(now=NOW)
+
+    assert first_run.anonymised == []
+    assert {accounts["lapsed"].pk, accounts["lapsed, logged in long ago"].pk} <= set(first_run.warned)
+
+
+@pytest.mark.django_db
+def test_logging_in_after_the_warning_keeps_the_account(accounts):
+    lapsed = accounts["lapsed"]
+    services.apply_retention(now=NOW - NOTICE)
+    User.objects.filter(pk=lapsed.pk).update(last_login=NOW - timedelta(days=3))
+
+    run = services.apply_retention(now=NOW)
+
+    assert lapsed.pk not in run.anonymised
+    assert User.objects.get(pk=lapsed.pk).is_active
 
 
 @pytest.mark.django_db
 def test_retention_can_run_twice_without_harm(accounts):
-    first = services.apply_retention(now=NOW)
+    first = warned_then_applied(NOW)
+    emails = OutboundEmail.objects.count()
     second = services.apply_retention(now=NOW)
 
-    assert (len(first.anonymised), second.anonymised) == (2, [])
+    assert (len(first.anonymised), second.anonymised, second.warned) == (2, [], [])
+    assert OutboundEmail.objects.count() == emails
 
 
 @pytest.mark.django_db
@@ -100,9 +136,11 @@ def test_retention_task_applies_the_policy_today():
     UserFactory(date_joined=LONG_AGO)  # never a member
     current = person("Member", last_year=this_year)
 
-    result = tasks.apply_retention_policy()
+    first = tasks.apply_retention_policy()
+    OutboundEmail.objects.update(created_at=F("created_at") - NOTICE)  # a notice period later...
+    second = tasks.apply_retention_policy()
 
-    assert result == {"warned": 0, "anonymised": 1}
+    assert (first, second) == ({"warned": 1, "anonymised": 0}, {"warned": 0, "anonymised": 1})
     assert (User.objects.get(pk=lapsed.pk).is_active, User.objects.get(pk=current.pk).is_active) == (False, True)
 
 

@@ -1,11 +1,10 @@
 """Load the demo society. Safe to run again: each app's demo updates what is there."""
 
-from importlib import import_module
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from society.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -21,12 +20,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             # Each app may ship a `demo` module with `load(stdout)`, run in
             # INSTALLED_APPS order so later apps build on earlier ones.
-            for config in apps.get_app_configs():
-                try:
-                    module = import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name != f"{config.name}.demo":
-                        raise
-                    continue
+            for module in app_modules("demo").values():
                 module.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
