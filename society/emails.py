@@ -104,7 +104,8 @@ def render_email(template: str, context: dict, *, user=None, kind: EmailKind) ->
     except TemplateDoesNotExist:
         body_html = render_to_string(
             "emails/base_message.html",
-            {**context, "body": text_as_html(body_text)},
+            # The text's signature ("-- " and below) is the HTML layout's footer already.
+            {**context, "body": text_as_html(body_text.rsplit("\n-- \n", 1)[0])},
         )
     return subject, body_text, body_html
 

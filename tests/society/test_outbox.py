@@ -388,3 +388,15 @@ def test_transactional_kinds_cannot_be_opted_out_of():
 )
 def test_text_body_becomes_safe_html_with_links(text, html):
     assert text_as_html(text) == html
+
+
+@pytest.mark.django_db
+def test_html_made_from_text_keeps_one_footer(smtp_server):
+    member = UserFactory()
+    queue_test_email(user=member, to=member.email, kind=EmailKind.REMINDER)
+
+    outbox.deliver_due_emails()
+
+    html = html_body(smtp_server.messages[0])
+    assert html.count("Unsubscribe</a>") == 1
+    assert "-- " not in html
