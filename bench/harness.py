@@ -84,11 +84,14 @@ def smtp_sink():
 
 
 @contextmanager
-def celery_worker(*, smtp_port: int, concurrency: int = 1):
+def celery_worker(*, smtp_port: int, concurrency: int | None = None):
+    """A worker as deployed: Celery's default concurrency is one process per core."""
     log = ROOT / "var" / "bench-worker.log"
     log.parent.mkdir(exist_ok=True)
     env = {**os.environ, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "EMAIL_USE_TLS": "false"}
-    command = [str(BIN / "celery"), "-A", "society", "worker", "--loglevel=WARNING", f"--concurrency={concurrency}"]
+    command = [str(BIN / "celery"), "-A", "society", "worker", "--loglevel=WARNING"]
+    if concurrency:
+        command.append(f"--concurrency={concurrency}")
     with open(log, "w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
