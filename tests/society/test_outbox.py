@@ -400,3 +400,42 @@ def test_html_made_from_text_keeps_one_footer(smtp_server):
     html = html_body(smtp_server.messages[0])
     assert html.count("Unsubscribe</a>") == 1
     assert "-- " not in html
+
+
+# --- The admin's outbox -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_outbox_filters_by_state_and_kind_and_searches_by_recipient(admin_client):
+    queue_test_email(key="a", to="ada@uni.ac.uk")
+    queue_test_email(key="b", to="bob@uni.ac.uk", kind=EmailKind.REGISTRATION)
+    OutboundEmail.objects.filter(key="b").update(state=State.FAILED)
+    url = reverse("admin:society_outboundemail_changelist")
+
+    def listed(**params) -> list[str]:
+        return [row.key for row in admin_client.get(url, params).context["cl"].result_list]
+
+    assert listed(state__exact="failed") == ["b"]
+    assert listed(kind__exact="account") == ["a"]
+    assert listed(q="bob@") == ["b"]
+
+
+@pytest.mark.django_db
+def test_admin_retries_failed_emails_and_cancels_pending_ones(admin_client, smtp_server):
+    queue_test_email(key="failed", to="ada@uni.ac.uk")
+    queue_test_email(key="pending", to="bob@uni.ac.uk")
+    OutboundEmail.objects.filter(key="failed").update(state=State.FAILED, attempts=6, last_error="550 no")
+    url = reverse("admin:society_outboundemail_changelist")
+    ids = dict(OutboundEmail.objects.values_list("key", "pk"))
+
+    admin_client.post(url, {"action": "cancel", "_selected_action": [ids["pending"]]})
+    admin_client.post(url, {"action": "retry", "_selected_action": [ids["failed"]]})
+    outbox.deliver_due_emails()
+
+    assert dict(OutboundEmail.objects.values_list("key", "state")) == {"failed": State.SENT, "pending": State.CANCELLED}
+    assert [m["To"] for m in smtp_server.messages] == ["ada@uni.ac.uk"]
+
+
+@pytest.mark.django_db
+def test_admin_cannot_type_in_an_email(admin_client):
+    assert admin_client.get(reverse("admin:society_outboundemail_add")).status_code == 403
