@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from members.forms import https_by_default
 from members.models import Topic
 
 from .images import render_banner, render_speaker_photo
@@ -58,6 +59,7 @@ class EventAdminForm(forms.ModelForm):
 
     class Meta:
         model = Event
+        formfield_callback = https_by_default
         fields = [
             "title", "slug", "kind", "status", "level", "summary", "description", "topics",
             "starts_at", "ends_at", "venue", "building", "map_url", "online_url",
@@ -85,6 +87,7 @@ class SpeakerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Speaker
+        formfield_callback = https_by_default
         fields = ["name", "affiliation", "bio", "website_url", "linkedin_url", "github_url"]
 
     def clean_photo_upload(self):
