@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -45,6 +46,7 @@ def local(moment) -> str:
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     form = EventAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [EventSpeakerInline, RegistrationInline]
     list_display = ["title", "kind", "starts_at", "status", "capacity", "confirmed", "waiting"]
     list_filter = ["kind", "status", "starts_at", "members_only", "level"]
@@ -142,6 +144,7 @@ class EventAdmin(admin.ModelAdmin):
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
     form = SpeakerAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "affiliation", "updated_at"]
     search_fields = ["name", "affiliation"]
     readonly_fields = ["photo", "created_at", "updated_at"]
