@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from playwright.sync_api import Page, expect
 from PIL import Image, ImageOps
+from playwright.sync_api import Page, expect
 
 from events import services
 from events.images import render_banner
