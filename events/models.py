@@ -2,7 +2,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,10 +30,16 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
 
     def with_confirmed_count(self):
-        """Each event's confirmed registrations as `confirmed_count`, in the same query."""
-        return self.annotate(
-            confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED))
+        """Each event's confirmed registrations as `confirmed_count`, in the same query.
+        (A subquery rather than a JOIN and GROUP BY: a paginator's COUNT then leaves it out.)"""
+        confirmed = (
+            Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+            .order_by()
+            .values("event")
+            .annotate(n=Count("id"))
+            .values("n")
         )
+        return self.annotate(confirmed_count=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0))
 
 
 class Speaker(models.Model):

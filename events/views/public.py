@@ -29,7 +29,16 @@ def event_list(request):
     form = EventFilterForm(request.GET)
     events = search_events(Event.objects.listed().upcoming().with_confirmed_count(), **form.filters())
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "past": False, "form": form, "problems": form.problems(), "filtering": _filtering(form)}
+    context = {
+        "page": page,
+        "past": False,
+        "form": form,
+        # The selects are written out in the template: rendering widgets through
+        # templates cost more than the rest of the page.
+        "topics": form.fields["topic"].queryset,
+        "problems": form.problems(),
+        "filtering": _filtering(form),
+    }
     return render(request, "events/event_list.html", context)
 
 
