@@ -255,3 +255,33 @@ def test_check_in_link_shows_others_a_plain_page_and_changes_nothing(client, mem
 
 def test_check_in_with_a_tampered_token_is_404_for_the_committee(committee_client):
     assert committee_client.get(reverse("events:check_in", kwargs={"token": "not-a-real-token"})).status_code == 404
+
+
+def test_ticket_qr_code_is_the_check_in_link(member_client, member):
+    from events.views.tickets import check_in_url, qr_code_svg
+
+    registration = RegistrationFactory(user=member)
+
+    text = member_client.get(ticket_url(registration)).content.decode()
+
+    assert qr_code_svg(check_in_url(registration)) in text
+
+
+def test_data_export_lists_the_members_registrations(member_client, member):
+    registration = RegistrationFactory(user=member, event=EventFactory(title="Mine"))
+    RegistrationFactory(event=EventFactory(title="Not mine"))
+
+    data = member_client.get(reverse("members:export_data")).json()
+
+    assert data["events"] == {
+        "registrations": [
+            {
+                "event": "Mine",
+                "starts": registration.event.starts_at.isoformat(),
+                "status": "Confirmed",
+                "registered": registration.created_at.isoformat(),
+                "checked_in": None,
+            }
+        ],
+        "has_private_calendar": False,
+    }
