@@ -1,29 +1,79 @@
-"""Demo events: a term of weekly workshops around today, talks and a social."""
+"""Demo events: a term of weekly workshops around today, talks with speakers, a
+study group, a social, a members-only AGM, a cancelled event and a draft, with
+registrations made through the services (so their emails sit in the outbox)."""
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Event
+from members.models import Topic, User
+
+from . import services
+from .models import Event, EventSpeaker, Registration, Speaker
 
 WORKSHOPS = [
-    "Python for machine learning",
-    "Linear models from scratch",
-    "Decision trees and random forests",
-    "Neural networks with PyTorch",
-    "Convolutional networks for images",
-    "Transformers and attention",
-    "Fine-tuning a language model",
-    "Reinforcement learning: playing games",
-    "Diffusion models demystified",
-    "Building a RAG app",
+    ("Python for machine learning", "machine-learning", Event.Level.BEGINNER),
+    ("Linear models from scratch", "machine-learning", Event.Level.BEGINNER),
+    ("Decision trees and random forests", "data-science", Event.Level.BEGINNER),
+    ("Neural networks with PyTorch", "deep-learning", Event.Level.INTERMEDIATE),
+    ("Convolutional networks for images", "computer-vision", Event.Level.INTERMEDIATE),
+    ("Transformers and attention", "natural-language-processing", Event.Level.INTERMEDIATE),
+    ("Fine-tuning a language model", "natural-language-processing", Event.Level.ADVANCED),
+    ("Reinforcement learning: playing games", "reinforcement-learning", Event.Level.INTERMEDIATE),
+    ("Diffusion models demystified", "deep-learning", Event.Level.ADVANCED),
+    ("Building a RAG app", "mlops", Event.Level.INTERMEDIATE),
 ]
+WORKSHOP_DESCRIPTION = """\
+A hands-on evening: a short introduction, then you code along in a notebook
+with committee members on hand to help.
+
+## What to bring
+
+- A laptop with a web browser (we run the notebooks online, nothing to install)
+- Curiosity; no experience needed beyond the [previous workshops](/workshops/)
+
+The code and slides are shared after the session.
+"""
+SPEAKERS = {
+    "alignment-research-in-practice": (
+        "Dr Hannah Cole",
+        "Research Scientist, Alignment Lab",
+        "Hannah studies how language models generalise from human feedback. "
+        "She did her PhD on interpretability and now leads a small team testing models before release.",
+        "ai-ethics-and-safety",
+    ),
+    "from-phd-to-ml-engineer": (
+        "Ravi Patel",
+        "Senior ML Engineer, a London fintech",
+        "Ravi left a physics PhD for industry five years ago. He builds fraud-detection models "
+        "and will talk frankly about interviews, first jobs and what he wishes he had learnt earlier.",
+        "mlops",
+    ),
+    "how-search-engines-rank-results": (
+        "Prof. Elena Garcia",
+        "Professor of Information Retrieval",
+        "Elena has worked on ranking for twenty years, in academia and at two search companies. "
+        "Her talk goes from BM25 to neural re-rankers, with live demos.",
+        "natural-language-processing",
+    ),
+}
 TALKS = [
     ("Alignment research in practice", 10),
     ("From PhD to ML engineer", 24),
     ("How search engines rank results", -18),
 ]
+STUDENTS = [
+    "sam@demo.ac.uk",
+    "aisha@demo.ac.uk",
+    "lukas@demo.ac.uk",
+    "grace@demo.ac.uk",
+    "oliver@demo.ac.uk",
+    "sofia@demo.ac.uk",
+    "daniel@demo.ac.uk",
+    "hannah@demo.ac.uk",
+]
+FULL_WORKSHOP_SEATS = 4  # workshop 6 is full, with a waiting list
 
 
 def at(day: datetime, hour: int) -> datetime:
@@ -31,38 +81,72 @@ def at(day: datetime, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day.date(), time(hour)))
 
 
-def upsert(slug: str, **fields) -> Event:
-    return Event.objects.update_or_create(slug=slug, defaults=fields)[0]
+def upsert(slug: str, topics: list[str] = (), **fields) -> Event:
+    event = Event.objects.update_or_create(slug=slug, defaults=fields)[0]
+    event.topics.set(Topic.objects.filter(slug__in=topics))
+    return event
+
+
+def attend(event: Event, users: list[User], *, by: User | None, check_in: bool) -> None:
+    """Register `users` in order, as if two days before the event; check them in if it happened."""
+    before = min(event.starts_at - timedelta(days=2), timezone.now())
+    for user in users:
+        registration, _ = services.register(event=event, user=user, now=before)
+        if check_in and registration.is_confirmed:
+            services.check_in(registration=registration, by=by, now=event.starts_at + timedelta(minutes=5))
 
 
 def load(stdout) -> None:
     today = timezone.localtime()
+    students = list(User.objects.filter(email__in=STUDENTS))
+    students.sort(key=lambda user: STUDENTS.index(user.email))
+    door = User.objects.filter(email="mei@demo.ac.uk").first()
     # Wednesday workshops: four already happened, six to come.
     first_wednesday = today - timedelta(days=today.weekday() - 2) - timedelta(weeks=4)
-    for week, title in enumerate(WORKSHOPS):
+    workshops = []
+    for week, (title, topic, level) in enumerate(WORKSHOPS):
         day = first_wednesday + timedelta(weeks=week)
-        upsert(
-            f"workshop-{week + 1}",
-            title=f"Workshop {week + 1}: {title}",
-            kind=Event.Kind.WORKSHOP,
-            summary="Hands-on session: bring a laptop, we provide the notebooks.",
-            starts_at=at(day, 18),
-            ends_at=at(day, 20),
-            venue="Lab 2.14, Computer Science Building",
-            status=Event.Status.PUBLISHED,
+        workshops.append(
+            upsert(
+                f"workshop-{week + 1}",
+                topics=[topic, "machine-learning"],
+                title=f"Workshop {week + 1}: {title}",
+                kind=Event.Kind.WORKSHOP,
+                summary="Hands-on session: bring a laptop, we provide the notebooks.",
+                description=WORKSHOP_DESCRIPTION,
+                starts_at=at(day, 18),
+                ends_at=at(day, 20),
+                venue="Lab 2.14",
+                building="Computer Science Building",
+                map_url="https://www.openstreetmap.org/search?query=Computer%20Science%20Building",
+                capacity=FULL_WORKSHOP_SEATS if week == 5 else 30,
+                level=level,
+                status=Event.Status.PUBLISHED,
+            )
         )
     for title, days in TALKS:
         day = today + timedelta(days=days)
-        upsert(
-            slugify(title),
+        slug = slugify(title)
+        name, affiliation, bio, topic = SPEAKERS[slug]
+        event = upsert(
+            slug,
+            topics=[topic],
             title=title,
             kind=Event.Kind.TALK,
             summary="A guest speaker, questions, and pizza afterwards.",
+            description=f"**{name}** ({affiliation}) joins us. Questions welcome throughout; pizza afterwards.",
             starts_at=at(day, 17),
             ends_at=at(day, 18),
-            venue="Lecture Theatre 1, Main Building",
+            venue="Lecture Theatre 1",
+            building="Main Building",
+            online_url="https://meet.example.org/ai-society-talks" if days == 10 else "",
+            capacity=120,
+            # The second talk's registration opens a few days from now.
+            registration_opens_at=at(today + timedelta(days=3), 12) if days == 24 else None,
             status=Event.Status.PUBLISHED,
         )
+        speaker = Speaker.objects.update_or_create(name=name, defaults={"affiliation": affiliation, "bio": bio})[0]
+        EventSpeaker.objects.get_or_create(event=event, speaker=speaker)
     social = today + timedelta(days=12)
     upsert(
         "end-of-term-social",
@@ -71,8 +155,36 @@ def load(stdout) -> None:
         summary="Board games and snacks to celebrate the term.",
         starts_at=at(social, 19),
         ends_at=at(social, 22),
-        venue="Students' Union, Room 3",
+        venue="Room 3",
+        building="Students' Union",
         status=Event.Status.PUBLISHED,
+    )
+    agm = today + timedelta(days=30)
+    upsert(
+        "annual-general-meeting",
+        title="Annual general meeting",
+        kind=Event.Kind.AGM,
+        summary="Elect next year's committee and have your say. Members only.",
+        starts_at=at(agm, 18),
+        ends_at=at(agm, 19),
+        venue="Room 3",
+        building="Students' Union",
+        members_only=True,
+        capacity=80,
+        status=Event.Status.PUBLISHED,
+    )
+    study = today + timedelta(days=5)
+    upsert(
+        "nlp-study-group",
+        topics=["natural-language-processing"],
+        title="NLP study group: reading 'Attention is all you need'",
+        kind=Event.Kind.STUDY_GROUP,
+        summary="Cancelled: the room is closed for repairs. We meet next week instead.",
+        starts_at=at(study, 13),
+        ends_at=at(study, 14),
+        online_url="https://meet.example.org/ai-society-nlp",
+        capacity=15,
+        status=Event.Status.CANCELLED,
     )
     hackathon = today + timedelta(days=40)
     upsert(
@@ -85,4 +197,23 @@ def load(stdout) -> None:
         venue="Engineering Atrium",
         status=Event.Status.DRAFT,
     )
-    stdout.write(f"Events: {Event.objects.count()} in the calendar.")
+    load_registrations(workshops, students, door)
+    stdout.write(
+        f"Events: {Event.objects.count()} in the calendar, {Registration.objects.active().count()} registrations."
+    )
+
+
+def load_registrations(workshops: list[Event], students: list[User], door: User | None) -> None:
+    """Past workshops with attendance, upcoming ones booked, workshop 6 full with a queue."""
+    if not students:
+        return
+    now = timezone.now()
+    for index, event in enumerate(workshops[:4]):
+        attendees = students[: 5 + index % 3]
+        attend(event, attendees, by=door, check_in=True)
+    full = workshops[5]
+    # Sam waits (number 2) behind Hannah; four others hold the seats.
+    attend(full, [*students[1:5], students[7], students[0], students[6]], by=None, check_in=False)
+    for event in workshops[6:8]:
+        if event.starts_at > now:
+            attend(event, students[:6], by=None, check_in=False)

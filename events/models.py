@@ -1,7 +1,18 @@
+import secrets
+
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+
+from members.models import Topic, web_link
+
+
+def new_token() -> str:
+    """An unguessable token for tickets and calendar feeds (about 190 bits)."""
+    return secrets.token_urlsafe(24)
 
 
 class EventQuerySet(models.QuerySet):
@@ -17,6 +28,44 @@ class EventQuerySet(models.QuerySet):
 
     def past(self, *, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def with_confirmed_count(self):
+        """Each event's confirmed registrations as `confirmed_count`, in the same query.
+        (A subquery rather than a JOIN and GROUP BY: a paginator's COUNT then leaves it out.)"""
+        confirmed = (
+            Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+            .order_by()
+            .values("event")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return self.annotate(confirmed_count=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0))
+
+
+class Speaker(models.Model):
+    """Someone who speaks at events; one speaker can appear at many."""
+
+    name = models.CharField(max_length=150)
+    affiliation = models.CharField(max_length=200, blank=True, help_text="Where they work or study.")
+    bio = models.TextField(blank=True, help_text="A short paragraph, plain text.")
+    # A square photo re-encoded by events.images under a random name.
+    photo = models.ImageField(upload_to="speakers/", blank=True, help_text="256 by 256 pixels.")
+    website_url = models.URLField("website", max_length=200, blank=True, validators=[web_link])
+    linkedin_url = models.URLField("LinkedIn", max_length=200, blank=True, validators=[web_link])
+    github_url = models.URLField("GitHub", max_length=200, blank=True, validators=[web_link])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        candidates = [("Website", self.website_url), ("LinkedIn", self.linkedin_url), ("GitHub", self.github_url)]
+        return [(label, url) for label, url in candidates if url]
 
 
 class Event(models.Model):
@@ -35,13 +84,46 @@ class Event(models.Model):
         PUBLISHED = "published", "Published"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Level(models.TextChoices):
+        ALL = "", "All levels"
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences for lists.")
+    description = models.TextField(
+        blank=True, help_text="Markdown. Links and formatting are kept; scripts, images and raw HTML are not."
+    )
     starts_at = models.DateTimeField("starts")
     ends_at = models.DateTimeField("ends")
-    venue = models.CharField(max_length=200, blank=True, help_text="Room and building.")
+    venue = models.CharField("room", max_length=200, blank=True, help_text="The room, e.g. Lab 2.14.")
+    building = models.CharField(max_length=200, blank=True)
+    map_url = models.URLField("map link", max_length=500, blank=True, validators=[web_link])
+    online_url = models.URLField(
+        "online link",
+        max_length=500,
+        blank=True,
+        validators=[web_link],
+        help_text="Shown only to confirmed registrants.",
+    )
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Seats; leave empty for unlimited.")
+    waitlist_enabled = models.BooleanField("waiting list", default=True, help_text="When full, people can queue.")
+    registration_opens_at = models.DateTimeField(
+        "registration opens", null=True, blank=True, help_text="Empty: as soon as the event is published."
+    )
+    registration_closes_at = models.DateTimeField(
+        "registration closes", null=True, blank=True, help_text="Empty: when the event starts."
+    )
+    members_only = models.BooleanField(default=False, help_text="Only this year's members may register.")
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.ALL, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="events")
+    speakers = models.ManyToManyField(Speaker, through="EventSpeaker", blank=True, related_name="events")
+    # Two renditions of one upload (12:5), re-encoded by events.images under random names.
+    banner = models.ImageField(upload_to="banners/", blank=True, help_text="1200 by 500 pixels.")
+    banner_small = models.ImageField(upload_to="banners/", blank=True, help_text="600 by 250 pixels.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -53,6 +135,15 @@ class Event(models.Model):
         indexes = [models.Index(fields=["status", "starts_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="event_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="event_registration_closes_after_opening",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,3 +155,129 @@ class Event(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def place(self) -> str:
+        """Room and building, as one line."""
+        return ", ".join(part for part in (self.venue, self.building) if part)
+
+    @property
+    def registration_closes(self):
+        return self.registration_closes_at or self.starts_at
+
+    def seats_left(self, confirmed: int) -> int | None:
+        """Free seats given `confirmed` registrations; None when unlimited."""
+        return None if self.capacity is None else max(self.capacity - confirmed, 0)
+
+
+class EventSpeaker(models.Model):
+    """A speaker at an event, in the order they are listed."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_speakers")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="event_speakers")
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "speaker"], name="event_speaker_once")]
+
+    def __str__(self) -> str:
+        return f"{self.speaker.name} at {self.event}"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Registration.ACTIVE)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waitlisted(self):
+        """The waiting list in arrival order: first come, first served."""
+        return self.filter(status=Registration.Status.WAITLISTED).order_by("created_at", "id")
+
+
+class Registration(models.Model):
+    """A member's place at an event: confirmed, on the waiting list, or cancelled.
+
+    A cancelled row is kept as history; registering again makes a new row, so
+    `created_at` is always the time of arrival in the queue.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.CONFIRMED, Status.WAITLISTED)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    # In the ticket's and the check-in link's URLs instead of the id.
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField("checked in", null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="registration_active_once",
+                violation_error_message="You are already registered for this event.",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status="confirmed"),
+                name="registration_checked_in_only_if_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:ticket", kwargs={"token": self.token})
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == self.Status.WAITLISTED
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a member's own calendar feed; resetting it gives a new token."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:my_calendar", kwargs={"token": self.token})

@@ -1,10 +1,18 @@
 """Reads of events that several pages share."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from members.permissions import is_committee
+from members.services import is_member
 
-from .models import Event
+from .models import Event, EventSpeaker, Registration
+from .services import Availability, availability, waitlist_position
+
+MAX_SEARCH_WORDS = 8
 
 
 def events_visible_to(user) -> QuerySet[Event]:
@@ -12,3 +20,94 @@ def events_visible_to(user) -> QuerySet[Event]:
     if is_committee(user):
         return Event.objects.all()
     return Event.objects.listed()
+
+
+def with_speakers(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Speakers in their listed order as `event.speaker_list`, in one query."""
+    return events.prefetch_related(
+        Prefetch(
+            "event_speakers",
+            queryset=EventSpeaker.objects.select_related("speaker").order_by("order", "id"),
+            to_attr="speaker_list",
+        )
+    )
+
+
+def search_events(events: QuerySet[Event], *, kind: str = "", topic=None, words: str = "") -> QuerySet[Event]:
+    """Events of `kind`, about `topic`, whose title, summary or description has every one of `words`."""
+    if kind:
+        events = events.filter(kind=kind)
+    if topic is not None:
+        events = events.filter(topics=topic)
+    for word in words.split()[:MAX_SEARCH_WORDS]:
+        events = events.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word))
+    return events
+
+
+@dataclass(frozen=True)
+class RegisterButton:
+    """What the register button says for one person and one event, now.
+
+    `state` is an Availability value, or one of: "registered", "waitlisted"
+    (with `position`), "log_in" (a visitor, where a member could register).
+    """
+
+    state: str
+    registration: Registration | None = None
+    position: int | None = None
+    opens_at: datetime | None = None
+    seats_left: int | None = None
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.registration is not None and self.state in ("registered", "waitlisted")
+
+
+def register_button(*, event: Event, user, confirmed: int, now=None) -> RegisterButton:
+    """The truth about registering, for the event page. `confirmed` is the seats taken."""
+    now = now or timezone.now()
+    seats_left = event.seats_left(confirmed)
+    registration = None
+    if user.is_authenticated:
+        registration = Registration.objects.active().filter(event=event, user=user).first()
+    if registration and not event.is_cancelled:
+        if registration.is_confirmed:
+            return RegisterButton("registered", registration=registration, seats_left=seats_left)
+        return RegisterButton(
+            "waitlisted", registration=registration, position=waitlist_position(registration), seats_left=seats_left
+        )
+    member = is_member(user) if event.members_only else True
+    state = availability(event=event, confirmed=confirmed, member=member, now=now)
+    if not user.is_authenticated and state in (Availability.OPEN, Availability.WAITLIST):
+        return RegisterButton("log_in", seats_left=seats_left)
+    return RegisterButton(state.value, opens_at=event.registration_opens_at, seats_left=seats_left)
+
+
+def my_registrations(user, *, now=None) -> tuple[list[Registration], list[Registration]]:
+    """The member's registrations (cancelled ones included), upcoming soonest first and past newest first."""
+    now = now or timezone.now()
+    waiting_ahead = (
+        Registration.objects.filter(event=OuterRef("event"), status=Registration.Status.WAITLISTED)
+        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id")))
+        .values("event")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    registrations = (
+        Registration.objects.filter(user=user)
+        .select_related("event")
+        .annotate(position=Subquery(waiting_ahead, output_field=IntegerField()))
+    )
+    upcoming = list(registrations.filter(event__ends_at__gte=now).order_by("event__starts_at", "-created_at"))
+    past = list(registrations.filter(event__ends_at__lt=now).order_by("-event__starts_at", "-created_at"))
+    return _latest_per_event(upcoming), _latest_per_event(past)
+
+
+def _latest_per_event(registrations: list[Registration]) -> list[Registration]:
+    """One row per event: the active registration, else the latest cancelled one."""
+    chosen: dict[int, Registration] = {}
+    for registration in registrations:
+        current = chosen.get(registration.event_id)
+        if current is None or (registration.is_active and not current.is_active):
+            chosen[registration.event_id] = registration
+    return list(chosen.values())

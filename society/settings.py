@@ -266,6 +266,11 @@ AVATAR_MAX_BYTES = env_int("AVATAR_MAX_MB", 5) * 1024 * 1024
 RETENTION_DAYS = env_int("RETENTION_DAYS", 2 * 365)
 RETENTION_WARNING_DAYS = env_int("RETENTION_WARNING_DAYS", 30)
 
+# --- Events --------------------------------------------------------------------
+
+# Largest event banner or speaker photo accepted, before re-encoding.
+EVENT_IMAGE_MAX_BYTES = env_int("EVENT_IMAGE_MAX_MB", 8) * 1024 * 1024
+
 # --- Internationalisation and time -------------------------------------------
 
 LANGUAGE_CODE = "en-gb"

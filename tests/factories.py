@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from events.models import Event
+from events.models import CalendarFeed, Event, Registration, Speaker
 from members.models import CommitteeRole, Membership, Profile, Topic, User
 from members.permissions import committee_group
 from members.years import current_academic_year
@@ -50,6 +50,34 @@ class EventFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=2))
     venue = "Lab 2.14"
     status = Event.Status.PUBLISHED
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Sequence(lambda n: f"Speaker {n}")
+    affiliation = "University of Somewhere"
+    bio = "Works on machine learning."
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration, made directly (the rules have their own tests via events.services)."""
+
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    status = Registration.Status.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarFeed
+
+    user = factory.SubFactory(UserFactory)
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

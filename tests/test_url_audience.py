@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from society.emails import unsubscribe_token
 from society.models import EmailKind
-from tests.factories import EventFactory, UserFactory
+from tests.factories import CalendarFeedFactory, EventFactory, RegistrationFactory, UserFactory
 
 PUBLIC = "public"
 MEMBER = "member"
@@ -26,7 +26,10 @@ ADMIN = "admin"
 class Entry:
     audience: str
     # Builds the URL's arguments (creating rows as needed) inside the test.
-    kwargs: Callable[[], dict] = field(default=dict)
+    kwargs: Callable[..., dict] = field(default=dict)
+    # kwargs() is given the persona's user (a new user for the visitor), for
+    # URLs of things that belong to someone, such as a ticket.
+    owned: bool = False
 
 
 def unsubscribe_link() -> dict:
@@ -41,6 +44,18 @@ def some_member() -> dict:
     return {"user_id": UserFactory().pk}
 
 
+def own_ticket(user) -> dict:
+    return {"token": RegistrationFactory(user=user).token}
+
+
+def some_ticket() -> dict:
+    return {"token": RegistrationFactory().token}
+
+
+def secret_calendar() -> dict:
+    return {"token": CalendarFeedFactory().token}
+
+
 AUDIENCE: dict[str, Entry] = {
     "healthz": Entry(PUBLIC),
     "email_unsubscribe": Entry(PUBLIC, unsubscribe_link),
@@ -48,6 +63,17 @@ AUDIENCE: dict[str, Entry] = {
     "events:list": Entry(PUBLIC),
     "events:past": Entry(PUBLIC),
     "events:detail": Entry(PUBLIC, published_event),
+    "events:event_ics": Entry(PUBLIC, published_event),
+    "events:calendar_feed": Entry(PUBLIC),
+    "events:register": Entry(MEMBER, published_event),
+    "events:my_events": Entry(MEMBER),
+    "events:reset_calendar": Entry(MEMBER),
+    # A member's feed, for calendar apps that cannot log in: the secret token is the key.
+    "events:my_calendar": Entry(PUBLIC, secret_calendar),
+    "events:ticket": Entry(MEMBER, own_ticket, owned=True),
+    "events:cancel": Entry(MEMBER, own_ticket, owned=True),
+    # The committee see who holds the ticket; everyone else a plain page with nothing personal.
+    "events:check_in": Entry(PUBLIC, some_ticket),
     "events:manage": Entry(COMMITTEE),
     "workshops:list": Entry(PUBLIC),
     "members:about": Entry(PUBLIC),
@@ -104,9 +130,10 @@ EXPECTED = {
 def test_url_answers_each_persona_as_its_audience_says(db, client, request, name, persona):
     entry = AUDIENCE[name]
     users = {"member": "member", "committee": "committee_member", "admin": "admin_user"}
-    if persona in users:
-        client.force_login(request.getfixturevalue(users[persona]))
-    url = reverse(name, kwargs=entry.kwargs())
+    user = request.getfixturevalue(users[persona]) if persona in users else None
+    if user:
+        client.force_login(user)
+    url = reverse(name, kwargs=entry.kwargs(user or UserFactory()) if entry.owned else entry.kwargs())
 
     response = client.get(url)
 

@@ -1,0 +1,195 @@
+"""A registration rush over HTTP against gunicorn on PostgreSQL: 300 clients at once
+POST "register" for a 60-seat event. Then the upcoming events list's requests per
+second beside a bare Django view's, under the same server.
+
+Only loopback traffic; every loop is bounded."""
+
+import http.client
+import os
+import secrets
+import statistics
+import subprocess
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from harness import BIN, ROOT, free_port, report, setup_django, wait_for
+
+CLIENTS = 300
+SEATS = 60
+LISTED_EVENTS = 30
+RPS_REQUESTS = 1500  # per URL
+RPS_CLIENTS = 8
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
+
+
+def arrange() -> tuple[str, list[str]]:
+    """The event, 30 more upcoming events, and a logged-in session for each of 300 members."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from events.models import Event
+
+    now = timezone.now()
+    Event.objects.bulk_create(
+        Event(
+            title=f"Workshop {n}",
+            slug=f"workshop-{n}",
+            summary="Bring a laptop.",
+            starts_at=now + timedelta(days=n + 1),
+            ends_at=now + timedelta(days=n + 1, hours=2),
+            venue="Lab 2.14",
+            capacity=40,
+            status=Event.Status.PUBLISHED,
+        )
+        for n in range(LISTED_EVENTS)
+    )
+    Event.objects.create(
+        title="The rush",
+        slug="the-rush",
+        starts_at=now + timedelta(days=3),
+        ends_at=now + timedelta(days=3, hours=2),
+        capacity=SEATS,
+        status=Event.Status.PUBLISHED,
+    )
+    User = get_user_model()
+    users = User.objects.bulk_create(User(email=f"student{n}@uni.ac.uk", name=f"Student {n}") for n in range(CLIENTS))
+    sessions = []
+    for user in users:
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        sessions.append(session.session_key)
+    return "the-rush", sessions
+
+
+class Gunicorn:
+    def __init__(self):
+        self.port = free_port()
+        log = ROOT / "var" / "bench-gunicorn.log"
+        log.parent.mkdir(exist_ok=True)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).resolve().parent)]),
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+        command = [
+            str(BIN / "gunicorn"), "society.wsgi", "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(WORKERS), "--backlog", "2048",
+        ]  # fmt: skip
+        with open(log, "w") as out:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.get("/healthz")[0] == 200, timeout=30, what="gunicorn answering")
+
+    def get(self, path: str) -> tuple[int, float]:
+        return self.request("GET", path)
+
+    def request(self, method: str, path: str, *, body: str = "", headers: dict | None = None) -> tuple[int, float]:
+        started = time.perf_counter()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            connection.request(method, path, body=body, headers=headers or {})
+            status = connection.getresponse().status
+            connection.close()
+        except OSError:
+            status = 0
+        return status, time.perf_counter() - started
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def rush(server: Gunicorn, slug: str, sessions: list[str]) -> None:
+    from events.models import Registration
+
+    go = threading.Event()
+
+    def register(session_key: str) -> tuple[int, float]:
+        csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret, as cookie and as field
+        go.wait(timeout=30)
+        return server.request(
+            "POST",
+            f"/events/{slug}/register/",
+            body=f"csrfmiddlewaretoken={csrf}",
+            headers={
+                "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        futures = [pool.submit(register, key) for key in sessions]
+        time.sleep(0.5)  # every client connected and waiting
+        started = time.perf_counter()
+        go.set()
+        results = [future.result() for future in futures]
+        elapsed = time.perf_counter() - started
+    latencies = sorted(seconds for _, seconds in results)
+    errors = sum(1 for status, _ in results if status != 302)
+    confirmed = Registration.objects.confirmed().filter(event__slug=slug).count()
+    waitlisted = Registration.objects.waitlisted().filter(event__slug=slug).count()
+    print(f"\nregistration rush: {CLIENTS} clients at once, {SEATS} seats, gunicorn with {WORKERS} workers")
+    print(f"  confirmed {confirmed}, waitlisted {waitlisted}, errors {errors}  (in {elapsed:.2f} s)")
+    print(
+        f"  latency median {statistics.median(latencies) * 1000:.0f} ms, "
+        f"95th percentile {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms"
+    )
+    verdict = "OK" if (confirmed, waitlisted, errors) == (SEATS, CLIENTS - SEATS, 0) else "WRONG"
+    print(f"  {verdict}: expected {SEATS} confirmed, {CLIENTS - SEATS} waitlisted, 0 errors")
+
+
+def requests_per_second(server: Gunicorn, path: str) -> float:
+    """Seconds for RPS_REQUESTS GETs of `path` from RPS_CLIENTS clients; fails on any non-200."""
+    server.get(path)  # warm up
+    per_client = RPS_REQUESTS // RPS_CLIENTS
+    started = time.perf_counter()
+
+    def client(_):
+        return [server.get(path)[0] for _ in range(per_client)]
+
+    with ThreadPoolExecutor(max_workers=RPS_CLIENTS) as pool:
+        statuses = [status for batch in pool.map(client, range(RPS_CLIENTS)) for status in batch]
+    elapsed = time.perf_counter() - started
+    bad = [status for status in statuses if status != 200]
+    if bad:
+        raise SystemExit(f"bench: {len(bad)} of {len(statuses)} requests to {path} failed ({bad[:5]})")
+    return elapsed
+
+
+def main() -> None:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    slug, sessions = arrange()
+    server = Gunicorn()
+    try:
+        rush(server, slug, sessions)
+        count = RPS_CLIENTS * (RPS_REQUESTS // RPS_CLIENTS)
+        bare = requests_per_second(server, "/bench/bare/")
+        listing = requests_per_second(server, "/events/")
+    finally:
+        server.stop()
+    report(
+        f"event list ({LISTED_EVENTS + 1} upcoming events): {count:,} GETs from {RPS_CLIENTS} clients",
+        [
+            ("bare Django view, same server and middleware", bare, count),
+            ("/events/ (upcoming events list)", listing, count),
+        ],
+        aim=10,
+    )
+
+
+if __name__ == "__main__":
+    main()

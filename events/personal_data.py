@@ -1,0 +1,20 @@
+"""What events/ holds about a person, for their copy of their data (see society.privacy)."""
+
+from .models import CalendarFeed, Registration
+
+
+def export(user) -> dict:
+    registrations = Registration.objects.filter(user=user).select_related("event").order_by("created_at", "id")
+    return {
+        "registrations": [
+            {
+                "event": registration.event.title,
+                "starts": registration.event.starts_at.isoformat(),
+                "status": registration.get_status_display(),
+                "registered": registration.created_at.isoformat(),
+                "checked_in": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
+            }
+            for registration in registrations
+        ],
+        "has_private_calendar": CalendarFeed.objects.filter(user=user).exists(),
+    }

@@ -1,0 +1,30 @@
+"""Event views: public pages, the member's tickets, the committee console."""
+
+from .manage import manage_home
+from .public import calendar_feed, event_detail, event_ics, event_list, home, past_events
+from .tickets import (
+    cancel_registration,
+    check_in,
+    my_calendar,
+    my_events,
+    register,
+    reset_calendar,
+    ticket,
+)
+
+__all__ = [
+    "calendar_feed",
+    "cancel_registration",
+    "check_in",
+    "event_detail",
+    "event_ics",
+    "event_list",
+    "home",
+    "manage_home",
+    "my_calendar",
+    "my_events",
+    "past_events",
+    "register",
+    "reset_calendar",
+    "ticket",
+]

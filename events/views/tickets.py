@@ -1,0 +1,129 @@
+"""A member's side of events: registering, cancelling, tickets, My events,
+their private calendar, and the check-in link a ticket's QR code opens."""
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+
+from members.permissions import is_committee
+
+from .. import services
+from ..calendars import registrations_feed
+from ..models import Event, Registration
+from ..selectors import my_registrations, register_button
+from .access import get_calendar_feed, get_event_for, get_own_registration, get_registration_for_check_in
+from .public import ics_response
+
+
+@login_required
+def register(request, slug: str):
+    """POST registers (the event page's button). GET shows the same button on its
+    own page, for a shared "register" link."""
+    event = get_event_for(request.user, slug)
+    if request.method != "POST":
+        button = register_button(event=event, user=request.user, confirmed=event.confirmed_count)
+        return render(request, "events/register.html", {"event": event, "button": button})
+    try:
+        registration, created = services.register(event=event, user=request.user)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return redirect(event)
+    if not created:
+        messages.info(request, "You were already registered: nothing has changed.")
+    elif registration.is_confirmed:
+        messages.success(request, "You are registered. Your ticket is below, and on its way by email.")
+        return redirect(registration)
+    else:
+        position = services.waitlist_position(registration)
+        messages.success(request, f"The event is full: you are number {position} on the waiting list.")
+    return redirect(event)
+
+
+@login_required
+def cancel_registration(request, token: str):
+    registration = get_own_registration(request.user, token)
+    if request.method == "POST":
+        try:
+            services.cancel(registration=registration)
+        except services.RegistrationError as error:
+            messages.error(request, str(error))
+            return redirect(registration)
+        messages.success(request, f"Your place at {registration.event.title} is cancelled.")
+        return redirect("events:my_events")
+    return render(request, "events/cancel.html", {"registration": registration, "event": registration.event})
+
+
+def check_in_url(registration: Registration) -> str:
+    return settings.SITE_URL + reverse("events:check_in", kwargs={"token": registration.token})
+
+
+def qr_code_svg(url: str) -> str:
+    """The QR code as SVG markup to place in the page (no style attributes: the CSP allows none)."""
+    svg = segno.make(url, error="m").svg_inline(scale=1, omitsize=True, border=4, light="#fff", title="Check-in code")
+    return mark_safe(svg)  # noqa: S308 (made by segno from our own URL)
+
+
+@never_cache
+@login_required
+def ticket(request, token: str):
+    registration = get_own_registration(request.user, token)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "position": services.waitlist_position(registration),
+        "qr_code": qr_code_svg(check_in_url(registration)) if registration.is_confirmed else "",
+        "can_cancel": registration.is_active and timezone.now() < registration.event.starts_at,
+    }
+    return render(request, "events/ticket.html", context)
+
+
+@login_required
+def my_events(request):
+    upcoming, past = my_registrations(request.user)
+    feed = services.calendar_feed_of(request.user)
+    context = {"upcoming": upcoming, "past": past, "feed_url": settings.SITE_URL + feed.get_absolute_url()}
+    return render(request, "events/my_events.html", context)
+
+
+@login_required
+def reset_calendar(request):
+    if request.method == "POST":
+        services.reset_calendar_feed(user=request.user)
+        messages.success(request, "Your calendar has a new secret address: the old one no longer works.")
+        return redirect("events:my_events")
+    return render(request, "events/reset_calendar.html")
+
+
+def my_calendar(request, token: str):
+    """A member's own feed, read by calendar apps that cannot log in: the secret token is the key."""
+    feed = get_calendar_feed(token)
+    registrations = (
+        Registration.objects.active()
+        .filter(user=feed.user, event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        .select_related("event")
+        .order_by("event__starts_at")
+    )
+    return ics_response(registrations_feed(registrations, name=f"{settings.SOCIETY_NAME}: my events"), "my-events.ics")
+
+
+def check_in(request, token: str):
+    """What scanning a ticket's QR code opens. The committee sees who it is and
+    checks them in (a POST: a page visit changes nothing); anyone else sees a
+    plain page with nothing personal, whatever the token."""
+    if not is_committee(request.user):
+        return render(request, "events/check_in_public.html")
+    registration = get_registration_for_check_in(token)
+    if request.method == "POST":
+        try:
+            registration = services.check_in(registration=registration, by=request.user)
+            messages.success(request, f"{registration.user.display_name} is checked in.")
+        except services.RegistrationError as error:
+            messages.error(request, str(error))
+        return redirect("events:check_in", token=token)
+    return render(request, "events/check_in.html", {"registration": registration, "event": registration.event})

@@ -1,0 +1,29 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from events.models import Event, Registration
+from society.models import OutboundEmail
+
+
+@pytest.mark.django_db
+def test_demo_events_load_twice_with_the_same_registrations():
+    call_command("load_demo", force=True, stdout=StringIO())
+    counts = (Registration.objects.count(), OutboundEmail.objects.count())
+
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    assert (Registration.objects.count(), OutboundEmail.objects.count()) == counts
+    full = Registration.objects.filter(event__slug="workshop-6")
+    assert [(r.user.email, r.status) for r in full.waitlisted()] == [
+        ("hannah@demo.ac.uk", "waitlisted"),
+        ("sam@demo.ac.uk", "waitlisted"),
+        ("daniel@demo.ac.uk", "waitlisted"),
+    ]
+    assert full.confirmed().count() == 4
+    assert Registration.objects.filter(event__slug="workshop-1", checked_in_at__isnull=False).count() == 5
+    assert Event.objects.get(slug="annual-general-meeting").members_only
+    assert Event.objects.get(slug="nlp-study-group").status == Event.Status.CANCELLED
+    talk = Event.objects.get(slug="alignment-research-in-practice")
+    assert [s.speaker.name for s in talk.event_speakers.all()] == ["Dr Hannah Cole"]
