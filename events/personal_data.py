@@ -1,5 +1,8 @@
 """What events/ holds about a person, for their copy of their data (see society.privacy)."""
 
+from django.utils import timezone
+
+from . import services
 from .models import CalendarFeed, Registration
 
 
@@ -18,3 +21,13 @@ def export(user) -> dict:
         ],
         "has_private_calendar": CalendarFeed.objects.filter(user=user).exists(),
     }
+
+
+def forget(user) -> None:
+    """An anonymised account gives back its seats at events still to come (the
+    waiting list moves up) and its private calendar; past attendance stays,
+    anonymous, in the figures."""
+    upcoming = Registration.objects.active().filter(user=user, event__starts_at__gt=timezone.now())
+    for registration in upcoming.select_related("event"):
+        services.cancel(registration=registration)
+    CalendarFeed.objects.filter(user=user).delete()

@@ -121,9 +121,12 @@ def load(stdout) -> None:
                 "order": order,
             },
         )
+    # A member who shares their participation record (filled in by the events demo).
+    record = services.share_record(user=User.objects.get(email=STUDENTS[0][0]), public=True)
     stdout.write(
         f"Demo logins (password for all: {DEMO_PASSWORD}):\n"
         f"  committee member  {COMMITTEE[0][0]}\n"
         f"  member            {STUDENTS[0][0]}\n"
-        f"  admin             {ADMIN_EMAIL}  (/admin/)"
+        f"  admin             {ADMIN_EMAIL}  (/admin/)\n"
+        f"A shared participation record: {record.get_absolute_url()}"
     )

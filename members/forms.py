@@ -124,6 +124,7 @@ class DirectoryFilterForm(forms.Form):
         label="Interest", queryset=Topic.objects.order_by("name"), to_field_name="slug", required=False
     )
     membership = forms.ChoiceField(label="Membership", required=False)
+    attended = forms.IntegerField(label="Attended at least", required=False, min_value=0, max_value=1000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,6 +147,7 @@ class DirectoryFilterForm(forms.Form):
             "course": data["course"].strip(),
             "interest": data["interest"],
             "membership_year": data["membership"],
+            "attended_at_least": data["attended"],
         }
 
 

@@ -1,12 +1,15 @@
+import secrets
 from datetime import date
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -245,3 +248,23 @@ class CommitteeRole(models.Model):
 
     def is_current(self, *, today: date | None = None) -> bool:
         return self.starts_on <= (today or timezone.localdate()) <= self.ends_on
+
+
+def new_record_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PublicRecord(models.Model):
+    """A member's participation record, shown at an unguessable address when they choose."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="public_record")
+    token = models.CharField(max_length=43, unique=True, default=new_record_token)
+    is_public = models.BooleanField("public", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Record of {self.user} ({'public' if self.is_public else 'private'})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:public_record", kwargs={"token": self.token})

@@ -1,11 +1,17 @@
 """Reads of members that pages share: the committee's directory and the about page."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .models import CommitteeRole, Membership, Topic, User
 from .years import current_academic_year
 
 NOT_MEMBER_THIS_YEAR = "none"
+
+
+# Events attended (checked in at the door). `registrations` is the reverse
+# relation events/ declares on the user: members reads it by name and so
+# imports nothing from events.
+ATTENDED = Count("registrations", filter=Q(registrations__checked_in_at__isnull=False), distinct=True)
 
 
 def member_directory(
@@ -15,6 +21,7 @@ def member_directory(
     course: str = "",
     interest: Topic | None = None,
     membership_year: str = "",
+    attended_at_least: int | None = None,
 ) -> QuerySet[User]:
     """Active accounts, filtered; each with `profile`, its interests and `is_member_now`, in a fixed number of queries.
 
@@ -27,6 +34,7 @@ def member_directory(
         .prefetch_related(Prefetch("profile__interests", queryset=Topic.objects.order_by("name")))
         .annotate(
             is_member_now=Exists(Membership.objects.filter(user=OuterRef("pk"), academic_year=this_year)),
+            attended=ATTENDED,
         )
         .order_by("name", "email")
     )
@@ -38,6 +46,8 @@ def member_directory(
         users = users.filter(profile__course__icontains=course)
     if interest:
         users = users.filter(profile__interests=interest)
+    if attended_at_least:
+        users = users.filter(attended__gte=attended_at_least)
     if membership_year == NOT_MEMBER_THIS_YEAR:
         users = users.filter(is_member_now=False)
     elif membership_year:

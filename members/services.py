@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from society.emails import forget_recipient, queue_email
 from society.models import EmailKind, OutboundEmail
+from society.privacy import forget_elsewhere
 
-from .models import CommitteeRole, Membership, Profile, Topic, User
+from .models import CommitteeRole, Membership, Profile, PublicRecord, Topic, User, new_record_token
 from .permissions import COMMITTEE_GROUP
 from .union_csv import UnionRow
 from .years import academic_year_of, current_academic_year
@@ -195,6 +196,29 @@ def import_union_list(*, rows: list[UnionRow], year: int) -> UnionImport:
     return plan
 
 
+# --- The participation record ------------------------------------------------------
+
+
+def record_of(user: User) -> PublicRecord:
+    """The member's record settings (private until they choose otherwise)."""
+    return PublicRecord.objects.get_or_create(user=user)[0]
+
+
+def share_record(*, user: User, public: bool) -> PublicRecord:
+    record = record_of(user)
+    record.is_public = public
+    record.save(update_fields=["is_public", "updated_at"])
+    return record
+
+
+def reset_record_link(*, user: User) -> PublicRecord:
+    """A new address for the record: the old one stops working at once."""
+    record = record_of(user)
+    record.token = new_record_token()
+    record.save(update_fields=["token", "updated_at"])
+    return record
+
+
 # --- Privacy: deletion and retention ---------------------------------------------
 
 
@@ -209,6 +233,7 @@ def anonymise_account(*, user: User) -> None:
     """
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        forget_elsewhere(user)  # other apps first (seats at future events...): they may queue emails
         addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
         forget_recipient(user=user, addresses=addresses)
         profile = Profile.objects.filter(user=user).first()
@@ -217,6 +242,7 @@ def anonymise_account(*, user: User) -> None:
             profile.delete()
         EmailAddress.objects.filter(user=user).delete()
         CommitteeRole.objects.filter(user=user).delete()
+        PublicRecord.objects.filter(user=user).delete()
         user.groups.clear()
         user.user_permissions.clear()
         user.email = f"deleted-{uuid.uuid4().hex}@anonymised.invalid"

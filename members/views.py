@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from society.csv import csv_response
 from society.emails import email_preferences, set_email_preferences
 from society.privacy import collect_personal_data
+from society.records import collect_record
 
 from . import services
 from .forms import (
@@ -23,7 +24,7 @@ from .forms import (
     UnionListForm,
     WelcomeForm,
 )
-from .models import Membership, Profile, User
+from .models import Membership, Profile, PublicRecord, User
 from .permissions import committee_required
 from .selectors import current_committee, member_directory
 from .union_csv import UnionRow
@@ -151,6 +152,56 @@ def delete_account(request):
     return render(request, "members/delete_account.html", {"form": form})
 
 
+# --- The participation record ------------------------------------------------------
+
+RECORD_ACTIONS = {
+    "publish": (
+        lambda user: services.share_record(user=user, public=True),
+        "Your record is public at the address below.",
+    ),
+    "hide": (lambda user: services.share_record(user=user, public=False), "Your record is private again."),
+    "new-link": (
+        lambda user: services.reset_record_link(user=user),
+        "Your record has a new address; the old one no longer works.",
+    ),
+}
+
+
+@login_required
+def my_record(request):
+    if request.method == "POST":
+        action = RECORD_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            messages.error(request, "That is not something you can do with your record.")
+        else:
+            change, message = action
+            change(request.user)
+            messages.success(request, message)
+        return redirect("members:record")
+    context = {
+        "record": services.record_of(request.user),
+        "person": request.user,
+        "profile": Profile.objects.filter(user=request.user).first(),
+        "sections": collect_record(request.user),
+    }
+    return render(request, "members/record.html", context)
+
+
+def public_record(request, token: str):
+    """The record a member chose to share: 404 for a wrong token or a private record."""
+    record = get_object_or_404(
+        PublicRecord.objects.select_related("user"), token=token, is_public=True, user__is_active=True
+    )
+    context = {
+        "record": record,
+        "person": record.user,
+        "profile": Profile.objects.filter(user=record.user).first(),
+        "sections": collect_record(record.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "members/public_record.html", context)
+
+
 # --- The committee's pages -------------------------------------------------------
 
 
@@ -170,7 +221,10 @@ def directory_export(request):
         messages.error(request, "The filters were not valid, so nothing was exported. Check them and try again.")
         return redirect("members:directory")
     year_label = academic_year_label(current_academic_year())
-    header = ["Name", "Email", "Student number", "Course", "Year of study", "Interests", f"Member in {year_label}"]
+    header = [
+        "Name", "Email", "Student number", "Course", "Year of study", "Interests", "Events attended",
+        f"Member in {year_label}",
+    ]  # fmt: skip
     rows = (directory_csv_row(user) for user in member_directory(**form.filters()))
     return csv_response(f"members-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
@@ -184,6 +238,7 @@ def directory_csv_row(user: User) -> list:
         profile.course if profile else "",
         profile.get_year_of_study_display() if profile and profile.year_of_study else "",
         "; ".join(topic.name for topic in profile.interests.all()) if profile else "",
+        user.attended,
         "yes" if user.is_member_now else "no",
     ]
 

@@ -3,6 +3,7 @@
 Each app that keeps data about people ships a `personal_data` module with
 
     def export(user) -> dict: ...
+    def forget(user) -> None: ...   # optional: when the account is anonymised
 
 returning JSON-ready sections about `user` (and nobody else). They are found
 the way demo data is, in INSTALLED_APPS order, so society imports no app and
@@ -30,3 +31,11 @@ def collect_personal_data(user) -> dict:
         "generated_at": timezone.now().isoformat(),
         **{label: export(user) for label, export in exporters().items()},
     }
+
+
+def forget_elsewhere(user) -> None:
+    """Let every app drop what it holds about `user` when their account is
+    anonymised: each `personal_data.forget(user)`, where an app has one."""
+    for module in app_modules("personal_data").values():
+        if hasattr(module, "forget"):
+            module.forget(user)

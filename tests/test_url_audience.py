@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from members.models import PublicRecord
 from society.emails import unsubscribe_token
 from society.models import EmailKind
 from tests.factories import CalendarFeedFactory, EventFactory, RegistrationFactory, UserFactory
@@ -38,6 +39,10 @@ def unsubscribe_link() -> dict:
 
 def published_event() -> dict:
     return {"slug": EventFactory().slug}
+
+
+def public_record() -> dict:
+    return {"token": PublicRecord.objects.create(user=UserFactory(), is_public=True).token}
 
 
 def some_member() -> dict:
@@ -82,6 +87,8 @@ AUDIENCE: dict[str, Entry] = {
     "members:join": Entry(MEMBER),
     "members:profile_edit": Entry(MEMBER),
     "members:email_preferences": Entry(MEMBER),
+    "members:record": Entry(MEMBER),
+    "members:public_record": Entry(PUBLIC, public_record),
     "members:welcome": Entry(MEMBER),
     "members:privacy": Entry(MEMBER),
     "members:export_data": Entry(MEMBER),

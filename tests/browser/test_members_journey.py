@@ -6,11 +6,14 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Page, expect
 
+from events.models import Registration
+from events.services import check_in
 from members import services
 from members.avatars import render_avatar
 from members.models import Profile
 from tests.factories import (
     CommitteeRoleFactory,
+    EventFactory,
     MembershipFactory,
     ProfileFactory,
     TopicFactory,
@@ -78,6 +81,28 @@ def test_new_member_verifies_completes_the_welcome_step_with_a_photo_and_sees_th
     page.reload()
     assert fits_the_screen(page)
     page.screenshot(path=SCREENSHOTS / "my-account-phone.png", full_page=True)
+
+    # Then they register for a workshop, are checked in at the door, and share their record.
+    event = EventFactory(title="Convolutional networks for images")
+    event.topics.set([TopicFactory(name="Computer vision", slug="computer-vision")])
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + event.get_absolute_url())
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("You are registered")).to_be_visible()
+    registration = Registration.objects.get(event=event, user__email="nia@uni.ac.uk")
+    check_in(registration=registration, by=UserFactory(committee=True))
+
+    page.goto(live_server.url + "/me/record/")
+    page.get_by_role("button", name="Make it public").click()
+    page.locator('a[href^="/record/"]').click()
+
+    expect(page.get_by_role("heading", name="Nia Newcomer")).to_be_visible()
+    expect(page.get_by_text("Convolutional networks for images")).to_be_visible()
+    expect(page.get_by_text("Verified by AI Society.")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "record.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    assert fits_the_screen(page)
+    page.screenshot(path=SCREENSHOTS / "record-phone.png", full_page=True)
 
 
 @pytest.fixture

@@ -3,10 +3,11 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Profile
 from members.years import current_academic_year
-from tests.factories import MembershipFactory, ProfileFactory, TopicFactory, UserFactory
+from tests.factories import MembershipFactory, ProfileFactory, RegistrationFactory, TopicFactory, UserFactory
 from tests.querycount import assert_constant_queries
 
 URL = reverse("members:directory")
@@ -129,8 +130,8 @@ def test_directory_export_lists_the_filtered_people(committee_client, people):
     assert response["Content-Disposition"].startswith('attachment; filename="members-')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1:] == [
-        ["Ben Bo", "ben@uni.ac.uk", "", "Computer Science BSc", "Second year", "Computer vision; NLP", "no"],
-        ["Cy Cole", "cy@uni.ac.uk", "", "Computer Science BSc", "Second year", "", "yes"],
+        ["Ben Bo", "ben@uni.ac.uk", "", "Computer Science BSc", "Second year", "Computer vision; NLP", "0", "no"],
+        ["Cy Cole", "cy@uni.ac.uk", "", "Computer Science BSc", "Second year", "", "0", "yes"],
     ]
 
 
@@ -163,3 +164,27 @@ def test_directory_export_costs_constant_queries(committee_client):
             profile.interests.set([topic])
 
     assert assert_constant_queries(lambda: committee_client.get(EXPORT), add_people) == 6
+
+
+@pytest.mark.django_db
+def test_directory_filters_by_how_many_events_people_attended(committee_client):
+    regular, once = UserFactory(name="Regular Rae"), UserFactory(name="Once Olly")
+    for _ in range(3):
+        RegistrationFactory(user=regular, checked_in_at=timezone.now())
+    RegistrationFactory(user=once, checked_in_at=timezone.now())
+    RegistrationFactory(user=once)  # registered, never came: does not count
+
+    response = committee_client.get(URL, {"attended": "2"})
+
+    assert [(p.name, p.attended) for p in response.context["page"].object_list] == [("Regular Rae", 3)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["-1", "lots", "100000"])
+def test_directory_refuses_a_bad_attended_filter_and_shows_everyone(committee_client, value):
+    UserFactory.create_batch(2)
+
+    response = committee_client.get(URL, {"attended": value})
+
+    assert "Some filters were not understood" in response.content.decode()
+    assert response.context["page"].paginator.count == 3  # the two and the committee member

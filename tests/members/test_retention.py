@@ -1,6 +1,8 @@
 from datetime import UTC, date, datetime, timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db.models import F
 from django_celery_beat.models import PeriodicTask
 
@@ -146,6 +148,10 @@ def test_retention_task_applies_the_policy_today():
 
 @pytest.mark.django_db
 def test_retention_task_is_scheduled_daily_in_the_admin():
+    # The schedule is data written by a migration, which a transactional test run
+    # earlier in this process may have flushed: write it again (it is idempotent).
+    import_module("members.migrations.0004_retention_schedule").schedule(django_apps, None)
+
     task = PeriodicTask.objects.get(task="members.tasks.apply_retention_policy")
 
     assert task.enabled is True

@@ -1,12 +1,15 @@
 """The outbox: queued in the caller's transaction, delivered once over real SMTP."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from society import outbox
 from society.emails import Attachment, opt_out, queue_email, text_as_html, unsubscribe_token
@@ -439,3 +442,15 @@ def test_admin_retries_failed_emails_and_cancels_pending_ones(admin_client, smtp
 @pytest.mark.django_db
 def test_admin_cannot_type_in_an_email(admin_client):
     assert admin_client.get(reverse("admin:society_outboundemail_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_outbox_sweep_runs_every_minute_and_shows_in_the_admin(admin_client):
+    # Data written by a migration (a transactional test may have flushed it: write it again).
+    import_module("society.migrations.0002_outbox_sweep_schedule").schedule_sweep(django_apps, None)
+
+    task = PeriodicTask.objects.get(task="society.tasks.sweep_outbox")
+
+    assert (task.enabled, task.interval.every, task.interval.period) == (True, 1, "minutes")
+    page = admin_client.get(reverse("admin:django_celery_beat_periodictask_changelist")).content.decode()
+    assert "Deliver pending emails (outbox sweep)" in page
