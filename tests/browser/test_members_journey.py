@@ -72,6 +72,8 @@ def test_new_member_verifies_completes_the_welcome_step_with_a_photo_and_sees_th
     expect(page.get_by_text("Mathematics BSc · First year")).to_be_visible()
     avatar = page.get_by_role("img", name="Your photo")
     expect(avatar).to_be_visible()
+    # Visible is not loaded: wait for the image itself before measuring it.
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=avatar.element_handle())
     assert page.evaluate("img => img.naturalWidth", avatar.element_handle()) == 256
     profile = Profile.objects.get(user__email="nia@uni.ac.uk")
     assert [t.name for t in profile.interests.all()] == ["Computer vision"]
