@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from events.models import Registration
 from society import outbox
 from society.celery import app as celery_app
 from society.emails import queue_email
@@ -83,6 +84,8 @@ def test_redis_down_breaks_no_page_and_the_sweep_delivers_everything_once_after(
         pages = [client.get(url).status_code for url in ("/", "/events/", event.get_absolute_url(), "/about/")]
         login = client.post(reverse("account_login"), {"login": member.email, "password": TEST_PASSWORD})
         me = client.get(reverse("members:me"))
+        registered = client.post(reverse("events:register", kwargs={"slug": event.slug}))
+        my_events = client.get(reverse("events:my_events"))
         client.logout()
         signup = client.post(
             reverse("account_signup"),
@@ -97,14 +100,17 @@ def test_redis_down_breaks_no_page_and_the_sweep_delivers_everything_once_after(
 
     assert pages == [200, 200, 200, 200]
     assert (login.status_code, me.status_code, signup.status_code) == (302, 200, 302)
-    assert OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING).count() == 51
+    assert (registered.status_code, my_events.status_code) == (302, 200)
+    assert Registration.objects.get(event=event, user=member).status == Registration.Status.CONFIRMED
+    # 50 queued directly, the new account's verification, the registration's confirmation.
+    assert OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING).count() == 52
     assert smtp_server.messages == []
 
     with celery_workers(broker_url=redis_url) as (_, [worker]):
         sweep_outbox.delay()
-        wait_until(lambda: all_sent(51), message=f"the sweep did not deliver everything:\n{worker.output()}")
+        wait_until(lambda: all_sent(52), message=f"the sweep did not deliver everything:\n{worker.output()}")
 
-    delivered_once_each(smtp_server, 51)
+    delivered_once_each(smtp_server, 52)
     assert "new@uni.ac.uk" in [m["To"].addresses[0].addr_spec for m in smtp_server.messages]
 
 
