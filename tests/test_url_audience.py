@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from events.models import Announcement
 from society.emails import unsubscribe_token
 from society.models import EmailKind
-from events.models import Announcement
 from tests.factories import CalendarFeedFactory, EventFactory, RegistrationFactory, SpeakerFactory, UserFactory
 
 PUBLIC = "public"
