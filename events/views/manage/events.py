@@ -48,7 +48,7 @@ def event_edit(request, slug: str):
     if form.is_valid():
         changed = [name for name in form.changed_data if name not in ("tell_registrants", "message", "topics")]
         told = console.update_event(
-            event=form.instance,
+            event=form.save(commit=False),
             changed=changed,
             by=request.user,
             tell_registrants=form.cleaned_data["tell_registrants"],
