@@ -55,7 +55,8 @@ def test_committee_runs_a_weekly_series_from_the_browser(page: Page, live_server
     log_in_as(page, live_server, committee)
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + f"/manage/events/{event.slug}/door/")
-    page.get_by_placeholder("Name or email").fill("zar")
+    with page.expect_response(lambda response: "q=zar" in response.url):
+        page.get_by_placeholder("Name or email").fill("zar")
     results = page.locator("#door-results")
     expect(results.get_by_text("Zara Quinn")).to_be_visible()
     results.get_by_role("button", name="Check in").click()
