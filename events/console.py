@@ -260,13 +260,16 @@ def add_registrant_by_email(*, event: Event, email: str, by, check_in: bool = Fa
 
 
 def promote_by_hand(*, registration: Registration, by) -> Registration:
-    """Give a seat to someone on the waiting list now, even past the capacity (the
-    committee decides: an extra chair). Raises when they are not waiting."""
+    """Give a free seat to someone on the waiting list, out of turn (the committee
+    decides). Never past the capacity: raise the capacity first for an extra chair."""
     with transaction.atomic():
-        services._locked(registration.event)
+        event = services._locked(registration.event)
         registration = Registration.objects.select_related("event", "user").get(pk=registration.pk)
         if not registration.is_waitlisted:
             raise RegistrationError("This person is not on the waiting list.")
+        confirmed = Registration.objects.confirmed().filter(event=event).count()
+        if event.capacity is not None and confirmed >= event.capacity:
+            raise RegistrationError("The event is full: raise the capacity first, then give them the seat.")
         registration.status = Status.CONFIRMED
         registration.confirmed_at = timezone.now()
         registration.save(update_fields=["status", "confirmed_at", "updated_at"])

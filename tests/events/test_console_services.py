@@ -118,9 +118,20 @@ def test_walk_in_is_registered_and_checked_in_in_one_step(committee_member, memb
     assert (registration.status, registration.checked_in_by) == (Status.CONFIRMED, committee_member)
 
 
-def test_promote_by_hand_gives_a_seat_past_capacity(committee_member):
+def test_promote_by_hand_never_goes_past_the_capacity(committee_member):
     event = EventFactory(capacity=1)
     RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Status.WAITLISTED)
+
+    with pytest.raises(console.RegistrationError, match="The event is full"):
+        console.promote_by_hand(registration=waiting, by=committee_member)
+    assert Registration.objects.confirmed().count() == 1
+
+
+def test_promote_by_hand_gives_a_free_seat_out_of_turn(committee_member):
+    event = EventFactory(capacity=2)
+    RegistrationFactory(event=event)
+    RegistrationFactory(event=event, status=Status.WAITLISTED)
     waiting = RegistrationFactory(event=event, status=Status.WAITLISTED)
 
     console.promote_by_hand(registration=waiting, by=committee_member)
