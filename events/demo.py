@@ -9,8 +9,8 @@ from django.utils.text import slugify
 
 from members.models import Topic, User
 
-from . import services
-from .models import Event, EventSpeaker, Registration, Speaker
+from . import console, services
+from .models import ActionLog, Announcement, Event, EventSpeaker, Registration, Speaker
 
 WORKSHOPS = [
     ("Python for machine learning", "machine-learning", Event.Level.BEGINNER),
@@ -145,8 +145,17 @@ def load(stdout) -> None:
             registration_opens_at=at(today + timedelta(days=3), 12) if days == 24 else None,
             status=Event.Status.PUBLISHED,
         )
-        speaker = Speaker.objects.update_or_create(name=name, defaults={"affiliation": affiliation, "bio": bio})[0]
-        EventSpeaker.objects.get_or_create(event=event, speaker=speaker)
+        contact = {"email": f"{slug[:20]}@speakers.example.org"}
+        speaker = Speaker.objects.update_or_create(
+            name=name, defaults={"affiliation": affiliation, "bio": bio, **contact}
+        )[0]
+        # Invitations stand at different points: confirmed with consents, or still invited.
+        invite = {
+            "invite_status": EventSpeaker.InviteStatus.CONFIRMED if days < 20 else EventSpeaker.InviteStatus.INVITED,
+            "consent_to_record": days < 20,
+            "consent_to_publish_slides": days < 20,
+        }
+        EventSpeaker.objects.update_or_create(event=event, speaker=speaker, defaults=invite)
     social = today + timedelta(days=12)
     upsert(
         "end-of-term-social",
@@ -198,6 +207,7 @@ def load(stdout) -> None:
         status=Event.Status.DRAFT,
     )
     load_registrations(workshops, students, door)
+    load_console(committee=door)
     stdout.write(
         f"Events: {Event.objects.count()} in the calendar, {Registration.objects.active().count()} registrations."
     )
@@ -217,3 +227,28 @@ def load_registrations(workshops: list[Event], students: list[User], door: User 
     for event in workshops[6:8]:
         if event.starts_at > now:
             attend(event, students[:6], by=None, check_in=False)
+
+
+def load_console(*, committee: User | None) -> None:
+    """An announcement sent for the first workshop still to come, a declined speaker
+    invitation, and a few audit log entries. The webhook is left unset."""
+    upcoming = Event.objects.filter(slug__startswith="workshop-", starts_at__gte=timezone.now()).order_by("starts_at")
+    event = upcoming.first()
+    if event is None or committee is None:
+        return
+    speaker = Speaker.objects.update_or_create(
+        name="Dr Sam Okafor", defaults={"affiliation": "Vision Lab", "email": "sam.okafor@speakers.example.org"}
+    )[0]
+    EventSpeaker.objects.update_or_create(
+        event=event, speaker=speaker, defaults={"invite_status": EventSpeaker.InviteStatus.DECLINED}
+    )
+    announcement, created = Announcement.objects.get_or_create(
+        event=event,
+        subject="Bring a charged laptop",
+        defaults={"body": "The lab has few sockets: please come with a charged laptop.", "author": committee},
+    )
+    if created:
+        console.send_announcement(announcement=announcement, by=committee)
+    if not ActionLog.objects.filter(event=event, action="published").exists():
+        console.record_action(actor=committee, event=event, action="published")
+        console.record_action(actor=committee, event=event, action="speaker", detail="Dr Sam Okafor: Declined")

@@ -1,11 +1,15 @@
+from datetime import date, datetime
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from members.forms import https_by_default
 from members.models import Topic
 
+from . import console
 from .images import render_banner, render_speaker_photo
-from .models import Event, Registration, Speaker
+from .models import Announcement, ConsoleSettings, Event, EventSpeaker, Registration, Speaker
 
 
 class EventFilterForm(forms.Form):
@@ -94,3 +98,195 @@ class SpeakerAdminForm(forms.ModelForm):
         upload = self.cleaned_data.get("photo_upload")
         self.photo_bytes = render_speaker_photo(upload) if upload else None
         return upload
+
+
+# --- The committee console -------------------------------------------------------------
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time in the society's time zone, refused with a clear message when
+    it does not exist or happens twice on a daylight-saving night."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        for input_format in self.input_formats:
+            try:
+                naive = datetime.strptime(str(value).strip(), input_format)
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValidationError("Enter a date and time, like 2026-10-07 18:00.", code="invalid")
+        problem = console.local_time_problem(naive)
+        if problem:
+            raise ValidationError(problem, code="local_time")
+        return console.make_local(naive)
+
+
+CONSOLE_EVENT_FIELDS = [
+    "title", "kind", "level", "summary", "description", "topics", "starts_at", "ends_at",
+    "venue", "building", "map_url", "online_url", "capacity", "waitlist_enabled",
+    "registration_opens_at", "registration_closes_at", "members_only",
+]  # fmt: skip
+
+
+class ConsoleEventForm(forms.ModelForm):
+    """Create or edit an event in the console. A published event whose time or
+    place changes can tell its registrants (the tick box)."""
+
+    tell_registrants = forms.BooleanField(
+        label="Email everyone registered about the new time or place", required=False, initial=True
+    )
+    message = forms.CharField(
+        label="Message to add to that email", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Event
+        formfield_callback = https_by_default
+        fields = CONSOLE_EVENT_FIELDS
+        field_classes = {
+            "starts_at": LocalDateTimeField,
+            "ends_at": LocalDateTimeField,
+            "registration_opens_at": LocalDateTimeField,
+            "registration_closes_at": LocalDateTimeField,
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 6}), "topics": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        opens, closes = cleaned.get("registration_opens_at"), cleaned.get("registration_closes_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The event must end after it starts.")
+        if starts and closes and closes > starts:
+            self.add_error("registration_closes_at", "Registration must close before the event starts.")
+        if opens and closes and closes <= opens:
+            self.add_error("registration_closes_at", "Registration must close after it opens.")
+        capacity = cleaned.get("capacity")
+        if self.instance.pk and capacity is not None:
+            confirmed = Registration.objects.confirmed().filter(event=self.instance).count()
+            if capacity < confirmed:
+                self.add_error("capacity", f"{confirmed} people already hold a seat: the capacity cannot be lower.")
+        return cleaned
+
+
+class SeriesForm(forms.Form):
+    WEEKDAYS = list(enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]))
+
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Event.Kind.choices, initial=Event.Kind.WORKSHOP)
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, initial=2)
+    start_time = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}), initial="18:00")
+    minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=24 * 60, initial=120)
+    first_day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    weeks = forms.IntegerField(label="Number of weeks", min_value=1, max_value=30, initial=10)
+    skip = forms.CharField(
+        label="Skip these dates",
+        required=False,
+        max_length=1000,
+        help_text="One a line or separated by commas, like 2026-11-04 (reading week).",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    venue = forms.CharField(label="Room", max_length=200, required=False)
+    capacity = forms.IntegerField(min_value=1, required=False, help_text="Empty: unlimited.")
+
+    def clean_skip(self):
+        days = set()
+        for text in self.cleaned_data["skip"].replace(",", "\n").split():
+            try:
+                days.add(date.fromisoformat(text))
+            except ValueError:
+                raise ValidationError(f"{text} is not a date: write it like 2026-11-04.") from None
+        return frozenset(days)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.plan = console.SeriesPlan(
+            title=cleaned["title"], kind=cleaned["kind"], first_day=cleaned["first_day"], weekday=cleaned["weekday"],
+            start=cleaned["start_time"], minutes=cleaned["minutes"], weeks=cleaned["weeks"], skip=cleaned["skip"],
+            venue=cleaned["venue"], capacity=cleaned["capacity"],
+        )  # fmt: skip
+        if not self.plan.days():
+            raise ValidationError("Every date is skipped: there is nothing to create.")
+        for problem in self.plan.problems():
+            self.add_error("start_time", problem)
+        return cleaned
+
+
+class DuplicateForm(forms.Form):
+    starts_at = LocalDateTimeField(label="New start", help_text="Same length, room, speakers and capacity; a draft.")
+
+
+class CancelEventForm(forms.Form):
+    message = forms.CharField(
+        label="Message to everyone registered", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    confirm = forms.BooleanField(label="Yes, cancel this event and email everyone registered")
+
+
+class AddRegistrantForm(forms.Form):
+    email = forms.EmailField(label="Email of their account")
+    check_in = forms.BooleanField(label="Walk-in: check them in now", required=False)
+
+
+class BulkAttendanceForm(forms.Form):
+    emails = forms.CharField(
+        label="Emails of people who came", max_length=50_000, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One a line, or separated by commas or spaces.",
+    )  # fmt: skip
+
+    def clean_emails(self):
+        emails = self.cleaned_data["emails"].replace(",", " ").replace(";", " ").split()
+        if not emails:
+            raise ValidationError("Paste at least one email.")
+        return emails
+
+
+class SelfCheckInForm(forms.Form):
+    code = forms.RegexField(
+        regex=r"^\s*\d{6}\s*$",
+        max_length=20,
+        label="Code on the screen",
+        error_messages={"invalid": "The code is six digits."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class AnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = Announcement
+        fields = ["subject", "body", "include_waitlist"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+
+class ConsoleSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ConsoleSettings
+        formfield_callback = https_by_default
+        fields = ["webhook_url"]
+
+    def clean_webhook_url(self):
+        url = self.cleaned_data["webhook_url"]
+        if url and not url.startswith("https://") and not settings.DEBUG:
+            raise ValidationError("The webhook must be an https:// address.")
+        return url
+
+
+class ConsoleSpeakerForm(SpeakerAdminForm):
+    class Meta(SpeakerAdminForm.Meta):
+        fields = ["name", "affiliation", "bio", "email", "phone", "website_url", "linkedin_url", "github_url"]
+
+
+class EventSpeakerForm(forms.ModelForm):
+    class Meta:
+        model = EventSpeaker
+        fields = ["speaker", "invite_status", "consent_to_record", "consent_to_publish_slides", "order"]

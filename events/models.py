@@ -53,6 +53,9 @@ class Speaker(models.Model):
     website_url = models.URLField("website", max_length=200, blank=True, validators=[web_link])
     linkedin_url = models.URLField("LinkedIn", max_length=200, blank=True, validators=[web_link])
     github_url = models.URLField("GitHub", max_length=200, blank=True, validators=[web_link])
+    # Contact details: shown only in the committee console, never on public pages.
+    email = models.EmailField(blank=True, help_text="Seen by the committee only.")
+    phone = models.CharField(max_length=40, blank=True, help_text="Seen by the committee only.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -175,11 +178,19 @@ class Event(models.Model):
 
 
 class EventSpeaker(models.Model):
-    """A speaker at an event, in the order they are listed."""
+    """A speaker at an event, in the order they are listed, with where their invitation stands."""
+
+    class InviteStatus(models.TextChoices):
+        INVITED = "invited", "Invited"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_speakers")
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="event_speakers")
     order = models.PositiveSmallIntegerField(default=0)
+    invite_status = models.CharField(max_length=20, choices=InviteStatus.choices, default=InviteStatus.INVITED)
+    consent_to_record = models.BooleanField("may be recorded", default=False)
+    consent_to_publish_slides = models.BooleanField("slides may be published", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -235,7 +246,11 @@ class Registration(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            # The door: confirmed registrations of one event, checked in or not (counts and search).
+            models.Index(fields=["event", "status", "checked_in_at"], name="registration_door"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "user"],
@@ -281,3 +296,65 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:my_calendar", kwargs={"token": self.token})
+
+
+class ActionLog(models.Model):
+    """Who on the committee did what, and when (shown on the event's console page)."""
+
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="action_logs")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=60)
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor or 'someone'}: {self.action} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Announcement(models.Model):
+    """A committee message to the registrants of an event, sent through the outbox."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="announcements")
+    subject = models.CharField(max_length=150)
+    body = models.TextField(help_text="Plain text.")
+    include_waitlist = models.BooleanField("also the waiting list", default=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.event})"
+
+
+class ConsoleSettings(models.Model):
+    """The committee's settings: one row (id 1)."""
+
+    webhook_url = models.URLField(
+        "webhook URL",
+        max_length=500,
+        blank=True,
+        help_text="Slack or Discord incoming webhook, told when an event is published, changed or cancelled.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "console settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="console_settings_singleton")]
+
+    def __str__(self) -> str:
+        return "Console settings"
+
+    @classmethod
+    def load(cls) -> "ConsoleSettings":
+        return cls.objects.get_or_create(pk=1)[0]

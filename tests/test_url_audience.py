@@ -12,10 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from events.models import Announcement
 from members.models import PublicRecord
 from society.emails import unsubscribe_token
 from society.models import EmailKind
-from tests.factories import CalendarFeedFactory, EventFactory, RegistrationFactory, UserFactory
+from tests.factories import CalendarFeedFactory, EventFactory, RegistrationFactory, SpeakerFactory, UserFactory
 
 PUBLIC = "public"
 MEMBER = "member"
@@ -31,6 +32,8 @@ class Entry:
     # kwargs() is given the persona's user (a new user for the visitor), for
     # URLs of things that belong to someone, such as a ticket.
     owned: bool = False
+    # Views that change something answer only POST: a GET by someone allowed is 405.
+    post_only: bool = False
 
 
 def unsubscribe_link() -> dict:
@@ -57,6 +60,24 @@ def some_ticket() -> dict:
     return {"token": RegistrationFactory().token}
 
 
+def some_event() -> dict:
+    return {"slug": EventFactory(status="draft").slug}
+
+
+def some_registration() -> dict:
+    registration = RegistrationFactory()
+    return {"slug": registration.event.slug, "token": registration.token}
+
+
+def some_announcement() -> dict:
+    announcement = Announcement.objects.create(event=EventFactory(), subject="Room change", body="Lab 3 instead.")
+    return {"slug": announcement.event.slug, "announcement_id": announcement.pk}
+
+
+def some_speaker() -> dict:
+    return {"speaker_id": SpeakerFactory().pk}
+
+
 def secret_calendar() -> dict:
     return {"token": CalendarFeedFactory().token}
 
@@ -79,7 +100,34 @@ AUDIENCE: dict[str, Entry] = {
     "events:cancel": Entry(MEMBER, own_ticket, owned=True),
     # The committee see who holds the ticket; everyone else a plain page with nothing personal.
     "events:check_in": Entry(PUBLIC, some_ticket),
+    "events:self_check_in": Entry(MEMBER, published_event, post_only=True),
     "events:manage": Entry(COMMITTEE),
+    "events:manage_event_create": Entry(COMMITTEE),
+    "events:manage_series": Entry(COMMITTEE),
+    "events:manage_event": Entry(COMMITTEE, some_event),
+    "events:manage_event_edit": Entry(COMMITTEE, some_event),
+    "events:manage_event_duplicate": Entry(COMMITTEE, some_event),
+    "events:manage_event_preview": Entry(COMMITTEE, some_event),
+    "events:manage_event_publish": Entry(COMMITTEE, some_event, post_only=True),
+    "events:manage_event_cancel": Entry(COMMITTEE, some_event),
+    "events:manage_event_speakers": Entry(COMMITTEE, some_event),
+    "events:manage_registrations": Entry(COMMITTEE, some_event),
+    "events:manage_registrations_csv": Entry(COMMITTEE, some_event),
+    "events:manage_add_registrant": Entry(COMMITTEE, some_event, post_only=True),
+    "events:manage_promote": Entry(COMMITTEE, some_registration, post_only=True),
+    "events:manage_cancel_registration": Entry(COMMITTEE, some_registration),
+    "events:manage_door": Entry(COMMITTEE, some_event),
+    "events:manage_door_check_in": Entry(COMMITTEE, some_registration, post_only=True),
+    "events:manage_door_undo": Entry(COMMITTEE, some_registration, post_only=True),
+    "events:manage_projector": Entry(COMMITTEE, some_event),
+    "events:manage_bulk_attendance": Entry(COMMITTEE, some_event),
+    "events:manage_announcement_new": Entry(COMMITTEE, some_event),
+    "events:manage_announcement": Entry(COMMITTEE, some_announcement),
+    "events:manage_speakers": Entry(COMMITTEE),
+    "events:manage_speaker_new": Entry(COMMITTEE),
+    "events:manage_speaker_edit": Entry(COMMITTEE, some_speaker),
+    "events:manage_figures": Entry(COMMITTEE),
+    "events:manage_settings": Entry(COMMITTEE),
     "workshops:list": Entry(PUBLIC),
     "members:about": Entry(PUBLIC),
     "members:privacy_policy": Entry(PUBLIC),
@@ -152,5 +200,7 @@ def test_url_answers_each_persona_as_its_audience_says(db, client, request, name
     elif expected == "admin-login":
         assert response.status_code == 302
         assert urlsplit(response["Location"]).path == reverse("admin:login")
+    elif entry.post_only:
+        assert response.status_code == (405 if expected == 200 else expected)
     else:
         assert response.status_code == expected

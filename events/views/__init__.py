@@ -1,6 +1,5 @@
 """Event views: public pages, the member's tickets, the committee console."""
 
-from .manage import manage_home
 from .public import calendar_feed, event_detail, event_ics, event_list, home, past_events
 from .tickets import (
     cancel_registration,
@@ -9,6 +8,7 @@ from .tickets import (
     my_events,
     register,
     reset_calendar,
+    self_check_in,
     ticket,
 )
 
@@ -20,11 +20,11 @@ __all__ = [
     "event_ics",
     "event_list",
     "home",
-    "manage_home",
     "my_calendar",
     "my_events",
     "past_events",
     "register",
     "reset_calendar",
+    "self_check_in",
     "ticket",
 ]

@@ -7,8 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from .. import console
 from ..calendars import event_calendar, events_feed
-from ..forms import EventFilterForm
+from ..forms import EventFilterForm, SelfCheckInForm
 from ..markdown import render_markdown
 from ..models import Event
 from ..selectors import register_button, search_events
@@ -55,11 +56,17 @@ def past_events(request):
 def event_detail(request, slug: str):
     event = get_event_for(request.user, slug)
     button = register_button(event=event, user=request.user, confirmed=event.confirmed_count)
+    now = timezone.now()
+    present = button.registration is not None and button.registration.checked_in_at is not None
+    can_self_check_in = button.state == "registered" and console.self_check_in_open(event, now) and not present
+    code = request.GET.get("code", "")[:6]
     context = {
         "event": event,
         "button": button,
         "description": render_markdown(event.description),
-        "now": timezone.now(),
+        "now": now,
+        "self_check_in": _self_check_in_form(code) if can_self_check_in else None,
+        "present": present,
     }
     return render(request, "events/event_detail.html", context)
 
@@ -79,3 +86,8 @@ def calendar_feed(request):
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     events = Event.objects.listed().filter(ends_at__gte=since).order_by("starts_at")[:FEED_MAX_EVENTS]
     return ics_response(events_feed(events), "events.ics")
+
+
+def _self_check_in_form(code: str) -> SelfCheckInForm:
+    """Filled in when the member came from the projector's QR code."""
+    return SelfCheckInForm(initial={"code": code if code.isdigit() else ""})

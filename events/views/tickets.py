@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from members.permissions import is_committee
 
-from .. import services
+from .. import console, services
 from ..calendars import registrations_feed
+from ..forms import SelfCheckInForm
 from ..models import Event, Registration
 from ..selectors import my_registrations, register_button
 from .access import get_calendar_feed, get_event_for, get_own_registration, get_registration_for_check_in
@@ -127,3 +129,20 @@ def check_in(request, token: str):
             messages.error(request, str(error))
         return redirect("events:check_in", token=token)
     return render(request, "events/check_in.html", {"registration": registration, "event": registration.event})
+
+
+@login_required
+@require_POST
+def self_check_in(request, slug: str):
+    """A registered member types the code on the room's screen to mark themselves present."""
+    event = get_event_for(request.user, slug)
+    form = SelfCheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The code is six digits: type the one on the screen.")
+        return redirect(event)
+    try:
+        console.self_check_in(event=event, user=request.user, code=form.cleaned_data["code"])
+        messages.success(request, "You are checked in. Enjoy the event!")
+    except console.RegistrationError as error:
+        messages.error(request, str(error))
+    return redirect(event)

@@ -27,3 +27,18 @@ def test_demo_events_load_twice_with_the_same_registrations():
     assert Event.objects.get(slug="nlp-study-group").status == Event.Status.CANCELLED
     talk = Event.objects.get(slug="alignment-research-in-practice")
     assert [s.speaker.name for s in talk.event_speakers.all()] == ["Dr Hannah Cole"]
+
+
+@pytest.mark.django_db
+def test_demo_console_data_loads_twice_without_duplicates():
+    from events.models import ActionLog, Announcement, ConsoleSettings, EventSpeaker
+
+    call_command("load_demo", force=True, stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    announcement = Announcement.objects.get()
+    assert announcement.sent_at is not None
+    assert ActionLog.objects.filter(event=announcement.event).count() == 3
+    statuses = set(EventSpeaker.objects.values_list("invite_status", flat=True))
+    assert statuses == {"invited", "confirmed", "declined"}
+    assert not ConsoleSettings.objects.exclude(webhook_url="").exists()

@@ -1,0 +1,100 @@
+"""Console: check-in at the door (made for a phone), the projector's self check-in
+code, and fixing attendance in bulk afterwards."""
+
+from django.contrib import messages
+from django.db.models import F, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from members.permissions import committee_required
+
+from ... import console, services
+from ...forms import AddRegistrantForm, BulkAttendanceForm
+from ...models import Registration
+from ..tickets import qr_code_svg
+from .access import get_managed_event, get_registration_of, registration_counts
+
+SEARCH_RESULTS = 30
+
+
+def _door_context(request, event) -> dict:
+    """The door list: confirmed registrants matching the search (by name or email),
+    not yet checked in first. The query walks the `registration_door` index
+    (event, status, checked_in_at) and joins users by primary key."""
+    words = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
+    found = Registration.objects.confirmed().filter(event=event).select_related("user")
+    if words:
+        found = found.filter(Q(user__name__icontains=words) | Q(user__email__icontains=words))
+    # Not yet checked in first (NULLs first on PostgreSQL, SQLite alike via the explicit nulls_first).
+    found = found.order_by(F("checked_in_at").asc(nulls_first=True), "user__name", "id")
+    return {
+        "event": event,
+        "words": words,
+        "found": found[:SEARCH_RESULTS],
+        "counts": registration_counts(event),
+    }
+
+
+@never_cache
+@committee_required
+def door(request, slug: str):
+    """The full page, or (for htmx) only the `_door_results.html` partial it includes."""
+    event = get_managed_event(slug)
+    context = _door_context(request, event)
+    if request.headers.get("HX-Request"):
+        return render(request, "events/manage/_door_results.html", context)
+    return render(request, "events/manage/door.html", {**context, "walk_in": AddRegistrantForm()})
+
+
+def _answer(request, event):
+    if request.headers.get("HX-Request"):
+        return render(request, "events/manage/_door_results.html", _door_context(request, event))
+    return redirect("events:manage_door", slug=event.slug)
+
+
+@committee_required
+@require_POST
+def door_check_in(request, slug: str, token: str):
+    event = get_managed_event(slug)
+    registration = get_registration_of(event, token)
+    try:
+        services.check_in(registration=registration, by=request.user)
+        console.record_action(actor=request.user, event=event, action="checked in", detail=registration.user.email)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    return _answer(request, event)
+
+
+@committee_required
+@require_POST
+def door_undo(request, slug: str, token: str):
+    event = get_managed_event(slug)
+    console.undo_check_in(registration=get_registration_of(event, token), by=request.user)
+    return _answer(request, event)
+
+
+@never_cache
+@committee_required
+def projector(request, slug: str):
+    """For the room's screen: the self check-in code and a QR code of the event page.
+    The page reloads itself every 20 seconds (a meta refresh: no script)."""
+    event = get_managed_event(slug)
+    now = timezone.now()
+    code = console.self_check_in_code(event=event, now=now)
+    url = request.build_absolute_uri(reverse("events:detail", kwargs={"slug": event.slug})) + f"?code={code}"
+    is_open = console.self_check_in_open(event, now)
+    context = {"event": event, "code": code, "qr_code": qr_code_svg(url), "open": is_open}
+    return render(request, "events/manage/projector.html", context)
+
+
+@committee_required
+def bulk_attendance(request, slug: str):
+    event = get_managed_event(slug)
+    form = BulkAttendanceForm(request.POST or None)
+    result = None
+    if form.is_valid():
+        result = console.bulk_attendance(event=event, emails=form.cleaned_data["emails"], by=request.user)
+    return render(request, "events/manage/bulk_attendance.html", {"event": event, "form": form, "result": result})

@@ -1,0 +1,140 @@
+"""Console: the events list, creating, editing, duplicating, series, preview, publish, cancel."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from members.permissions import committee_required
+
+from ... import console
+from ...forms import CancelEventForm, ConsoleEventForm, DuplicateForm, SeriesForm
+from ...markdown import render_markdown
+from ...models import ActionLog, Event
+from ...selectors import RegisterButton, with_speakers
+from .access import get_managed_event, registration_counts
+
+EVENTS_SHOWN = 100
+
+
+@committee_required
+def manage_home(request):
+    since = timezone.now() - timedelta(days=14)
+    events = Event.objects.filter(ends_at__gte=since).with_confirmed_count().order_by("starts_at")[:EVENTS_SHOWN]
+    return render(request, "events/manage/home.html", {"events": events})
+
+
+@committee_required
+def event_create(request):
+    form = ConsoleEventForm(request.POST or None)
+    if form.is_valid():
+        event = form.save(commit=False)
+        event.slug = console.unique_slug(event.title, timezone.localtime(event.starts_at).date())
+        event.status = Event.Status.DRAFT
+        event.save()
+        form.save_m2m()
+        console.record_action(actor=request.user, event=event, action="created")
+        messages.success(request, "Draft saved. Preview it, then publish.")
+        return redirect("events:manage_event", slug=event.slug)
+    return render(request, "events/manage/event_form.html", {"form": form, "event": None})
+
+
+@committee_required
+def event_edit(request, slug: str):
+    event = get_managed_event(slug)
+    form = ConsoleEventForm(request.POST or None, instance=event)
+    if form.is_valid():
+        changed = [name for name in form.changed_data if name not in ("tell_registrants", "message", "topics")]
+        told = console.update_event(
+            event=form.save(commit=False),
+            changed=changed,
+            by=request.user,
+            tell_registrants=form.cleaned_data["tell_registrants"],
+            message=form.cleaned_data["message"],
+        )
+        form.save_m2m()
+        messages.success(request, f"Saved. {told} registrants emailed." if told else "Saved.")
+        return redirect("events:manage_event", slug=event.slug)
+    return render(request, "events/manage/event_form.html", {"form": form, "event": event})
+
+
+@committee_required
+def event_duplicate(request, slug: str):
+    event = get_managed_event(slug)
+    initial = {"starts_at": timezone.localtime(event.starts_at + timedelta(days=7)).replace(tzinfo=None)}
+    form = DuplicateForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        copy = console.duplicate_event(event=event, starts_at=form.cleaned_data["starts_at"], by=request.user)
+        messages.success(request, "A draft copy is ready: check it, then publish.")
+        return redirect("events:manage_event", slug=copy.slug)
+    return render(request, "events/manage/duplicate.html", {"form": form, "event": event})
+
+
+@committee_required
+def series_create(request):
+    form = SeriesForm(request.POST or None)
+    if form.is_valid():
+        events = console.create_weekly_series(plan=form.plan, by=request.user)
+        messages.success(request, f"{len(events)} drafts created. Publish each when it is ready.")
+        return redirect("events:manage")
+    return render(request, "events/manage/series.html", {"form": form})
+
+
+@committee_required
+def event_console(request, slug: str):
+    event = get_managed_event(slug)
+    counts = registration_counts(event)
+    no_show = counts["confirmed"] - counts["checked_in"]
+    context = {
+        "event": event,
+        "counts": counts,
+        "no_show_rate": round(100 * no_show / counts["confirmed"]) if counts["confirmed"] else None,
+        "past": event.ends_at < timezone.now(),
+        "log": ActionLog.objects.filter(event=event).select_related("actor")[:50],
+        "speakers": event.event_speakers.select_related("speaker"),
+        "announcements": event.announcements.all()[:20],
+    }
+    return render(request, "events/manage/event.html", context)
+
+
+@committee_required
+def event_preview(request, slug: str):
+    """The public page as members will see it, with a banner saying it is a preview."""
+    event = get_managed_event(slug)
+    event = with_speakers(Event.objects.filter(pk=event.pk)).with_confirmed_count().prefetch_related("topics").get()
+    context = {
+        "event": event,
+        "button": RegisterButton(event.status if event.is_cancelled else "not_published"),
+        "description": render_markdown(event.description),
+        "now": timezone.now(),
+        "preview": True,
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+@committee_required
+@require_POST
+def event_publish(request, slug: str):
+    event = get_managed_event(slug)
+    try:
+        console.publish_event(event=event, by=request.user)
+        messages.success(request, "Published: the event is on the public list.")
+    except console.RegistrationError as error:
+        messages.error(request, str(error))
+    return redirect("events:manage_event", slug=slug)
+
+
+@committee_required
+def event_cancel(request, slug: str):
+    event = get_managed_event(slug)
+    form = CancelEventForm(request.POST or None)
+    if event.is_cancelled:
+        messages.info(request, "This event is already cancelled.")
+        return redirect("events:manage_event", slug=slug)
+    if form.is_valid():
+        told = console.cancel_event(event=event, by=request.user, message=form.cleaned_data["message"])
+        messages.success(request, f"Cancelled. {told} registrants are being emailed.")
+        return redirect("events:manage_event", slug=slug)
+    return render(request, "events/manage/cancel.html", {"form": form, "event": event})

@@ -1,0 +1,88 @@
+"""The committee console in a browser: a weekly series, publishing, a member
+registering, check-in at the door on a phone (by search and by the ticket's QR
+link), and an announcement that lands in the outbox."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from events.models import Event, Registration
+from society.models import EmailKind, OutboundEmail
+from tests.browser.test_members_journey import DESKTOP, PHONE, SCREENSHOTS, fits_the_screen, log_in_as
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.urls("tests.browser.urls")
+
+
+def test_committee_runs_a_weekly_series_from_the_browser(page: Page, live_server):
+    committee = UserFactory(name="Priya Sharma", email="priya@uni.ac.uk", committee=True)
+    member = UserFactory(name="Zara Quinn", email="zara@uni.ac.uk")
+    first_day = timezone.localdate() + timedelta(days=1)
+
+    # A weekly series of three, skipping the second week.
+    log_in_as(page, live_server, committee)
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + "/manage/events/series/")
+    page.get_by_label("Title").fill("Deep learning lab")
+    page.get_by_label("Weekday").select_option(str(first_day.weekday()))
+    page.get_by_label("Starts at").fill("18:00")
+    page.get_by_label("From").fill(first_day.isoformat())
+    page.get_by_label("Number of weeks").fill("3")
+    page.get_by_label("Skip these dates").fill((first_day + timedelta(weeks=1)).isoformat())
+    page.get_by_label("Capacity").fill("40")
+    page.get_by_role("button", name="Create the drafts").click()
+    expect(page.get_by_text("2 drafts created")).to_be_visible()
+
+    # Publish the first.
+    event = Event.objects.order_by("starts_at").first()
+    page.get_by_role("link", name="Deep learning lab").first.click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published: the event is on the public list.")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "console-event.png", full_page=True)
+
+    # A member registers from the public page.
+    page.context.clear_cookies()
+    log_in_as(page, live_server, member)
+    page.goto(live_server.url + event.get_absolute_url())
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("You are registered.")).to_be_visible()
+    registration = Registration.objects.get(event=event, user=member)
+
+    # At the door, on a phone: search, tap, counts update; then undo.
+    page.context.clear_cookies()
+    log_in_as(page, live_server, committee)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + f"/manage/events/{event.slug}/door/")
+    with page.expect_response(lambda response: "q=zar" in response.url):
+        page.get_by_placeholder("Name or email").fill("zar")
+    results = page.locator("#door-results")
+    expect(results.get_by_text("Zara Quinn")).to_be_visible()
+    results.get_by_role("button", name="Check in").click()
+    expect(results.get_by_text("1 checked in of 1 expected")).to_be_visible()
+    assert fits_the_screen(page)
+    page.screenshot(path=SCREENSHOTS / "console-door-phone.png", full_page=True)
+    results.get_by_role("button", name="Undo").click()
+    expect(results.get_by_text("0 checked in of 1 expected")).to_be_visible()
+
+    # The ticket's QR code opens the check-in link: who it is, and one button.
+    page.goto(live_server.url + f"/check-in/{registration.token}/")
+    expect(page.get_by_role("heading", name="Zara Quinn")).to_be_visible()
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_text("Zara Quinn is checked in.")).to_be_visible()
+    registration.refresh_from_db()
+    assert registration.checked_in_by == committee
+
+    # An announcement: write, preview, send; it is in the outbox.
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + f"/manage/events/{event.slug}/announcements/new/")
+    page.get_by_label("Subject").fill("Bring a laptop")
+    page.get_by_label("Body").fill("We code along tonight.")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_text("We code along tonight.")).to_be_visible()
+    page.get_by_role("button", name="Send now").click()
+    expect(page.get_by_text("Sent to 1 people.")).to_be_visible()
+    email = OutboundEmail.objects.get(kind=EmailKind.ANNOUNCEMENT)
+    assert email.to_email == "zara@uni.ac.uk"
+    assert email.key.startswith("announcement:")
