@@ -18,5 +18,9 @@ urlpatterns = [
     path("me/tickets/<slug:token>/", views.ticket, name="ticket"),
     path("me/tickets/<slug:token>/cancel/", views.cancel_registration, name="cancel"),
     path("check-in/<slug:token>/", views.check_in, name="check_in"),
+    # From emails, signed (events.links): no login needed.
+    path("events/links/<str:token>/cant-come/", views.cant_come, name="cant_come"),
+    path("events/links/<str:token>/set-up/", views.set_up, name="set_up"),
+    path("events/links/<str:token>/feedback/", views.feedback, name="feedback"),
     path("manage/", views.manage_home, name="manage"),
 ]

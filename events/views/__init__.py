@@ -1,5 +1,6 @@
 """Event views: public pages, the member's tickets, the committee console."""
 
+from .links import cant_come, feedback, set_up
 from .manage import manage_home
 from .public import calendar_feed, event_detail, event_ics, event_list, home, past_events
 from .tickets import (
@@ -15,10 +16,12 @@ from .tickets import (
 __all__ = [
     "calendar_feed",
     "cancel_registration",
+    "cant_come",
     "check_in",
     "event_detail",
     "event_ics",
     "event_list",
+    "feedback",
     "home",
     "manage_home",
     "my_calendar",
@@ -26,5 +29,6 @@ __all__ = [
     "past_events",
     "register",
     "reset_calendar",
+    "set_up",
     "ticket",
 ]
