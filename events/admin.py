@@ -85,7 +85,9 @@ class EventAdmin(admin.ModelAdmin):
                 waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
                 set_up_count=Count(
                     "registrations",
-                    filter=Q(registrations__status=Registration.Status.CONFIRMED, registrations__set_up_at__isnull=False),
+                    filter=Q(
+                        registrations__status=Registration.Status.CONFIRMED, registrations__set_up_at__isnull=False
+                    ),
                 ),
             )
         )

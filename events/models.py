@@ -126,7 +126,9 @@ class Event(models.Model):
     banner_small = models.ImageField(upload_to="banners/", blank=True, help_text="600 by 250 pixels.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     reminders_enabled = models.BooleanField(
-        "send reminders", default=True, help_text="Email confirmed registrants before the start (REMINDER_OFFSETS_HOURS)."
+        "send reminders",
+        default=True,
+        help_text="Email confirmed registrants before the start (REMINDER_OFFSETS_HOURS).",
     )
     what_to_bring = models.TextField(
         "what to bring or install", blank=True, help_text="Plain text, in the reminders and on the event page."
@@ -183,7 +185,9 @@ class Event(models.Model):
     @property
     def checklist_steps(self) -> list[str]:
         """The setup checklist's steps, one a line, list markers ("- ", "* ") dropped."""
-        steps = (line.strip().removeprefix("- ").removeprefix("* ").strip() for line in self.setup_checklist.splitlines())
+        steps = (
+            line.strip().removeprefix("- ").removeprefix("* ").strip() for line in self.setup_checklist.splitlines()
+        )
         return [step for step in steps if step]
 
     def seats_left(self, confirmed: int) -> int | None:

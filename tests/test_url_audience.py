@@ -11,6 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from events import links
 
 from society.emails import unsubscribe_token
 from society.models import EmailKind
@@ -52,6 +55,16 @@ def some_ticket() -> dict:
     return {"token": RegistrationFactory().token}
 
 
+def email_link(purpose: str):
+    """A signed link from a reminder or follow-up, for an attendee's registration."""
+
+    def kwargs() -> dict:
+        registration = RegistrationFactory(checked_in_at=timezone.now())
+        return {"token": links.registration_token(registration, purpose)}
+
+    return kwargs
+
+
 def secret_calendar() -> dict:
     return {"token": CalendarFeedFactory().token}
 
@@ -75,6 +88,10 @@ AUDIENCE: dict[str, Entry] = {
     # The committee see who holds the ticket; everyone else a plain page with nothing personal.
     "events:check_in": Entry(PUBLIC, some_ticket),
     "events:manage": Entry(COMMITTEE),
+    # From reminders and follow-ups: the signed token is the key (no login).
+    "events:cant_come": Entry(PUBLIC, email_link(links.CANT_COME)),
+    "events:set_up": Entry(PUBLIC, email_link(links.SET_UP)),
+    "events:feedback": Entry(PUBLIC, email_link(links.FEEDBACK)),
     "workshops:list": Entry(PUBLIC),
     "members:about": Entry(PUBLIC),
     "members:privacy_policy": Entry(PUBLIC),

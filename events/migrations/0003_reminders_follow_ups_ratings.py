@@ -5,54 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_speakers_registrations_calendars'),
-        ('members', '0004_retention_schedule'),
+        ("events", "0002_speakers_registrations_calendars"),
+        ("members", "0004_retention_schedule"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EventRating',
+            name="EventRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField()),
-                ('comment', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("score", models.PositiveSmallIntegerField()),
+                ("comment", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.AddField(
-            model_name='event',
-            name='reminders_enabled',
-            field=models.BooleanField(default=True, help_text='Email confirmed registrants before the start (REMINDER_OFFSETS_HOURS).', verbose_name='send reminders'),
+            model_name="event",
+            name="reminders_enabled",
+            field=models.BooleanField(
+                default=True,
+                help_text="Email confirmed registrants before the start (REMINDER_OFFSETS_HOURS).",
+                verbose_name="send reminders",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='setup_checklist',
-            field=models.TextField(blank=True, help_text="One step per line (e.g. install Python 3.12). When set, reminders carry an “I'm set up” link."),
+            model_name="event",
+            name="setup_checklist",
+            field=models.TextField(
+                blank=True,
+                help_text="One step per line (e.g. install Python 3.12). When set, reminders carry an “I'm set up” link.",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='what_to_bring',
-            field=models.TextField(blank=True, help_text='Plain text, in the reminders and on the event page.', verbose_name='what to bring or install'),
+            model_name="event",
+            name="what_to_bring",
+            field=models.TextField(
+                blank=True,
+                help_text="Plain text, in the reminders and on the event page.",
+                verbose_name="what to bring or install",
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='set_up_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='set up'),
+            model_name="registration",
+            name="set_up_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="set up"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'ends_at'], name='events_even_status_dfb381_idx'),
+            model_name="event",
+            index=models.Index(fields=["status", "ends_at"], name="events_even_status_dfb381_idx"),
         ),
         migrations.AddField(
-            model_name='eventrating',
-            name='registration',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='rating', to='events.registration'),
+            model_name="eventrating",
+            name="registration",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="rating", to="events.registration"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventrating',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='event_rating_1_to_5'),
+            model_name="eventrating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="event_rating_1_to_5"
+            ),
         ),
     ]

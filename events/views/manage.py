@@ -12,6 +12,8 @@ from ..models import Event
 def manage_home(request):
     # "I'm set up" from the reminder's link, for events with a setup checklist.
     upcoming = Event.objects.upcoming().annotate(
-        set_up_count=Count("registrations", filter=Q(registrations__status="confirmed", registrations__set_up_at__isnull=False))
+        set_up_count=Count(
+            "registrations", filter=Q(registrations__status="confirmed", registrations__set_up_at__isnull=False)
+        )
     )
     return render(request, "events/manage/home.html", {"upcoming": upcoming})

@@ -189,7 +189,11 @@ def test_a_moved_event_is_reminded_at_its_new_time_and_the_24_hour_one_repeats_o
 
 
 def test_cancelled_events_drafts_and_events_with_reminders_off_send_none():
-    for status, enabled in [(Event.Status.CANCELLED, True), (Event.Status.DRAFT, True), (Event.Status.PUBLISHED, False)]:
+    for status, enabled in [
+        (Event.Status.CANCELLED, True),
+        (Event.Status.DRAFT, True),
+        (Event.Status.PUBLISHED, False),
+    ]:
         event = EventFactory(starts_at=START, ends_at=START + hours(2), status=status, reminders_enabled=enabled)
         seat(event, f"{status}-{enabled}@uni.ac.uk".lower())
 
@@ -258,7 +262,12 @@ def test_the_schedule_is_in_the_admin_every_5_minutes_and_the_digest_on_monday_m
 
     assert (due.enabled, due.interval.every, due.interval.period) == (True, 5, "minutes")
     crontab = digest.crontab
-    assert (crontab.minute, crontab.hour, crontab.day_of_week, str(crontab.timezone)) == ("0", "8", "1", "Europe/London")
+    assert (crontab.minute, crontab.hour, crontab.day_of_week, str(crontab.timezone)) == (
+        "0",
+        "8",
+        "1",
+        "Europe/London",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
