@@ -102,7 +102,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.display(ordering="set_up_count", description="I'm set up")
     def set_up(self, event):
-        return event.set_up_count if event.setup_checklist else "–"
+        return event.set_up_count if event.setup_checklist else "-"
 
     def save_model(self, request, obj, form, change):
         capacity_changed = change and "capacity" in form.changed_data

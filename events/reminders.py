@@ -43,10 +43,7 @@ def in_batches(items: list, size: int = BATCH):
 
 def reminder_key(registration: Registration, hours: int) -> str:
     starts_at = registration.event.starts_at
-    if hours >= 24:
-        moment = timezone.localdate(starts_at).isoformat()
-    else:
-        moment = starts_at.astimezone(UTC).isoformat()
+    moment = timezone.localdate(starts_at).isoformat() if hours >= 24 else starts_at.astimezone(UTC).isoformat()
     return f"reminder-{hours}h:{registration.pk}:{moment}"
 
 

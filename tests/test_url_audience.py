@@ -14,7 +14,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from events import links
-
 from society.emails import unsubscribe_token
 from society.models import EmailKind
 from tests.factories import CalendarFeedFactory, EventFactory, RegistrationFactory, UserFactory
