@@ -9,7 +9,7 @@ from datetime import timedelta
 
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/society_bench_reminders")
 
-from harness import celery_worker, setup_django, smtp_sink, wait_for  # noqa: E402 (after the database is chosen)
+from harness import celery_worker, setup_django, smtp_sink, wait_for
 
 EVENTS = 50
 PER_EVENT = 100
