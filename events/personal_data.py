@@ -1,10 +1,12 @@
 """What events/ holds about a person, for their copy of their data (see society.privacy)."""
 
-from .models import CalendarFeed, Registration
+from .models import CalendarFeed, EventRating, Registration
 
 
 def export(user) -> dict:
-    registrations = Registration.objects.filter(user=user).select_related("event").order_by("created_at", "id")
+    registrations = (
+        Registration.objects.filter(user=user).select_related("event", "rating").order_by("created_at", "id")
+    )
     return {
         "registrations": [
             {
@@ -13,8 +15,18 @@ def export(user) -> dict:
                 "status": registration.get_status_display(),
                 "registered": registration.created_at.isoformat(),
                 "checked_in": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
+                "set_up": registration.set_up_at.isoformat() if registration.set_up_at else None,
+                "rating": _rating(registration),
             }
             for registration in registrations
         ],
         "has_private_calendar": CalendarFeed.objects.filter(user=user).exists(),
     }
+
+
+def _rating(registration: Registration) -> dict | None:
+    try:
+        rating = registration.rating
+    except EventRating.DoesNotExist:
+        return None
+    return {"score": rating.score, "comment": rating.comment, "given": rating.created_at.isoformat()}

@@ -168,3 +168,12 @@ def test_links_work_logged_in_as_someone_else_too(client):
 
     assert client.get(path_of(registration, links.FEEDBACK, score=2)).status_code == 200
     assert EventRating.objects.get().score == 2
+
+
+def test_the_event_page_says_what_to_bring(client):
+    event = EventFactory(what_to_bring="A laptop <with> Python.\nHeadphones.")
+
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert '<h2 id="what-to-bring" class="h5">What to bring or install</h2>' in page
+    assert "A laptop &lt;with&gt; Python.<br>Headphones." in page
