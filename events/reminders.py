@@ -23,7 +23,6 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from society.emails import queue_email
@@ -101,7 +100,6 @@ def queue_reminder(*, registration: Registration, hours: int, key: str, now: dat
             "checklist": event.checklist_steps,
             "cant_come_url": links.registration_link(registration, links.CANT_COME),
             "set_up_url": links.registration_link(registration, links.SET_UP) if event.checklist_steps else "",
-            "my_events_url": settings.SITE_URL + reverse("events:my_events"),
         },
         kind=EmailKind.REMINDER,
         user=registration.user,
