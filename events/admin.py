@@ -10,7 +10,7 @@ from society.csv import csv_response
 
 from . import services
 from .forms import EventAdminForm, SpeakerAdminForm
-from .models import CalendarFeed, Event, EventSpeaker, Registration, Speaker
+from .models import CalendarFeed, Event, EventRating, EventSpeaker, Registration, Speaker
 
 
 class EventSpeakerInline(admin.TabularInline):
@@ -28,7 +28,7 @@ class RegistrationInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["user", "status", "created_at", "checked_in_at"]
+    fields = ["user", "status", "created_at", "checked_in_at", "set_up_at"]
     readonly_fields = fields
     ordering = ["status", "created_at", "id"]
 
@@ -48,7 +48,7 @@ class EventAdmin(admin.ModelAdmin):
     form = EventAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [EventSpeakerInline, RegistrationInline]
-    list_display = ["title", "kind", "starts_at", "status", "capacity", "confirmed", "waiting"]
+    list_display = ["title", "kind", "starts_at", "status", "capacity", "confirmed", "waiting", "set_up"]
     list_filter = ["kind", "status", "starts_at", "members_only", "level"]
     search_fields = ["title", "slug", "summary", "description"]
     date_hierarchy = "starts_at"
@@ -71,6 +71,7 @@ class EventAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Reminders", {"fields": ["reminders_enabled", "what_to_bring", "setup_checklist"]}),
         ("Banner", {"fields": ["banner_upload", "banner", "banner_small"]}),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
@@ -82,6 +83,12 @@ class EventAdmin(admin.ModelAdmin):
             .annotate(
                 confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
                 waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+                set_up_count=Count(
+                    "registrations",
+                    filter=Q(
+                        registrations__status=Registration.Status.CONFIRMED, registrations__set_up_at__isnull=False
+                    ),
+                ),
             )
         )
 
@@ -92,6 +99,10 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(ordering="waiting_count")
     def waiting(self, event):
         return event.waiting_count
+
+    @admin.display(ordering="set_up_count", description="I'm set up")
+    def set_up(self, event):
+        return event.set_up_count if event.setup_checklist else "-"
 
     def save_model(self, request, obj, form, change):
         capacity_changed = change and "capacity" in form.changed_data
@@ -245,3 +256,12 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(EventRating)
+class EventRatingAdmin(admin.ModelAdmin):
+    list_display = ["registration", "score", "created_at"]
+    list_filter = ["score"]
+    search_fields = ["registration__event__title", "comment"]
+    list_select_related = ["registration__event", "registration__user"]
+    readonly_fields = ["registration", "created_at", "updated_at"]

@@ -73,6 +73,12 @@ STUDENTS = [
     "daniel@demo.ac.uk",
     "hannah@demo.ac.uk",
 ]
+WHAT_TO_BRING = "A laptop and its charger. Python 3.11 or newer, with Jupyter installed."
+SETUP_CHECKLIST = """- Install Python 3.11 or newer
+- pip install jupyter numpy torch
+- Open the workshop notebook from the event page and run the first cell"""
+# One-click ratings on past workshops (score per attendee, in order).
+DEMO_SCORES = [5, 4, 5, 3, 4, 5, 2]
 FULL_WORKSHOP_SEATS = 4  # workshop 6 is full, with a waiting list
 
 
@@ -94,6 +100,14 @@ def attend(event: Event, users: list[User], *, by: User | None, check_in: bool) 
         registration, _ = services.register(event=event, user=user, now=before)
         if check_in and registration.is_confirmed:
             services.check_in(registration=registration, by=by, now=event.starts_at + timedelta(minutes=5))
+
+
+def rate(event: Event) -> None:
+    """Some attendees of a past workshop rated it from the follow-up email."""
+    attended = Registration.objects.filter(event=event, checked_in_at__isnull=False).order_by("created_at", "id")
+    for index, (registration, score) in enumerate(zip(attended, DEMO_SCORES, strict=False)):
+        if index % 3 != 2:  # not everyone rates
+            services.rate_event(registration=registration, score=score)
 
 
 def load(stdout) -> None:
@@ -122,6 +136,8 @@ def load(stdout) -> None:
                 capacity=FULL_WORKSHOP_SEATS if week == 5 else 30,
                 level=level,
                 status=Event.Status.PUBLISHED,
+                what_to_bring=WHAT_TO_BRING if week >= 4 else "",
+                setup_checklist=SETUP_CHECKLIST if week >= 4 else "",
             )
         )
     for title, days in TALKS:
@@ -221,6 +237,7 @@ def load_registrations(workshops: list[Event], students: list[User], door: User 
     for index, event in enumerate(workshops[:4]):
         attendees = students[: 5 + index % 3]
         attend(event, attendees, by=door, check_in=True)
+        rate(event)
     full = workshops[5]
     # Sam waits (number 2) behind Hannah; four others hold the seats.
     attend(full, [*students[1:5], students[7], students[0], students[6]], by=None, check_in=False)

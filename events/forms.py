@@ -68,6 +68,7 @@ class EventAdminForm(forms.ModelForm):
             "title", "slug", "kind", "status", "level", "summary", "description", "topics",
             "starts_at", "ends_at", "venue", "building", "map_url", "online_url",
             "capacity", "waitlist_enabled", "registration_opens_at", "registration_closes_at", "members_only",
+            "reminders_enabled", "what_to_bring", "setup_checklist",
         ]  # fmt: skip
 
     def clean_banner_upload(self):
@@ -290,3 +291,22 @@ class EventSpeakerForm(forms.ModelForm):
     class Meta:
         model = EventSpeaker
         fields = ["speaker", "invite_status", "consent_to_record", "consent_to_publish_slides", "order"]
+
+
+class FeedbackForm(forms.Form):
+    """An attendee's rating and comment (the fuller form comes with the workshops issue)."""
+
+    score = forms.TypedChoiceField(
+        label="Your rating",
+        coerce=int,
+        choices=[(n, f"{n} out of 5") for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a rating from 1 to 5."},
+    )
+    comment = forms.CharField(
+        label="Anything to tell us?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        help_text="What worked, what to change. The committee reads every comment.",
+    )

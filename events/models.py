@@ -128,6 +128,18 @@ class Event(models.Model):
     banner = models.ImageField(upload_to="banners/", blank=True, help_text="1200 by 500 pixels.")
     banner_small = models.ImageField(upload_to="banners/", blank=True, help_text="600 by 250 pixels.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    reminders_enabled = models.BooleanField(
+        "send reminders",
+        default=True,
+        help_text="Email confirmed registrants before the start (REMINDER_OFFSETS_HOURS).",
+    )
+    what_to_bring = models.TextField(
+        "what to bring or install", blank=True, help_text="Plain text, in the reminders and on the event page."
+    )
+    setup_checklist = models.TextField(
+        blank=True,
+        help_text="One step per line (e.g. install Python 3.12). When set, reminders carry an “I'm set up” link.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,7 +147,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        # status + starts_at: lists and due reminders; status + ends_at: due follow-ups.
+        indexes = [models.Index(fields=["status", "starts_at"]), models.Index(fields=["status", "ends_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(
@@ -171,6 +184,14 @@ class Event(models.Model):
     @property
     def registration_closes(self):
         return self.registration_closes_at or self.starts_at
+
+    @property
+    def checklist_steps(self) -> list[str]:
+        """The setup checklist's steps, one a line, list markers ("- ", "* ") dropped."""
+        steps = (
+            line.strip().removeprefix("- ").removeprefix("* ").strip() for line in self.setup_checklist.splitlines()
+        )
+        return [step for step in steps if step]
 
     def seats_left(self, confirmed: int) -> int | None:
         """Free seats given `confirmed` registrations; None when unlimited."""
@@ -239,6 +260,8 @@ class Registration(models.Model):
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the member said "I'm set up" (the event's setup checklist is done).
+    set_up_at = models.DateTimeField("set up", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -281,6 +304,23 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+class EventRating(models.Model):
+    """An attendee's rating of an event (1 to 5) and optional comment, one per
+    registration. (The fuller feedback form comes with the workshops issue.)"""
+
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="event_rating_1_to_5")]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5 for {self.registration.event} by {self.registration.user}"
 
 
 class CalendarFeed(models.Model):

@@ -3,11 +3,13 @@
 from django.utils import timezone
 
 from . import services
-from .models import CalendarFeed, Registration
+from .models import CalendarFeed, EventRating, Registration
 
 
 def export(user) -> dict:
-    registrations = Registration.objects.filter(user=user).select_related("event").order_by("created_at", "id")
+    registrations = (
+        Registration.objects.filter(user=user).select_related("event", "rating").order_by("created_at", "id")
+    )
     return {
         "registrations": [
             {
@@ -16,6 +18,8 @@ def export(user) -> dict:
                 "status": registration.get_status_display(),
                 "registered": registration.created_at.isoformat(),
                 "checked_in": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
+                "set_up": registration.set_up_at.isoformat() if registration.set_up_at else None,
+                "rating": _rating(registration),
             }
             for registration in registrations
         ],
@@ -31,3 +35,11 @@ def forget(user) -> None:
     for registration in upcoming.select_related("event"):
         services.cancel(registration=registration)
     CalendarFeed.objects.filter(user=user).delete()
+
+
+def _rating(registration: Registration) -> dict | None:
+    try:
+        rating = registration.rating
+    except EventRating.DoesNotExist:
+        return None
+    return {"score": rating.score, "comment": rating.comment, "given": rating.created_at.isoformat()}

@@ -27,7 +27,7 @@ from society.emails import Attachment, queue_email
 from society.models import EmailKind
 
 from .calendars import event_calendar
-from .models import CalendarFeed, Event, Registration, new_token
+from .models import CalendarFeed, Event, EventRating, Registration, new_token
 
 Status = Registration.Status
 
@@ -186,6 +186,25 @@ def check_in(*, registration: Registration, by, now=None) -> Registration:
             registration.checked_in_by = by
             registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
     return registration
+
+
+def mark_set_up(*, registration: Registration, now=None) -> Registration:
+    """The member has done the event's setup checklist. Doing it twice keeps the first time."""
+    now = now or timezone.now()
+    Registration.objects.filter(pk=registration.pk, set_up_at__isnull=True).update(set_up_at=now, updated_at=now)
+    registration.refresh_from_db(fields=["set_up_at", "updated_at"])
+    return registration
+
+
+def rate_event(*, registration: Registration, score: int, comment: str | None = None) -> EventRating:
+    """Record an attendee's rating (1 to 5), or change it; `comment` None keeps the comment."""
+    if not registration.checked_in_at:
+        raise RegistrationError("Only people who came can rate an event.")
+    if score not in range(1, 6):
+        raise RegistrationError("A rating is a whole number from 1 to 5.")
+    defaults = {"score": score} if comment is None else {"score": score, "comment": comment}
+    rating, _ = EventRating.objects.update_or_create(registration=registration, defaults=defaults)
+    return rating
 
 
 def waitlist_position(registration: Registration) -> int | None:

@@ -59,4 +59,8 @@ urlpatterns = [
     path("manage/speakers/<int:speaker_id>/", manage.speaker_edit, name="manage_speaker_edit"),
     path("manage/figures/", manage.term_figures, name="manage_figures"),
     path("manage/settings/", manage.console_settings, name="manage_settings"),
+    # From emails, signed (events.links): no login needed.
+    path("events/links/<str:token>/cant-come/", views.cant_come, name="cant_come"),
+    path("events/links/<str:token>/set-up/", views.set_up, name="set_up"),
+    path("events/links/<str:token>/feedback/", views.feedback, name="feedback"),
 ]

@@ -43,6 +43,13 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_int_item(name: str, value: str) -> int:
+    """One positive whole number of a comma-separated list."""
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must list whole numbers above 0, not {value!r}.")
+    return int(value)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -270,6 +277,12 @@ RETENTION_WARNING_DAYS = env_int("RETENTION_WARNING_DAYS", 30)
 
 # Largest event banner or speaker photo accepted, before re-encoding.
 EVENT_IMAGE_MAX_BYTES = env_int("EVENT_IMAGE_MAX_MB", 8) * 1024 * 1024
+# Reminders to confirmed registrants, so many hours before the start (largest
+# first), and the attendance follow-up, so many hours after the end.
+REMINDER_OFFSETS_HOURS = sorted(
+    {env_int_item("REMINDER_OFFSETS_HOURS", item) for item in env_list("REMINDER_OFFSETS_HOURS", "24,1")}, reverse=True
+)
+FOLLOW_UP_DELAY_HOURS = env_int("FOLLOW_UP_DELAY_HOURS", 2)
 
 # --- Internationalisation and time -------------------------------------------
 

@@ -11,7 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from events import links
 from events.models import Announcement
 from members.models import PublicRecord
 from society.emails import unsubscribe_token
@@ -78,6 +80,16 @@ def some_speaker() -> dict:
     return {"speaker_id": SpeakerFactory().pk}
 
 
+def email_link(purpose: str):
+    """A signed link from a reminder or follow-up, for an attendee's registration."""
+
+    def kwargs() -> dict:
+        registration = RegistrationFactory(checked_in_at=timezone.now())
+        return {"token": links.registration_token(registration, purpose)}
+
+    return kwargs
+
+
 def secret_calendar() -> dict:
     return {"token": CalendarFeedFactory().token}
 
@@ -128,6 +140,10 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_speaker_edit": Entry(COMMITTEE, some_speaker),
     "events:manage_figures": Entry(COMMITTEE),
     "events:manage_settings": Entry(COMMITTEE),
+    # From reminders and follow-ups: the signed token is the key (no login).
+    "events:cant_come": Entry(PUBLIC, email_link(links.CANT_COME)),
+    "events:set_up": Entry(PUBLIC, email_link(links.SET_UP)),
+    "events:feedback": Entry(PUBLIC, email_link(links.FEEDBACK)),
     "workshops:list": Entry(PUBLIC),
     "members:about": Entry(PUBLIC),
     "members:privacy_policy": Entry(PUBLIC),

@@ -1,5 +1,6 @@
 """Event views: public pages, the member's tickets, the committee console."""
 
+from .links import cant_come, feedback, set_up
 from .public import calendar_feed, event_detail, event_ics, event_list, home, past_events
 from .tickets import (
     cancel_registration,
@@ -15,10 +16,12 @@ from .tickets import (
 __all__ = [
     "calendar_feed",
     "cancel_registration",
+    "cant_come",
     "check_in",
     "event_detail",
     "event_ics",
     "event_list",
+    "feedback",
     "home",
     "my_calendar",
     "my_events",
@@ -26,5 +29,6 @@ __all__ = [
     "register",
     "reset_calendar",
     "self_check_in",
+    "set_up",
     "ticket",
 ]

@@ -3,18 +3,22 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from events.models import Event, Registration
+from events.models import Event, EventRating, Registration
 from society.models import OutboundEmail
 
 
 @pytest.mark.django_db
 def test_demo_events_load_twice_with_the_same_registrations():
     call_command("load_demo", force=True, stdout=StringIO())
-    counts = (Registration.objects.count(), OutboundEmail.objects.count())
+    counts = (Registration.objects.count(), OutboundEmail.objects.count(), EventRating.objects.count())
 
     call_command("load_demo", force=True, stdout=StringIO())
 
-    assert (Registration.objects.count(), OutboundEmail.objects.count()) == counts
+    assert (Registration.objects.count(), OutboundEmail.objects.count(), EventRating.objects.count()) == counts
+    assert EventRating.objects.filter(registration__event__slug="workshop-1").count() == 4
+    upcoming = Event.objects.get(slug="workshop-6")
+    assert upcoming.what_to_bring
+    assert len(upcoming.checklist_steps) == 3
     full = Registration.objects.filter(event__slug="workshop-6")
     assert [(r.user.email, r.status) for r in full.waitlisted()] == [
         ("hannah@demo.ac.uk", "waitlisted"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import services
-from events.models import Event, Registration
+from events.models import Event, EventRating, Registration
 from society.models import OutboundEmail
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
 from tests.querycount import assert_constant_queries
@@ -281,7 +281,19 @@ def test_data_export_lists_the_members_registrations(member_client, member):
                 "status": "Confirmed",
                 "registered": registration.created_at.isoformat(),
                 "checked_in": None,
+                "set_up": None,
+                "rating": None,
             }
         ],
         "has_private_calendar": False,
     }
+
+
+def test_data_export_includes_the_members_ratings(member_client, member):
+    registration = RegistrationFactory(user=member, checked_in_at=timezone.now())
+    EventRating.objects.create(registration=registration, score=4, comment="Great")
+
+    data = member_client.get(reverse("members:export_data")).json()
+
+    [row] = data["events"]["registrations"]
+    assert (row["rating"]["score"], row["rating"]["comment"]) == (4, "Great")
