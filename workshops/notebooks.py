@@ -10,7 +10,6 @@ shown in a sandboxed frame without allow-scripts, under a CSP with no script sou
 import nbformat
 import nh3
 from nbconvert import HTMLExporter
-from traitlets.config import Config
 
 SCRIPT_MIME_TYPES = {
     "application/javascript",
@@ -23,7 +22,7 @@ TAGS = {
     "h6", "hr", "i", "img", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody", "td",
     "th", "thead", "tr", "ul",
 }  # fmt: skip
-ATTRIBUTES = {"*": {"class", "title"}, "a": {"href"}, "img": {"src", "alt", "width", "height"}}
+ATTRIBUTES = {"*": {"class", "title", "id"}, "a": {"href"}, "img": {"src", "alt", "width", "height"}}
 
 
 def strip_scripts(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -39,11 +38,17 @@ def strip_scripts(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def render_notebook_html(notebook: nbformat.NotebookNode) -> str:
-    config = Config({"SanitizeHTML": {"tags": TAGS, "attributes": ATTRIBUTES, "strip": True}})
-    exporter = HTMLExporter(config=config, template_name="basic", sanitize_html=True)
+    # sanitize_html cleans Markdown and HTML outputs with the `clean_html` filter:
+    # ours (nh3), whose allow-list keeps headings and lists that bleach's escapes.
+    exporter = HTMLExporter(template_name="basic", sanitize_html=True, filters={"clean_html": clean})
     body, _ = exporter.from_notebook_node(strip_scripts(notebook))
+    return clean(body)
+
+
+def clean(html) -> str:
+    """Inert HTML: the allow-list below, no script, no on* attribute, no javascript: URL."""
     return nh3.clean(
-        body,
+        html.decode() if isinstance(html, bytes) else str(html),
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes={"http", "https", "data"},
