@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
@@ -66,9 +67,7 @@ def material_download(request, token: str):
     if settings.SENDFILE_HEADER:
         response = HttpResponse(content_type=material.content_type)
         response[settings.SENDFILE_HEADER] = settings.SENDFILE_PREFIX.rstrip("/") + "/" + material.file.name
-        response["Content-Disposition"] = FileResponse(b"", as_attachment=True, filename=material.original_name)[
-            "Content-Disposition"
-        ]
+        response["Content-Disposition"] = content_disposition_header(True, material.original_name or "download")
         return response
     return FileResponse(
         material.file.open("rb"),
