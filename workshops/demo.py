@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from events.models import Event, EventRating, Registration
+from events.models import Event, EventRating
 from members.models import Topic, User
 
 from . import services
@@ -116,14 +116,13 @@ def load(stdout) -> None:
 
 
 def _feedback(workshops: list[Event]) -> None:
-    attended = Registration.objects.filter(event__in=workshops, checked_in_at__isnull=False).order_by("id")[:6]
-    for registration in attended:
-        rating = EventRating.objects.filter(registration=registration).first()
-        if rating is None or not (rating.what_worked or rating.what_to_improve):
-            services.give_feedback(
-                registration=registration, score=rating.score if rating else 4,
-                what_worked="Coding along with the notebook.", what_to_improve="A bit more time for the exercises.",
-            )  # fmt: skip
+    """Some who rated from the follow-up email also wrote what worked and what to improve."""
+    rated = EventRating.objects.filter(registration__event__in=workshops, what_worked="", what_to_improve="")
+    for rating in rated.select_related("registration").order_by("id")[:4]:
+        services.give_feedback(
+            registration=rating.registration, score=rating.score,
+            what_worked="Coding along with the notebook.", what_to_improve="A bit more time for the exercises.",
+        )  # fmt: skip
 
 
 def _study_groups() -> None:
