@@ -128,3 +128,15 @@ def test_notebook_frame_has_its_own_strict_policy(client):
     page = client.get(material.notebook_url).content.decode()
     assert re.search(r"<iframe[^>]* sandbox[ >]", page)
     assert "allow-scripts" not in page
+
+
+@pytest.mark.django_db
+def test_site_pages_only_gain_frame_src_self(client):
+    from tests.factories import MaterialFactory
+
+    material = MaterialFactory(kind="notebook", visibility="public")
+    policy = client.get(material.notebook_url)["Content-Security-Policy"]
+    assert "frame-src 'self'" in policy
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
