@@ -82,3 +82,16 @@ def test_members_never_see_others_answers(member_client, member):
     assert "Secret opinion" not in response.content.decode()
     manage = member_client.get(reverse("workshops:manage_event_feedback", kwargs={"slug": registration.event.slug}))
     assert manage.status_code == 403
+
+
+@pytest.mark.django_db
+def test_one_click_rating_page_from_the_email_leads_to_the_written_feedback(client):
+    from events import links
+
+    registration = RegistrationFactory(checked_in_at=timezone.now())
+    token = links.registration_token(registration, links.FEEDBACK)
+
+    response = client.get(reverse("events:feedback", kwargs={"token": token}), {"score": 5})
+
+    assert EventRating.objects.get().score == 5
+    assert feedback_url(registration.event) in response.content.decode()
