@@ -22,7 +22,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from members.models import User
@@ -38,9 +38,12 @@ Status = Registration.Status
 
 
 def event_materials_url(event: Event) -> str:
-    """Where an event's materials are. Hook for the workshops issue, which brings
-    materials: until then, the event page."""
-    return settings.SITE_URL + event.get_absolute_url()
+    """Where an event's materials are: the page named `workshops:event_materials`
+    (reversed by name: events does not import workshops), else the event page."""
+    try:
+        return settings.SITE_URL + reverse("workshops:event_materials", kwargs={"slug": event.slug})
+    except NoReverseMatch:
+        return settings.SITE_URL + event.get_absolute_url()
 
 
 def follow_up_template(registration: Registration) -> str | None:

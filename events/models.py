@@ -307,12 +307,15 @@ class Registration(models.Model):
 
 
 class EventRating(models.Model):
-    """An attendee's rating of an event (1 to 5) and optional comment, one per
-    registration. (The fuller feedback form comes with the workshops issue.)"""
+    """An attendee's rating of an event (1 to 5), one per registration: the one
+    home of feedback. The follow-up email's one-click link records the score;
+    the workshops feedback form (once) adds what worked and what to improve."""
 
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="rating")
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
+    what_worked = models.TextField(blank=True)
+    what_to_improve = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -284,6 +284,24 @@ REMINDER_OFFSETS_HOURS = sorted(
 )
 FOLLOW_UP_DELAY_HOURS = env_int("FOLLOW_UP_DELAY_HOURS", 2)
 
+# --- Workshop materials ------------------------------------------------------
+
+# Uploaded materials live here, outside MEDIA_ROOT, served only by a view that checks visibility.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
+# Size limits per kind of material, in megabytes.
+MATERIAL_MAX_MB = {
+    "slides": env_int("MATERIAL_MAX_SLIDES_MB", 50),
+    "notebook": env_int("MATERIAL_MAX_NOTEBOOK_MB", 20),
+    "file": env_int("MATERIAL_MAX_FILE_MB", 200),
+}
+# Hand file transfers to the web server: "X-Accel-Redirect" (nginx) or "X-Sendfile"
+# (Apache), with SENDFILE_PREFIX the internal location mapped to PRIVATE_MEDIA_ROOT.
+SENDFILE_HEADER = env_str("SENDFILE_HEADER")
+SENDFILE_PREFIX = env_str("SENDFILE_PREFIX", "/private-materials/")
+# Serve rendered notebooks from another origin (say https://usercontent.example.org)
+# that points at this app; empty: from this site, in a sandboxed frame.
+USER_CONTENT_URL = env_str("USER_CONTENT_URL").rstrip("/")
+
 # --- Internationalisation and time -------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
@@ -322,6 +340,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
+        # Rendered notebooks, in a sandboxed frame of our own origin (or the user-content one).
+        "frame-src": [SELF, *([env_str("USER_CONTENT_URL").rstrip("/")] if env_str("USER_CONTENT_URL") else [])],
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],

@@ -77,6 +77,8 @@ def _tasks_run_in_process():
 def _test_settings(settings, tmp_path):
     # Uploads (avatars) go to this test's own folder, never var/media.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Workshop materials too, in a folder of their own outside MEDIA_ROOT.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # Hashing dominates sign-up and log-in tests; the algorithm is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The configured cache (Redis in CI), with keys of this test only, so that

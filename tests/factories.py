@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -11,6 +12,7 @@ from events.models import CalendarFeed, Event, Registration, Speaker
 from members.models import CommitteeRole, Membership, Profile, Topic, User
 from members.permissions import committee_group
 from members.years import current_academic_year
+from workshops.models import Material, SeriesSession, StudyGroup, WorkshopSeries
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -129,3 +131,78 @@ def image_upload(
     out = io.BytesIO()
     image.save(out, format=image_format, **({"exif": exif} if exif else {}))
     return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{image_format.lower()}")
+
+
+# --- Workshops ---------------------------------------------------------------------
+
+
+def pdf_bytes(text: str = "Slides") -> bytes:
+    """A small real one-page PDF."""
+    from workshops.demo import make_pdf
+
+    return make_pdf(text)
+
+
+def notebook_bytes(**kwargs) -> bytes:
+    """A small real notebook (nbformat 4)."""
+    from workshops.demo import make_notebook
+
+    return make_notebook(**kwargs)
+
+
+MATERIAL_CONTENT = {
+    Material.Kind.SLIDES: ("slides.pdf", "application/pdf", pdf_bytes),
+    Material.Kind.NOTEBOOK: ("intro.ipynb", "application/x-ipynb+json", notebook_bytes),
+    Material.Kind.FILE: ("code.zip", "application/zip", lambda: b"PK\x05\x06" + b"\0" * 18),
+}
+
+
+class WorkshopSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkshopSeries
+
+    name = factory.Sequence(lambda n: f"Intro to Machine Learning {n}")
+    slug = factory.Sequence(lambda n: f"intro-ml-{n}")
+    description = "Ten weeks from Python to neural networks."
+
+
+class SeriesSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeriesSession
+
+    series = factory.SubFactory(WorkshopSeriesFactory)
+    event = factory.SubFactory(EventFactory)
+    order = factory.Sequence(int)
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    """A material of `kind` with a real file (or a URL for a link); a notebook comes rendered."""
+
+    class Meta:
+        model = Material
+
+    event = factory.SubFactory(EventFactory)
+    kind = Material.Kind.SLIDES
+    title = factory.Sequence(lambda n: f"Material {n}")
+    visibility = Material.Visibility.MEMBERS
+    url = factory.LazyAttribute(lambda m: "https://github.com/society/workshops" if m.kind == "link" else "")
+    original_name = factory.LazyAttribute(lambda m: MATERIAL_CONTENT[m.kind][0] if m.kind != "link" else "")
+    content_type = factory.LazyAttribute(lambda m: MATERIAL_CONTENT[m.kind][1] if m.kind != "link" else "")
+    file = factory.LazyAttribute(
+        lambda m: (
+            ContentFile(MATERIAL_CONTENT[m.kind][2](), name=MATERIAL_CONTENT[m.kind][0]) if m.kind != "link" else ""
+        )
+    )
+    size = factory.LazyAttribute(lambda m: m.file.size if m.file else 0)
+    rendered_html = factory.LazyAttribute(lambda m: "<div><p>Rendered</p></div>" if m.kind == "notebook" else "")
+    rendered_at = factory.LazyAttribute(lambda m: timezone.now() if m.kind == "notebook" else None)
+
+
+class StudyGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StudyGroup
+
+    name = factory.Sequence(lambda n: f"Paper reading {n}")
+    slug = factory.Sequence(lambda n: f"paper-reading-{n}")
+    meeting_pattern = "Thursdays 6pm, Lab 2.14"
+    capacity = 8

@@ -18,7 +18,16 @@ from events.models import Announcement
 from members.models import PublicRecord
 from society.emails import unsubscribe_token
 from society.models import EmailKind
-from tests.factories import CalendarFeedFactory, EventFactory, RegistrationFactory, SpeakerFactory, UserFactory
+from tests.factories import (
+    CalendarFeedFactory,
+    EventFactory,
+    MaterialFactory,
+    RegistrationFactory,
+    SpeakerFactory,
+    StudyGroupFactory,
+    UserFactory,
+    WorkshopSeriesFactory,
+)
 
 PUBLIC = "public"
 MEMBER = "member"
@@ -94,6 +103,25 @@ def secret_calendar() -> dict:
     return {"token": CalendarFeedFactory().token}
 
 
+def some_series() -> dict:
+    return {"slug": WorkshopSeriesFactory().slug}
+
+
+def attended_event(user) -> dict:
+    return {"slug": RegistrationFactory(user=user, checked_in_at=timezone.now()).event.slug}
+
+
+def some_study_group() -> dict:
+    return {"slug": StudyGroupFactory().slug}
+
+
+def public_material(kind: str):
+    def kwargs() -> dict:
+        return {"token": MaterialFactory(kind=kind, visibility="public").token}
+
+    return kwargs
+
+
 AUDIENCE: dict[str, Entry] = {
     "healthz": Entry(PUBLIC),
     "email_unsubscribe": Entry(PUBLIC, unsubscribe_link),
@@ -145,6 +173,26 @@ AUDIENCE: dict[str, Entry] = {
     "events:set_up": Entry(PUBLIC, email_link(links.SET_UP)),
     "events:feedback": Entry(PUBLIC, email_link(links.FEEDBACK)),
     "workshops:list": Entry(PUBLIC),
+    "workshops:search": Entry(PUBLIC),
+    "workshops:series": Entry(PUBLIC, some_series),
+    "workshops:event_materials": Entry(PUBLIC, published_event),
+    # Attendees only: the others get 404 (tests/workshops/test_feedback.py).
+    "workshops:feedback": Entry(MEMBER, attended_event, owned=True),
+    # Public materials here; the visibility matrix is in tests/workshops/test_visibility.py.
+    "workshops:material_download": Entry(PUBLIC, public_material("file")),
+    "workshops:notebook": Entry(PUBLIC, public_material("notebook")),
+    "workshops:notebook_frame": Entry(PUBLIC, public_material("notebook")),
+    "workshops:study_groups": Entry(PUBLIC),
+    "workshops:study_group": Entry(PUBLIC, some_study_group),
+    "workshops:study_group_join": Entry(MEMBER, some_study_group, post_only=True),
+    "workshops:study_group_leave": Entry(MEMBER, some_study_group, post_only=True),
+    "workshops:manage_workshops": Entry(COMMITTEE),
+    "workshops:manage_series_materials": Entry(COMMITTEE, some_series),
+    "workshops:manage_series_feedback": Entry(COMMITTEE, some_series),
+    "workshops:manage_event_materials": Entry(COMMITTEE, some_event),
+    "workshops:manage_event_feedback": Entry(COMMITTEE, some_event),
+    "workshops:manage_material_move": Entry(COMMITTEE, public_material("link"), post_only=True),
+    "workshops:manage_material_delete": Entry(COMMITTEE, public_material("link"), post_only=True),
     "members:about": Entry(PUBLIC),
     "members:privacy_policy": Entry(PUBLIC),
     "members:me": Entry(MEMBER),

@@ -1,9 +1,27 @@
 from django.urls import path
 
-from . import views
+from .views import files, groups, manage, public
 
 app_name = "workshops"
 
 urlpatterns = [
-    path("workshops/", views.workshop_list, name="list"),
+    path("workshops/", public.workshop_list, name="list"),
+    path("workshops/search/", public.search, name="search"),
+    path("workshops/<slug:slug>/", public.series_detail, name="series"),
+    path("events/<slug:slug>/materials/", public.event_materials, name="event_materials"),
+    path("events/<slug:slug>/workshop-feedback/", public.feedback, name="feedback"),
+    path("materials/<str:token>/download/", files.material_download, name="material_download"),
+    path("materials/<str:token>/notebook/", files.notebook, name="notebook"),
+    path("materials/<str:token>/notebook/frame/", files.notebook_frame, name="notebook_frame"),
+    path("study-groups/", groups.study_group_list, name="study_groups"),
+    path("study-groups/<slug:slug>/", groups.study_group_detail, name="study_group"),
+    path("study-groups/<slug:slug>/join/", groups.study_group_join, name="study_group_join"),
+    path("study-groups/<slug:slug>/leave/", groups.study_group_leave, name="study_group_leave"),
+    path("manage/workshops/", manage.manage_workshops, name="manage_workshops"),
+    path("manage/workshops/<slug:slug>/materials/", manage.manage_series_materials, name="manage_series_materials"),
+    path("manage/workshops/<slug:slug>/feedback/", manage.manage_series_feedback, name="manage_series_feedback"),
+    path("manage/events/<slug:slug>/materials/", manage.manage_event_materials, name="manage_event_materials"),
+    path("manage/events/<slug:slug>/feedback/", manage.manage_event_feedback, name="manage_event_feedback"),
+    path("manage/materials/<str:token>/move/", manage.manage_material_move, name="manage_material_move"),
+    path("manage/materials/<str:token>/delete/", manage.manage_material_delete, name="manage_material_delete"),
 ]

@@ -78,7 +78,7 @@ def test_event_list_tolerates_any_page_parameter(client, page):
 @pytest.mark.parametrize(
     ("url_name", "queries"),
     # The upcoming list also reads the topics for its filter.
-    [("events:home", 1), ("events:list", 3), ("events:past", 2), ("workshops:list", 2)],
+    [("events:home", 1), ("events:list", 3), ("events:past", 2)],
 )
 def test_event_lists_cost_constant_queries(client, url_name, queries):
     def add_events(n: int) -> None:

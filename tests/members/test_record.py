@@ -136,8 +136,8 @@ def test_public_record_costs_constant_queries(client, member):
             attended(member, title=f"Workshop {i}", days_ago=i + 1, topics=[topic])
             CommitteeRoleFactory(user=member)
 
-    # record + user, profile, attended events, their topics, roles
-    assert assert_constant_queries(lambda: client.get(record.get_absolute_url()), attend) == 5
+    # record + user, profile, attended events, their topics, roles, study groups joined
+    assert assert_constant_queries(lambda: client.get(record.get_absolute_url()), attend) == 6
 
 
 @pytest.mark.django_db

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from .models import Material, SeriesSession, StudyGroup, StudyGroupMembership, WorkshopSeries
+
+
+class SeriesSessionInline(admin.TabularInline):
+    model = SeriesSession
+    autocomplete_fields = ["event"]
+    extra = 1
+
+
+@admin.register(WorkshopSeries)
+class WorkshopSeriesAdmin(admin.ModelAdmin):
+    list_display = ["name", "level"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    inlines = [SeriesSessionInline]
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    """Uploads here are not checked by content: use /manage/ for new files."""
+
+    list_display = ["title", "kind", "visibility", "event", "series", "order"]
+    list_editable = ["order"]
+    list_filter = ["kind", "visibility"]
+    search_fields = ["title", "event__title", "series__name"]
+    autocomplete_fields = ["event", "series"]
+    readonly_fields = ["file", "original_name", "content_type", "size", "token", "rendered_at"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = StudyGroupMembership
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(StudyGroup)
+class StudyGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "topic", "organiser", "capacity"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organiser", "meetings"]
+    inlines = [MembershipInline]

@@ -1,0 +1,152 @@
+"""Demo workshops: the demo's workshop events as a series with materials (a real
+small PDF and notebook made here), two study groups with meetings, some
+feedback. Safe to run again: rows are found by slug or title and updated."""
+
+import json
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from events.models import Event, EventRating
+from members.models import Topic, User
+
+from . import services
+from .models import Material, SeriesSession, StudyGroup, StudyGroupMembership, WorkshopSeries
+
+SERIES_SLUG = "intro-to-machine-learning-autumn-2026"
+COLAB_NOTEBOOK = (
+    "https://github.com/jakevdp/PythonDataScienceHandbook/blob/master/notebooks/05.02-Introducing-Scikit-Learn.ipynb"
+)
+
+
+def make_pdf(text: str = "Slides") -> bytes:
+    """A real one-page PDF saying `text` (ASCII), with a correct cross-reference table."""
+    safe = "".join(ch for ch in text if ch.isascii() and ch not in "()\\")
+    stream = f"BT /F1 24 Tf 72 720 Td ({safe}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def make_notebook(*, title: str = "Linear regression", outputs: list | None = None) -> bytes:
+    """A real small nbformat-4 notebook: a heading, code and its output."""
+    code_outputs = (
+        outputs if outputs is not None else [{"output_type": "stream", "name": "stdout", "text": "w = 2.0\n"}]
+    )
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "cells": [
+            {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": f"# {title}\n\nFit a line to points."},
+            {
+                "cell_type": "code",
+                "id": "fit",
+                "metadata": {},
+                "execution_count": 1,
+                "source": (
+                    "xs, ys = [1, 2, 3], [2, 4, 6]\n"
+                    "w = sum(x * y for x, y in zip(xs, ys)) / sum(x * x for x in xs)\n"
+                    "print(f'w = {w}')"
+                ),
+                "outputs": code_outputs,
+            },
+        ],
+    }
+    return json.dumps(notebook, indent=1).encode()
+
+
+def load(stdout) -> None:
+    workshops = list(Event.objects.filter(kind=Event.Kind.WORKSHOP, slug__startswith="workshop-").order_by("starts_at"))
+    if not workshops:
+        return
+    series, _ = WorkshopSeries.objects.update_or_create(
+        slug=SERIES_SLUG,
+        defaults={
+            "name": "Intro to Machine Learning, autumn 2026",
+            "description": "Ten weekly hands-on sessions, from Python basics to building a RAG app.",
+            "level": Event.Level.BEGINNER,
+            "prerequisites": "Some Python (loops, functions). A laptop with Python 3.12 or a Google account for Colab.",
+        },
+    )
+    series.topics.set(Topic.objects.filter(slug="machine-learning"))
+    for order, event in enumerate(workshops):
+        SeriesSession.objects.update_or_create(series=series, event=event, defaults={"order": order})
+    first = workshops[0]
+    if not Material.objects.filter(event=first).exists():
+        services.add_material(
+            event=first, kind="slides", title="Slides", visibility="public", content_type="application/pdf",
+            upload=SimpleUploadedFile("python-for-ml.pdf", make_pdf("Python for machine learning")),
+        )  # fmt: skip
+        services.add_material(
+            event=first, kind="notebook", title="Notebook: linear regression", visibility="members",
+            content_type="application/x-ipynb+json", upload=SimpleUploadedFile("linear.ipynb", make_notebook()),
+        )  # fmt: skip
+        services.add_material(
+            event=first, kind="link", title="Scikit-learn notebook (GitHub)", visibility="public", url=COLAB_NOTEBOOK
+        )
+        services.add_material(
+            series=series, kind="link", title="Code repository", visibility="public",
+            url="https://github.com/scikit-learn/scikit-learn",
+        )  # fmt: skip
+    for event in workshops[1:]:
+        if not Material.objects.filter(event=event).exists():
+            services.add_material(
+                event=event, kind="slides", title="Slides", visibility="attendees", available_from=event.starts_at,
+                content_type="application/pdf", upload=SimpleUploadedFile("slides.pdf", make_pdf(event.title[:60])),
+            )  # fmt: skip
+    _feedback(workshops)
+    _study_groups()
+    stdout.write(f"Workshops: series “{series.name}” with {len(workshops)} sessions, study groups.\n")
+
+
+def _feedback(workshops: list[Event]) -> None:
+    """Some who rated from the follow-up email also wrote what worked and what to improve."""
+    rated = EventRating.objects.filter(registration__event__in=workshops, what_worked="", what_to_improve="")
+    for rating in rated.select_related("registration").order_by("id")[:4]:
+        services.give_feedback(
+            registration=rating.registration, score=rating.score,
+            what_worked="Coding along with the notebook.", what_to_improve="A bit more time for the exercises.",
+        )  # fmt: skip
+
+
+def _study_groups() -> None:
+    organiser = User.objects.filter(is_active=True).order_by("id").first()
+    groups = [
+        ("paper-reading", "Paper reading group", "natural-language-processing", "Thursdays 6pm, Lab 2.14", 10),
+        ("kaggle-team", "Kaggle team", "data-science", "Saturdays 11am, online", 5),
+    ]
+    now = timezone.localtime()
+    for slug, name, topic, pattern, capacity in groups:
+        group, _ = StudyGroup.objects.update_or_create(
+            slug=slug,
+            defaults={"name": name, "topic": Topic.objects.filter(slug=topic).first(), "organiser": organiser,
+                      "meeting_pattern": pattern, "capacity": capacity,
+                      "description": "We meet every week; bring questions."},
+        )  # fmt: skip
+        for week in (1, 2):
+            start = (now + timedelta(weeks=week)).replace(hour=18, minute=0, second=0, microsecond=0)
+            meeting, _ = Event.objects.update_or_create(
+                slug=f"{slug}-meeting-{week}",
+                defaults={"title": f"{name}: week {week}", "kind": Event.Kind.STUDY_GROUP, "starts_at": start,
+                          "ends_at": start + timedelta(hours=1), "status": Event.Status.PUBLISHED, "capacity": capacity,
+                          "venue": pattern.split(", ")[-1]},
+            )  # fmt: skip
+            group.meetings.add(meeting)
+        if organiser:
+            StudyGroupMembership.objects.get_or_create(group=group, user=organiser)

@@ -1,0 +1,21 @@
+"""What workshops/ adds to a member's participation record: the study groups they joined."""
+
+from django.utils import timezone
+
+from society.records import RecordEntry, RecordSection
+
+from .models import StudyGroupMembership
+
+
+def sections(user) -> list[RecordSection]:
+    memberships = StudyGroupMembership.objects.filter(user=user).select_related("group__topic")
+    entries = [
+        RecordEntry(
+            title=membership.group.name,
+            when=timezone.localdate(membership.created_at),
+            detail=membership.group.meeting_pattern,
+            tags=(membership.group.topic.name,) if membership.group.topic else (),
+        )
+        for membership in memberships
+    ]
+    return [RecordSection("Study groups joined", entries)]

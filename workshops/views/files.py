@@ -1,0 +1,108 @@
+"""Material files and rendered notebooks, served only after a visibility check."""
+
+from csp.decorators import csp_exempt
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from .. import selectors
+from ..models import Material
+
+# The rendered notebook's own policy: no script at all, images only inline,
+# its styles inline, and only our own pages may frame it.
+NOTEBOOK_CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    "frame-ancestors 'self'{extra}; base-uri 'none'; form-action 'none'"
+)
+
+
+def get_material_for(request, token: str) -> Material:
+    """The material, if `request.user` may see it: a visitor is asked to log in,
+    a member who may not see it is refused, a not-yet-available one is not found."""
+    material = get_object_or_404(Material.objects.select_related("event", "series"), token=token)
+    viewer = selectors.Viewer.of(request.user)
+    session_ids = selectors.series_session_ids(material.series_id) if material.series_id else None
+    if viewer.may_see(material, session_ids=session_ids):
+        return material
+    if material.available_from and material.available_from > timezone.now():
+        raise Http404("Not available yet.")
+    if not request.user.is_authenticated:
+        raise _LoginNeeded
+    raise PermissionDenied(
+        "This material is for members."
+        if material.visibility == Material.Visibility.MEMBERS
+        else "This material is for the people who attended."
+    )
+
+
+class _LoginNeeded(Exception):
+    pass
+
+
+def _guarded(view):
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginNeeded:
+            return redirect_to_login(request.get_full_path())
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@require_GET
+@_guarded
+def material_download(request, token: str):
+    """The file, streamed (or handed to the web server when SENDFILE_HEADER is set)."""
+    material = get_material_for(request, token)
+    if not material.is_file:
+        raise Http404("A link has no file.")
+    if settings.SENDFILE_HEADER:
+        response = HttpResponse(content_type=material.content_type)
+        response[settings.SENDFILE_HEADER] = settings.SENDFILE_PREFIX.rstrip("/") + "/" + material.file.name
+        response["Content-Disposition"] = content_disposition_header(True, material.original_name or "download")
+        return response
+    return FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.original_name or "download",
+        content_type=material.content_type or "application/octet-stream",
+    )
+
+
+@require_GET
+@_guarded
+def notebook(request, token: str):
+    """The notebook's page: its rendering in a sandboxed frame, and the download."""
+    material = get_material_for(request, token)
+    if material.kind != Material.Kind.NOTEBOOK:
+        raise Http404("Not a notebook.")
+    frame_url = material.notebook_url + "frame/"
+    if settings.USER_CONTENT_URL:
+        frame_url = settings.USER_CONTENT_URL + frame_url
+    return render(request, "workshops/notebook.html", {"material": material, "frame_url": frame_url})
+
+
+@require_GET
+@csp_exempt()
+@xframe_options_exempt
+@_guarded
+def notebook_frame(request, token: str):
+    """The rendered notebook alone, for the frame: inert HTML under its own strict CSP."""
+    material = get_material_for(request, token)
+    if material.kind != Material.Kind.NOTEBOOK:
+        raise Http404("Not a notebook.")
+    response = render(request, "workshops/notebook_frame.html", {"material": material})
+    extra = f" {settings.SITE_URL}" if settings.USER_CONTENT_URL else ""
+    response["Content-Security-Policy"] = NOTEBOOK_CSP.format(extra=extra)
+    response["Cache-Control"] = "private, no-store"
+    if not settings.USER_CONTENT_URL:
+        response["X-Frame-Options"] = "SAMEORIGIN"  # frame-ancestors says it too
+    return response
