@@ -314,6 +314,8 @@ class EventRating(models.Model):
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="rating")
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
+    # The committee read it and chose to pass it on in the speakers' feedback digest.
+    shared_with_speakers = models.BooleanField(default=False)
     what_worked = models.TextField(blank=True)
     what_to_improve = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("manage/events/<slug:slug>/publish/", manage.event_publish, name="manage_event_publish"),
     path("manage/events/<slug:slug>/cancel/", manage.event_cancel, name="manage_event_cancel"),
     path("manage/events/<slug:slug>/speakers/", manage.event_speakers, name="manage_event_speakers"),
+    path("manage/events/<slug:slug>/speaker-feedback/", manage.speaker_feedback, name="manage_speaker_feedback"),
     path("manage/events/<slug:slug>/registrations/", manage.registrations, name="manage_registrations"),
     path("manage/events/<slug:slug>/registrations.csv", manage.registrations_csv, name="manage_registrations_csv"),
     path("manage/events/<slug:slug>/registrations/add/", manage.add_registrant, name="manage_add_registrant"),

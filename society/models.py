@@ -14,6 +14,7 @@ class EmailKind(models.TextChoices):
     FOLLOW_UP = "follow_up", "Follow-ups after events"
     DIGEST = "digest", "Weekly digest"
     ANNOUNCEMENT = "announcement", "Announcements from the committee"
+    SPEAKER = "speaker", "To a speaker (feedback digest)"
 
     @classmethod
     def optional(cls) -> frozenset["EmailKind"]:

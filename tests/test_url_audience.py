@@ -151,6 +151,7 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_event_publish": Entry(COMMITTEE, some_event, post_only=True),
     "events:manage_event_cancel": Entry(COMMITTEE, some_event),
     "events:manage_event_speakers": Entry(COMMITTEE, some_event),
+    "events:manage_speaker_feedback": Entry(COMMITTEE, some_event),
     "events:manage_registrations": Entry(COMMITTEE, some_event),
     "events:manage_registrations_csv": Entry(COMMITTEE, some_event),
     "events:manage_add_registrant": Entry(COMMITTEE, some_event, post_only=True),

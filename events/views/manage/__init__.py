@@ -1,6 +1,14 @@
 """The committee console under /manage/: every view needs the committee role."""
 
-from .comms import announcement_new, announcement_send, console_settings, event_speakers, speaker_edit, speaker_list
+from .comms import (
+    announcement_new,
+    announcement_send,
+    console_settings,
+    event_speakers,
+    speaker_edit,
+    speaker_feedback,
+    speaker_list,
+)
 from .door import (
     bulk_attendance,
     door,
@@ -47,6 +55,7 @@ __all__ = [
     "registrations_csv",
     "series_create",
     "speaker_edit",
+    "speaker_feedback",
     "speaker_list",
     "term_figures",
 ]

@@ -8,8 +8,9 @@ from society.emails import render_email
 from society.models import EmailKind
 
 from ... import console, services
+from ... import speaker_feedback as speaker_feedback_rules
 from ...forms import AnnouncementForm, ConsoleSettingsForm, ConsoleSpeakerForm, EventSpeakerForm
-from ...models import Announcement, ConsoleSettings, Speaker
+from ...models import Announcement, ConsoleSettings, EventRating, EventSpeaker, Speaker
 from .access import get_managed_event
 
 
@@ -86,3 +87,43 @@ def console_settings(request):
         messages.success(request, "Settings saved.")
         return redirect("events:manage_settings")
     return render(request, "events/manage/settings.html", {"form": form})
+
+
+@committee_required
+def speaker_feedback(request, slug: str):
+    """Choose which written feedback goes to the speakers, then send each their digest."""
+    event = get_managed_event(slug)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "share":
+            try:
+                chosen = {int(value) for value in request.POST.getlist("rating")}
+            except ValueError:
+                messages.error(request, "That choice of answers was not understood: nothing changed.")
+                return redirect("events:manage_speaker_feedback", slug=slug)
+            shared = speaker_feedback_rules.share_with_speakers(event=event, rating_ids=chosen, by=request.user)
+            messages.success(request, f"{shared} answer{'s' if shared != 1 else ''} will go to the speakers.")
+        elif action == "send":
+            speaker_id = request.POST.get("speaker", "")
+            link = get_object_or_404(
+                EventSpeaker.objects.select_related("event", "speaker"),
+                event=event,
+                speaker_id=int(speaker_id) if speaker_id.isdigit() else None,
+            )
+            try:
+                speaker_feedback_rules.send_speaker_digest(link=link, by=request.user)
+            except speaker_feedback_rules.DigestError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"The feedback digest is on its way to {link.speaker.name}.")
+        else:
+            messages.error(request, "That is not something this page can do.")
+        return redirect("events:manage_speaker_feedback", slug=slug)
+    context = {
+        "event": event,
+        "links": event.event_speakers.select_related("speaker"),
+        "ratings": EventRating.objects.filter(registration__event=event).order_by("created_at", "id"),
+        "summary": speaker_feedback_rules.feedback_summary(event),
+        "sent": speaker_feedback_rules.digests_sent(event),
+    }
+    return render(request, "events/manage/speaker_feedback.html", context)

@@ -1,0 +1,75 @@
+"""After a talk: the committee reads the feedback, chooses what to pass on, and
+sends each speaker a digest of it (through the outbox, once per speaker)."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from society.emails import queue_email
+from society.models import EmailKind, OutboundEmail
+
+from .console import record_action
+from .models import Event, EventRating, EventSpeaker
+
+
+class DigestError(Exception):
+    """Why a digest cannot be sent; the message is for the committee member."""
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    count: int
+    average: float | None
+    shared: list[EventRating]
+
+
+def digest_key(link: EventSpeaker) -> str:
+    return f"speaker-digest:{link.event_id}:{link.speaker_id}"
+
+
+def feedback_summary(event: Event) -> FeedbackSummary:
+    ratings = EventRating.objects.filter(registration__event=event)
+    totals = ratings.aggregate(count=Count("id"), average=Avg("score"))
+    shared = list(ratings.filter(shared_with_speakers=True).order_by("created_at", "id"))
+    return FeedbackSummary(count=totals["count"], average=totals["average"], shared=shared)
+
+
+def share_with_speakers(*, event: Event, rating_ids: set[int], by) -> int:
+    """Pass on exactly these ratings of `event` (the others are kept back). Returns how many."""
+    with transaction.atomic():
+        ratings = EventRating.objects.filter(registration__event=event)
+        ratings.update(shared_with_speakers=False)
+        shared = ratings.filter(pk__in=rating_ids).update(shared_with_speakers=True)
+        record_action(actor=by, event=event, action="chose feedback for the speakers", detail=f"{shared} answers")
+    return shared
+
+
+def send_speaker_digest(*, link: EventSpeaker, by, now=None) -> None:
+    """Email the speaker the event's figures and the answers the committee chose.
+    Once per speaker and event: a second send is refused, not repeated."""
+    event, speaker = link.event, link.speaker
+    now = now or timezone.now()
+    if event.ends_at > now:
+        raise DigestError("The event has not ended yet: there is no feedback to send.")
+    if not speaker.email:
+        raise DigestError(f"There is no email address for {speaker.name}: add one on the speaker's page first.")
+    if OutboundEmail.objects.filter(key=digest_key(link)).exists():
+        raise DigestError(f"{speaker.name} has already been sent the digest for this event.")
+    summary = feedback_summary(event)
+    with transaction.atomic():
+        queue_email(
+            key=digest_key(link),
+            to=speaker.email,
+            template="emails/speaker_digest",
+            context={"event": event, "speaker": speaker, "summary": summary},
+            kind=EmailKind.SPEAKER,
+        )
+        record_action(actor=by, event=event, action="sent the feedback digest", detail=speaker.name)
+
+
+def digests_sent(event: Event) -> set[int]:
+    """Ids of the event's speakers who were sent their digest."""
+    keys = OutboundEmail.objects.filter(key__startswith=f"speaker-digest:{event.pk}:").values_list("key", flat=True)
+    return {int(key.rsplit(":", 1)[1]) for key in keys}
