@@ -24,6 +24,8 @@ class Command(BaseCommand):
             # in-process when sent, and beat runs the periodic ones itself.
             "celery": [os.path.join(bin_dir, "celery"), "-A", "society", "worker", "--beat", "--loglevel=INFO"],
         }
+        # `kill` (SIGTERM) stops everything too, not only Ctrl-C: leave no orphans behind.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         processes = {name: subprocess.Popen(command) for name, command in commands.items()}
         broker = "Redis" if settings.REDIS_URL else "in-process tasks (no broker)"
         self.stdout.write(
