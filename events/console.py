@@ -149,7 +149,7 @@ def update_event(*, event: Event, changed: list[str], by, tell_registrants: bool
 
 
 def _queue_event_update(registration: Registration, *, event: Event, key: str, message: str) -> int:
-    context = {**services._email_context(registration), "message": message, "cancelled": event.is_cancelled}
+    context = {**services.registration_email_context(registration), "message": message, "cancelled": event.is_cancelled}
     queue_email(
         key=f"event-{key}:{registration.pk}",
         to=registration.user.email,
@@ -389,7 +389,7 @@ def send_announcement(*, announcement: Announcement, by, now=None) -> int:
                 key=f"announcement:{announcement.pk}:{registration.pk}",
                 to=registration.user.email,
                 template="emails/announcement",
-                context={**services._email_context(registration), "announcement": announcement},
+                context={**services.registration_email_context(registration), "announcement": announcement},
                 kind=EmailKind.ANNOUNCEMENT,
                 user=registration.user,
                 now=now,

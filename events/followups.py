@@ -32,6 +32,7 @@ from society.models import EmailKind, OutboundEmail
 from . import links
 from .models import Event, Registration
 from .reminders import in_batches
+from .services import registration_email_context
 
 FOLLOW_UP_MAX_LATE = timedelta(days=7)
 Status = Registration.Status
@@ -92,9 +93,7 @@ def queue_follow_up(*, registration: Registration, key: str, now: datetime) -> b
         to=registration.user.email,
         template=follow_up_template(registration),
         context={
-            "event": event,
-            "starts_at": timezone.localtime(event.starts_at),
-            "event_url": settings.SITE_URL + event.get_absolute_url(),
+            **registration_email_context(registration),
             "materials_url": event_materials_url(event),
             "events_url": settings.SITE_URL + reverse("events:list"),
             "rating_links": (

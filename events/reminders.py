@@ -30,6 +30,7 @@ from society.models import EmailKind, OutboundEmail
 
 from . import links
 from .models import Event, Registration
+from .services import registration_email_context
 
 # Emails queued per transaction: one delivery task each, and short transactions.
 BATCH = 200
@@ -91,12 +92,8 @@ def queue_reminder(*, registration: Registration, hours: int, key: str, now: dat
         to=registration.user.email,
         template="emails/event_reminder",
         context={
-            "event": event,
+            **registration_email_context(registration),
             "hours": hours,
-            "starts_at": timezone.localtime(event.starts_at),
-            "ends_at": timezone.localtime(event.ends_at),
-            "event_url": settings.SITE_URL + event.get_absolute_url(),
-            "ticket_url": settings.SITE_URL + registration.get_absolute_url(),
             "checklist": event.checklist_steps,
             "cant_come_url": links.registration_link(registration, links.CANT_COME),
             "set_up_url": links.registration_link(registration, links.SET_UP) if event.checklist_steps else "",

@@ -247,7 +247,8 @@ def reset_calendar_feed(*, user) -> CalendarFeed:
 # --- Emails ----------------------------------------------------------------------------
 
 
-def _email_context(registration: Registration) -> dict:
+def registration_email_context(registration: Registration) -> dict:
+    """What every email about a registration shows: the event, its local times, the links."""
     event = registration.event
     return {
         "registration": registration,
@@ -266,7 +267,7 @@ def _queue_ticket_email(registration: Registration, *, template: str, key: str) 
         key=f"{key}:{registration.pk}",
         to=registration.user.email,
         template=template,
-        context=_email_context(registration),
+        context=registration_email_context(registration),
         kind=EmailKind.REGISTRATION,
         user=registration.user,
         attachments=(Attachment(f"{event.slug}.ics", event_calendar(event).decode(), "text/calendar"),),
@@ -278,7 +279,7 @@ def _queue_waitlisted_email(registration: Registration) -> None:
         key=f"waitlisted:{registration.pk}",
         to=registration.user.email,
         template="emails/registration_waitlisted",
-        context={**_email_context(registration), "position": waitlist_position(registration)},
+        context={**registration_email_context(registration), "position": waitlist_position(registration)},
         kind=EmailKind.REGISTRATION,
         user=registration.user,
     )

@@ -71,7 +71,7 @@ def announcement_send(request, slug: str, announcement_id: int):
     sample = recipients.first()
     preview = None
     if sample:
-        context = {**services._email_context(sample), "announcement": announcement}
+        context = {**services.registration_email_context(sample), "announcement": announcement}
         subject, text, _ = render_email("emails/announcement", context, user=sample.user, kind=EmailKind.ANNOUNCEMENT)
         preview = {"subject": subject, "text": text, "to": sample.user}
     context = {"event": event, "announcement": announcement, "preview": preview, "count": recipients.count()}
