@@ -10,7 +10,17 @@ from society.csv import csv_response
 
 from . import services
 from .forms import EventAdminForm, SpeakerAdminForm
-from .models import CalendarFeed, Event, EventRating, EventSpeaker, Registration, Speaker
+from .models import (
+    ActionLog,
+    Announcement,
+    CalendarFeed,
+    ConsoleSettings,
+    Event,
+    EventRating,
+    EventSpeaker,
+    Registration,
+    Speaker,
+)
 
 
 class EventSpeakerInline(admin.TabularInline):
@@ -265,3 +275,43 @@ class EventRatingAdmin(admin.ModelAdmin):
     search_fields = ["registration__event__title", "comment"]
     list_select_related = ["registration__event", "registration__user"]
     readonly_fields = ["registration", "created_at", "updated_at"]
+
+
+@admin.register(ActionLog)
+class ActionLogAdmin(admin.ModelAdmin):
+    """What the committee did: kept as written, so read-only."""
+
+    list_display = ["created_at", "actor", "action", "event", "detail"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["action", "detail", "event__title", "actor__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "event"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    """Sent from the console (preview, then send through the outbox); seen here."""
+
+    list_display = ["subject", "event", "author", "sent_at", "recipient_count"]
+    list_filter = ["sent_at"]
+    search_fields = ["subject", "body", "event__title"]
+    list_select_related = ["event", "author"]
+    readonly_fields = ["sent_at", "recipient_count", "author"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ConsoleSettings)
+class ConsoleSettingsAdmin(admin.ModelAdmin):
+    list_display = ["webhook_url", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the console's own form
+
+    def has_add_permission(self, request):
+        return not ConsoleSettings.objects.exists()  # one row only

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from society.csv import csv_response
 
 from . import services
-from .models import CommitteeRole, Membership, Profile, Topic, User
+from .models import CommitteeRole, Membership, Profile, PublicRecord, Topic, User
 from .permissions import COMMITTEE_GROUP
 from .selectors import membership_years
 from .years import academic_year_label, current_academic_year
@@ -172,3 +172,12 @@ class CommitteeRoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
     ordering = ["order", "-starts_on"]
+
+
+@admin.register(PublicRecord)
+class PublicRecordAdmin(admin.ModelAdmin):
+    list_display = ["user", "is_public", "updated_at"]
+    list_filter = ["is_public"]
+    search_fields = ["user__email", "user__name"]
+    readonly_fields = ["token"]
+    autocomplete_fields = ["user"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Material, SeriesSession, StudyGroup, StudyGroupMembership, WorkshopSeries
 
@@ -27,6 +28,7 @@ class MaterialAdmin(admin.ModelAdmin):
     search_fields = ["title", "event__title", "series__name"]
     autocomplete_fields = ["event", "series"]
     readonly_fields = ["file", "original_name", "content_type", "size", "token", "rendered_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the site's own forms
 
 
 class MembershipInline(admin.TabularInline):
