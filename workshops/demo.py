@@ -3,7 +3,7 @@ small PDF and notebook made here), two study groups with meetings, some
 feedback. Safe to run again: rows are found by slug or title and updated."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -128,11 +128,13 @@ def _feedback(workshops: list[Event]) -> None:
 def _study_groups() -> None:
     organiser = User.objects.filter(is_active=True).order_by("id").first()
     groups = [
-        ("paper-reading", "Paper reading group", "natural-language-processing", "Thursdays 6pm, Lab 2.14", 10),
-        ("kaggle-team", "Kaggle team", "data-science", "Saturdays 11am, online", 5),
-    ]
-    now = timezone.localtime()
-    for slug, name, topic, pattern, capacity in groups:
+        ("paper-reading", "Paper reading group", "natural-language-processing", "Thursdays 6pm, Lab 2.14", 10, 3, 18),
+        ("kaggle-team", "Kaggle team", "data-science", "Saturdays 11am, online", 5, 5, 11),
+    ]  # fmt: skip
+    today = timezone.localdate()
+    for slug, name, topic, pattern, capacity, weekday, hour in groups:
+        # The meetings fall on the group's own day and hour, as its pattern says.
+        first_day = today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
         group, _ = StudyGroup.objects.update_or_create(
             slug=slug,
             defaults={"name": name, "topic": Topic.objects.filter(slug=topic).first(), "organiser": organiser,
@@ -140,7 +142,7 @@ def _study_groups() -> None:
                       "description": "We meet every week; bring questions."},
         )  # fmt: skip
         for week in (1, 2):
-            start = (now + timedelta(weeks=week)).replace(hour=18, minute=0, second=0, microsecond=0)
+            start = timezone.make_aware(datetime.combine(first_day + timedelta(weeks=week - 1), time(hour)))
             meeting, _ = Event.objects.update_or_create(
                 slug=f"{slug}-meeting-{week}",
                 defaults={"title": f"{name}: week {week}", "kind": Event.Kind.STUDY_GROUP, "starts_at": start,
