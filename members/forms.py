@@ -1,12 +1,12 @@
 from django import forms
 from django.conf import settings
-from django.db import models
 
 from society.forms import CheckboxChoices
+from society.links import https_by_default
 from society.models import EmailKind
 
 from .avatars import render_avatar
-from .models import Profile, Topic, web_link
+from .models import Profile, Topic
 from .selectors import NOT_MEMBER_THIS_YEAR, membership_years
 from .services import start_welcome
 from .union_csv import MAX_BYTES, UnionCsvError, parse_union_csv
@@ -28,14 +28,6 @@ class SignupForm(forms.Form):
         user.name = self.cleaned_data["name"].strip()
         user.save(update_fields=["name"])
         start_welcome(user=user)
-
-
-def https_by_default(db_field, **kwargs):
-    """Form fields for the model's fields; a link typed without a scheme is taken as https://."""
-    if isinstance(db_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-        kwargs["error_messages"] = {"invalid": web_link.message}
-    return db_field.formfield(**kwargs)
 
 
 class ProfileForm(forms.ModelForm):

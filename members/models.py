@@ -5,13 +5,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+
+from society.links import web_link
 
 from .years import academic_year_label, current_academic_year
 
@@ -108,10 +109,6 @@ class LinkOn:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, LinkOn) and other.host == self.host
-
-
-# http and https only: no javascript:, data: or ftp: links on anyone's profile.
-web_link = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
 
 
 class Profile(models.Model):

@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from events.models import Event, new_token
-from members.models import Topic, web_link
+from members.models import Topic
+from society.links import web_link
 
 from .storage import private_storage
 
