@@ -9,8 +9,8 @@ from django.utils.text import slugify
 
 from members.models import Topic, User
 
-from . import console, services
-from .models import ActionLog, Announcement, Event, EventSpeaker, Registration, Speaker
+from . import services
+from .models import Announcement, Event, EventSpeaker, Registration, Speaker
 
 WORKSHOPS = [
     ("Python for machine learning", "machine-learning", Event.Level.BEGINNER),
@@ -87,9 +87,26 @@ def at(day: datetime, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day.date(), time(hour)))
 
 
-def upsert(slug: str, topics: list[str] = (), **fields) -> Event:
-    event = Event.objects.update_or_create(slug=slug, defaults=fields)[0]
-    event.topics.set(Topic.objects.filter(slug__in=topics))
+def upsert(slug: str, topics: list[str] = (), *, status: str, by: User | None = None, **fields) -> Event:
+    """Create the event, or bring it up to date, and publish or cancel it, all through
+    the services (so the demo's action log and outbox are what the console's would be)."""
+    topics = Topic.objects.filter(slug__in=topics)
+    event = Event.objects.filter(slug=slug).first()
+    if event is None:
+        event = services.create_event(event=Event(slug=slug, **fields), by=by, topics=topics)
+    else:
+        changed = [name for name, value in fields.items() if getattr(event, name) != value]
+        for name in changed:
+            setattr(event, name, fields[name])
+        if changed:
+            services.update_event(event=event, changed=changed, by=by, tell_registrants=False)
+        event.topics.set(topics)
+    if status != Event.Status.DRAFT and event.is_draft:
+        # Published a fortnight ahead, as the committee would have done.
+        services.publish_event(event=event, by=by, now=min(timezone.now(), event.starts_at - timedelta(days=14)))
+    if status == Event.Status.CANCELLED and not event.is_cancelled:
+        services.cancel_event(event=event, by=by, message="The room is closed for repairs.")
+    event.refresh_from_db()
     return event
 
 
@@ -104,7 +121,7 @@ def attend(event: Event, users: list[User], *, by: User | None, check_in: bool) 
 
 def rate(event: Event) -> None:
     """Some attendees of a past workshop rated it from the follow-up email."""
-    attended = Registration.objects.filter(event=event, checked_in_at__isnull=False).order_by("created_at", "id")
+    attended = Registration.objects.attended().filter(event=event).order_by("created_at", "id")
     for index, (registration, score) in enumerate(zip(attended, DEMO_SCORES, strict=False)):
         if index % 3 != 2:  # not everyone rates
             services.rate_event(registration=registration, score=score)
@@ -136,6 +153,7 @@ def load(stdout) -> None:
                 capacity=FULL_WORKSHOP_SEATS if week == 5 else 30,
                 level=level,
                 status=Event.Status.PUBLISHED,
+                by=door,
                 what_to_bring=WHAT_TO_BRING if week >= 4 else "",
                 setup_checklist=SETUP_CHECKLIST if week >= 4 else "",
             )
@@ -160,6 +178,7 @@ def load(stdout) -> None:
             # The second talk's registration opens a few days from now.
             registration_opens_at=at(today + timedelta(days=3), 12) if days == 24 else None,
             status=Event.Status.PUBLISHED,
+            by=door,
         )
         contact = {"email": f"{slug[:20]}@speakers.example.org"}
         speaker = Speaker.objects.update_or_create(
@@ -183,6 +202,7 @@ def load(stdout) -> None:
         venue="Room 3",
         building="Students' Union",
         status=Event.Status.PUBLISHED,
+        by=door,
     )
     agm = today + timedelta(days=30)
     upsert(
@@ -197,6 +217,7 @@ def load(stdout) -> None:
         members_only=True,
         capacity=80,
         status=Event.Status.PUBLISHED,
+        by=door,
     )
     study = today + timedelta(days=5)
     upsert(
@@ -210,6 +231,7 @@ def load(stdout) -> None:
         online_url="https://meet.example.org/ai-society-nlp",
         capacity=15,
         status=Event.Status.CANCELLED,
+        by=door,
     )
     hackathon = today + timedelta(days=40)
     upsert(
@@ -221,6 +243,7 @@ def load(stdout) -> None:
         ends_at=at(hackathon + timedelta(days=1), 10),
         venue="Engineering Atrium",
         status=Event.Status.DRAFT,
+        by=door,
     )
     load_registrations(workshops, students, door)
     load_console(committee=door)
@@ -256,16 +279,19 @@ def load_console(*, committee: User | None) -> None:
     speaker = Speaker.objects.update_or_create(
         name="Dr Sam Okafor", defaults={"affiliation": "Vision Lab", "email": "sam.okafor@speakers.example.org"}
     )[0]
-    EventSpeaker.objects.update_or_create(
-        event=event, speaker=speaker, defaults={"invite_status": EventSpeaker.InviteStatus.DECLINED}
-    )
+    if not EventSpeaker.objects.filter(event=event, speaker=speaker).exists():
+        services.set_event_speaker(
+            event=event,
+            speaker=speaker,
+            by=committee,
+            invite_status=EventSpeaker.InviteStatus.DECLINED,
+            consent_to_record=False,
+            consent_to_publish_slides=False,
+        )
     announcement, created = Announcement.objects.get_or_create(
         event=event,
         subject="Bring a charged laptop",
         defaults={"body": "The lab has few sockets: please come with a charged laptop.", "author": committee},
     )
     if created:
-        console.send_announcement(announcement=announcement, by=committee)
-    if not ActionLog.objects.filter(event=event, action="published").exists():
-        console.record_action(actor=committee, event=event, action="published")
-        console.record_action(actor=committee, event=event, action="speaker", detail="Dr Sam Okafor: Declined")
+        services.send_announcement(announcement=announcement, by=committee)

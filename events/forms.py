@@ -4,12 +4,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from members.forms import https_by_default
 from members.models import Topic
+from society.links import https_by_default
 
-from . import console
+from . import services
 from .images import render_banner, render_speaker_photo
-from .models import Announcement, ConsoleSettings, Event, EventSpeaker, Registration, Speaker
+from .models import Announcement, ConsoleSettings, Event, EventSpeaker, Speaker
 
 
 class EventFilterForm(forms.Form):
@@ -78,10 +78,9 @@ class EventAdminForm(forms.ModelForm):
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
-        if self.instance.pk and capacity is not None:
-            confirmed = Registration.objects.confirmed().filter(event=self.instance).count()
-            if capacity < confirmed:
-                raise ValidationError(f"{confirmed} people already hold a seat: the capacity cannot be lower.")
+        problem = services.capacity_problem(event=self.instance, capacity=capacity)
+        if problem:
+            raise ValidationError(problem)
         return capacity
 
 
@@ -124,10 +123,10 @@ class LocalDateTimeField(forms.DateTimeField):
                 continue
         else:
             raise ValidationError("Enter a date and time, like 2026-10-07 18:00.", code="invalid")
-        problem = console.local_time_problem(naive)
+        problem = services.local_time_problem(naive)
         if problem:
             raise ValidationError(problem, code="local_time")
-        return console.make_local(naive)
+        return services.make_local(naive)
 
 
 CONSOLE_EVENT_FIELDS = [
@@ -138,7 +137,7 @@ CONSOLE_EVENT_FIELDS = [
 
 
 class ConsoleEventForm(forms.ModelForm):
-    """Create or edit an event in the console. A published event whose time or
+    """Create or edit an event in the services. A published event whose time or
     place changes can tell its registrants (the tick box)."""
 
     tell_registrants = forms.BooleanField(
@@ -170,11 +169,9 @@ class ConsoleEventForm(forms.ModelForm):
             self.add_error("registration_closes_at", "Registration must close before the event starts.")
         if opens and closes and closes <= opens:
             self.add_error("registration_closes_at", "Registration must close after it opens.")
-        capacity = cleaned.get("capacity")
-        if self.instance.pk and capacity is not None:
-            confirmed = Registration.objects.confirmed().filter(event=self.instance).count()
-            if capacity < confirmed:
-                self.add_error("capacity", f"{confirmed} people already hold a seat: the capacity cannot be lower.")
+        problem = services.capacity_problem(event=self.instance, capacity=cleaned.get("capacity"))
+        if problem:
+            self.add_error("capacity", problem)
         return cleaned
 
 
@@ -211,7 +208,7 @@ class SeriesForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        self.plan = console.SeriesPlan(
+        self.plan = services.SeriesPlan(
             title=cleaned["title"], kind=cleaned["kind"], first_day=cleaned["first_day"], weekday=cleaned["weekday"],
             start=cleaned["start_time"], minutes=cleaned["minutes"], weeks=cleaned["weeks"], skip=cleaned["skip"],
             venue=cleaned["venue"], capacity=cleaned["capacity"],

@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +8,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Topic, web_link
+from members.models import Topic
+from society.links import web_link
 
 
 def new_token() -> str:
@@ -186,6 +188,16 @@ class Event(models.Model):
         return self.registration_closes_at or self.starts_at
 
     @property
+    def check_in_opens(self):
+        """Check-in (and walk-ins at the door) open this long before the start (CHECK_IN_OPENS_HOURS)..."""
+        return self.starts_at - timedelta(hours=settings.CHECK_IN_OPENS_HOURS)
+
+    @property
+    def check_in_closes(self):
+        """...until this long after the end (CHECK_IN_CLOSES_HOURS); then the attendance is final."""
+        return self.ends_at + timedelta(hours=settings.CHECK_IN_CLOSES_HOURS)
+
+    @property
     def checklist_steps(self) -> list[str]:
         """The setup checklist's steps, one a line, list markers ("- ", "* ") dropped."""
         steps = (
@@ -233,6 +245,16 @@ class RegistrationQuerySet(models.QuerySet):
     def waitlisted(self):
         """The waiting list in arrival order: first come, first served."""
         return self.filter(status=Registration.Status.WAITLISTED).order_by("created_at", "id")
+
+    def attended(self):
+        """The one meaning of "came": a confirmed seat, checked in (at the door, by QR
+        code, by self check-in or in bulk afterwards)."""
+        return self.filter(attended_q())
+
+
+def attended_q(prefix: str = "") -> Q:
+    """`attended()` as a condition, for counting across a relation (`prefix="registrations__"`)."""
+    return Q(**{f"{prefix}status": Registration.Status.CONFIRMED, f"{prefix}checked_in_at__isnull": False})
 
 
 class Registration(models.Model):
@@ -305,6 +327,13 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
 
+    @property
+    def state_stamp(self) -> str:
+        """Where the registration stands (status and check-in), as drawn on a page: a
+        form sends it back so the services refuse to act on a changed registration."""
+        checked_in = self.checked_in_at.isoformat() if self.checked_in_at else "-"
+        return f"{self.status}/{checked_in}"
+
 
 class EventRating(models.Model):
     """An attendee's rating of an event (1 to 5), one per registration: the one
@@ -344,10 +373,16 @@ class CalendarFeed(models.Model):
 
 
 class ActionLog(models.Model):
-    """Who on the committee did what, and when (shown on the event's console page)."""
+    """Who on the committee did what, and when (shown on the event's console page).
+    Written by the services only (events.services.audit); people by foreign key,
+    emptied when their account is anonymised."""
 
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="action_logs")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The member the action was about (a registrant checked in, promoted, cancelled...).
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=60)
     detail = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from society.emails import queue_email
 from society.models import EmailKind, OutboundEmail
 
-from .console import record_action
 from .models import Event, EventRating, EventSpeaker
+from .services import record_action
 
 
 class DigestError(Exception):

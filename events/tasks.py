@@ -1,6 +1,6 @@
 """Celery tasks of events: thin, safe to run twice or at once (the outbox keys
 make every email once). The reminder and digest tasks are periodic (celery beat,
-see the migrations); the webhook is sent on commit by the console."""
+see the migrations); the webhook is sent on commit by the services."""
 
 import urllib.error
 
@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import console, followups, reminders
+from . import followups, reminders, services
 from .models import Event
 
 
@@ -35,4 +35,4 @@ def notify_webhook(self, event_id: int, change: str) -> bool:
     """Tell the committee's webhook that an event was published, changed or cancelled.
     Running twice posts twice: a repeated chat message is harmless."""
     event = Event.objects.filter(pk=event_id).first()
-    return bool(event) and console.post_to_webhook(event=event, change=change)
+    return bool(event) and services.post_to_webhook(event=event, change=change)

@@ -283,6 +283,11 @@ REMINDER_OFFSETS_HOURS = sorted(
     {env_int_item("REMINDER_OFFSETS_HOURS", item) for item in env_list("REMINDER_OFFSETS_HOURS", "24,1")}, reverse=True
 )
 FOLLOW_UP_DELAY_HOURS = env_int("FOLLOW_UP_DELAY_HOURS", 2)
+# Check-in (door, ticket QR code, self check-in, attendance in bulk) is open from this
+# many hours before an event's start until this many hours after its end; then the
+# attendance is final.
+CHECK_IN_OPENS_HOURS = env_int("CHECK_IN_OPENS_HOURS", 2)
+CHECK_IN_CLOSES_HOURS = env_int("CHECK_IN_CLOSES_HOURS", 48)
 
 # --- Workshop materials ------------------------------------------------------
 

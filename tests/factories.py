@@ -53,6 +53,10 @@ class EventFactory(factory.django.DjangoModelFactory):
     venue = "Lab 2.14"
     status = Event.Status.PUBLISHED
 
+    class Params:
+        # Check-in is open: the event started half an hour ago.
+        underway = factory.Trait(starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=30)))
+
 
 class SpeakerFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -25,7 +25,7 @@ def cant_come(request, token: str):
     registration = get_registration_by_link(token, links.CANT_COME)
     event = registration.event
     context = {"registration": registration, "event": event, "started": timezone.now() >= event.starts_at}
-    if request.method == "POST" and registration.is_active:
+    if request.method == "POST" and registration.is_active and registration.checked_in_at is None:
         try:
             services.cancel(registration=registration)
         except services.RegistrationError as error:

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import console
+from .. import services
 from ..calendars import event_calendar, events_feed
 from ..forms import EventFilterForm, SelfCheckInForm
 from ..markdown import render_markdown
@@ -58,7 +58,7 @@ def event_detail(request, slug: str):
     button = register_button(event=event, user=request.user, confirmed=event.confirmed_count)
     now = timezone.now()
     present = button.registration is not None and button.registration.checked_in_at is not None
-    can_self_check_in = button.state == "registered" and console.self_check_in_open(event, now) and not present
+    can_self_check_in = button.state == "registered" and services.self_check_in_offered(event, now) and not present
     code = request.GET.get("code", "")[:6]
     context = {
         "event": event,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import is_committee
 
-from .. import console, services
+from .. import services
 from ..calendars import registrations_feed
 from ..forms import SelfCheckInForm
 from ..models import Event, Registration
@@ -80,7 +80,9 @@ def ticket(request, token: str):
         "event": registration.event,
         "position": services.waitlist_position(registration),
         "qr_code": qr_code_svg(check_in_url(registration)) if registration.is_confirmed else "",
-        "can_cancel": registration.is_active and timezone.now() < registration.event.starts_at,
+        "can_cancel": registration.is_active
+        and registration.checked_in_at is None
+        and timezone.now() < registration.event.starts_at,
     }
     return render(request, "events/ticket.html", context)
 
@@ -123,12 +125,17 @@ def check_in(request, token: str):
     registration = get_registration_for_check_in(token)
     if request.method == "POST":
         try:
-            registration = services.check_in(registration=registration, by=request.user)
+            registration = services.check_in(registration=registration, by=request.user, seen=request.POST.get("seen"))
             messages.success(request, f"{registration.user.display_name} is checked in.")
         except services.RegistrationError as error:
             messages.error(request, str(error))
         return redirect("events:check_in", token=token)
-    return render(request, "events/check_in.html", {"registration": registration, "event": registration.event})
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "problem": services.check_in_problem(registration.event),
+    }
+    return render(request, "events/check_in.html", context)
 
 
 @login_required
@@ -141,8 +148,8 @@ def self_check_in(request, slug: str):
         messages.error(request, "The code is six digits: type the one on the screen.")
         return redirect(event)
     try:
-        console.self_check_in(event=event, user=request.user, code=form.cleaned_data["code"])
+        services.self_check_in(event=event, user=request.user, code=form.cleaned_data["code"])
         messages.success(request, "You are checked in. Enjoy the event!")
-    except console.RegistrationError as error:
+    except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect(event)

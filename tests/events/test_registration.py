@@ -208,7 +208,7 @@ def test_promote_from_waitlist_does_nothing_when_full():
 
 
 def test_check_in_records_time_and_person_once():
-    registration = RegistrationFactory()
+    registration = RegistrationFactory(event__underway=True)
     door = UserFactory()
     first_time = timezone.now()
 
@@ -219,7 +219,7 @@ def test_check_in_records_time_and_person_once():
 
 
 def test_check_in_refuses_a_waitlisted_registration():
-    registration = RegistrationFactory(status=Status.WAITLISTED, confirmed_at=None)
+    registration = RegistrationFactory(event__underway=True, status=Status.WAITLISTED, confirmed_at=None)
 
     with pytest.raises(services.RegistrationError, match="not confirmed"):
         services.check_in(registration=registration, by=UserFactory())

@@ -220,7 +220,7 @@ def test_reset_calendar_makes_a_new_secret_address(member_client, member):
 
 
 def test_check_in_link_shows_the_committee_who_it_is_and_checks_in_once(committee_client, committee_member):
-    registration = RegistrationFactory(user=UserFactory(name="Tess Ticket"))
+    registration = RegistrationFactory(event__underway=True, user=UserFactory(name="Tess Ticket"))
     url = reverse("events:check_in", kwargs={"token": registration.token})
 
     shown = committee_client.get(url)

@@ -7,7 +7,7 @@ from members.permissions import committee_required
 from society.emails import render_email
 from society.models import EmailKind
 
-from ... import console, services
+from ... import services
 from ... import speaker_feedback as speaker_feedback_rules
 from ...forms import AnnouncementForm, ConsoleSettingsForm, ConsoleSpeakerForm, EventSpeakerForm
 from ...models import Announcement, ConsoleSettings, EventRating, EventSpeaker, Speaker
@@ -25,10 +25,7 @@ def speaker_edit(request, speaker_id: int | None = None):
     speaker = get_object_or_404(Speaker, pk=speaker_id) if speaker_id else None
     form = ConsoleSpeakerForm(request.POST or None, request.FILES or None, instance=speaker)
     if form.is_valid():
-        speaker = form.save()
-        if form.photo_bytes:
-            services.set_speaker_photo(speaker=speaker, photo=form.photo_bytes)
-        console.record_action(actor=request.user, action="saved speaker", detail=speaker.name)
+        speaker = services.save_speaker(speaker=form.save(commit=False), by=request.user, photo=form.photo_bytes)
         messages.success(request, f"{speaker.name} saved.")
         return redirect("events:manage_speakers")
     return render(request, "events/manage/speaker_form.html", {"form": form, "speaker": speaker})
@@ -39,7 +36,7 @@ def event_speakers(request, slug: str):
     event = get_managed_event(slug)
     form = EventSpeakerForm(request.POST or None)
     if form.is_valid():
-        console.set_event_speaker(event=event, by=request.user, **form.cleaned_data)
+        services.set_event_speaker(event=event, by=request.user, **form.cleaned_data)
         messages.success(request, "Speaker saved.")
         return redirect("events:manage_event_speakers", slug=slug)
     links = event.event_speakers.select_related("speaker")
@@ -64,10 +61,10 @@ def announcement_send(request, slug: str, announcement_id: int):
     event = get_managed_event(slug)
     announcement = get_object_or_404(Announcement, pk=announcement_id, event=event)
     if request.method == "POST":
-        sent = console.send_announcement(announcement=announcement, by=request.user)
+        sent = services.send_announcement(announcement=announcement, by=request.user)
         messages.success(request, f"Sent to {sent} people.")
         return redirect("events:manage_announcement", slug=slug, announcement_id=announcement.pk)
-    recipients = console.announcement_recipients(announcement)
+    recipients = services.announcement_recipients(announcement)
     sample = recipients.first()
     preview = None
     if sample:
@@ -82,8 +79,7 @@ def announcement_send(request, slug: str, announcement_id: int):
 def console_settings(request):
     form = ConsoleSettingsForm(request.POST or None, instance=ConsoleSettings.load())
     if form.is_valid():
-        form.save()
-        console.record_action(actor=request.user, action="changed settings", detail="webhook")
+        services.set_webhook_url(url=form.cleaned_data["webhook_url"], by=request.user)
         messages.success(request, "Settings saved.")
         return redirect("events:manage_settings")
     return render(request, "events/manage/settings.html", {"form": form})

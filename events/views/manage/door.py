@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import committee_required
 
-from ... import console, services
+from ... import services
 from ...forms import AddRegistrantForm, BulkAttendanceForm
 from ...models import Registration
 from ..tickets import qr_code_svg
@@ -35,6 +35,7 @@ def _door_context(request, event) -> dict:
         "words": words,
         "found": found[:SEARCH_RESULTS],
         "counts": registration_counts(event),
+        "check_in_problem": services.check_in_problem(event),
     }
 
 
@@ -61,8 +62,7 @@ def door_check_in(request, slug: str, token: str):
     event = get_managed_event(slug)
     registration = get_registration_of(event, token)
     try:
-        services.check_in(registration=registration, by=request.user)
-        console.record_action(actor=request.user, event=event, action="checked in", detail=registration.user.email)
+        services.check_in(registration=registration, by=request.user, seen=request.POST.get("seen"))
     except services.RegistrationError as error:
         messages.error(request, str(error))
     return _answer(request, event)
@@ -72,7 +72,12 @@ def door_check_in(request, slug: str, token: str):
 @require_POST
 def door_undo(request, slug: str, token: str):
     event = get_managed_event(slug)
-    console.undo_check_in(registration=get_registration_of(event, token), by=request.user)
+    try:
+        services.undo_check_in(
+            registration=get_registration_of(event, token), by=request.user, seen=request.POST.get("seen")
+        )
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
     return _answer(request, event)
 
 
@@ -83,10 +88,10 @@ def projector(request, slug: str):
     The page reloads itself every 20 seconds (a meta refresh: no script)."""
     event = get_managed_event(slug)
     now = timezone.now()
-    code = console.self_check_in_code(event=event, now=now)
+    code = services.self_check_in_code(event=event, now=now)
     url = request.build_absolute_uri(reverse("events:detail", kwargs={"slug": event.slug})) + f"?code={code}"
-    is_open = console.self_check_in_open(event, now)
-    context = {"event": event, "code": code, "qr_code": qr_code_svg(url), "open": is_open}
+    problem = services.check_in_problem(event, now=now)
+    context = {"event": event, "code": code, "qr_code": qr_code_svg(url), "open": problem is None, "problem": problem}
     return render(request, "events/manage/projector.html", context)
 
 
@@ -96,5 +101,9 @@ def bulk_attendance(request, slug: str):
     form = BulkAttendanceForm(request.POST or None)
     result = None
     if form.is_valid():
-        result = console.bulk_attendance(event=event, emails=form.cleaned_data["emails"], by=request.user)
-    return render(request, "events/manage/bulk_attendance.html", {"event": event, "form": form, "result": result})
+        try:
+            result = services.bulk_attendance(event=event, emails=form.cleaned_data["emails"], by=request.user)
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+    context = {"event": event, "form": form, "result": result, "problem": services.check_in_problem(event)}
+    return render(request, "events/manage/bulk_attendance.html", context)

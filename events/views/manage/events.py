@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import committee_required
 
-from ... import console
+from ... import services
 from ...forms import CancelEventForm, ConsoleEventForm, DuplicateForm, SeriesForm
 from ...markdown import render_markdown
 from ...models import ActionLog, Event, Registration
@@ -42,12 +42,9 @@ def manage_home(request):
 def event_create(request):
     form = ConsoleEventForm(request.POST or None)
     if form.is_valid():
-        event = form.save(commit=False)
-        event.slug = console.unique_slug(event.title, timezone.localtime(event.starts_at).date())
-        event.status = Event.Status.DRAFT
-        event.save()
-        form.save_m2m()
-        console.record_action(actor=request.user, event=event, action="created")
+        event = services.create_event(
+            event=form.save(commit=False), by=request.user, topics=form.cleaned_data["topics"]
+        )
         messages.success(request, "Draft saved. Preview it, then publish.")
         return redirect("events:manage_event", slug=event.slug)
     return render(request, "events/manage/event_form.html", {"form": form, "event": None})
@@ -59,7 +56,7 @@ def event_edit(request, slug: str):
     form = ConsoleEventForm(request.POST or None, instance=event)
     if form.is_valid():
         changed = [name for name in form.changed_data if name not in ("tell_registrants", "message", "topics")]
-        told = console.update_event(
+        told = services.update_event(
             event=form.save(commit=False),
             changed=changed,
             by=request.user,
@@ -78,7 +75,7 @@ def event_duplicate(request, slug: str):
     initial = {"starts_at": timezone.localtime(event.starts_at + timedelta(days=7)).replace(tzinfo=None)}
     form = DuplicateForm(request.POST or None, initial=initial)
     if form.is_valid():
-        copy = console.duplicate_event(event=event, starts_at=form.cleaned_data["starts_at"], by=request.user)
+        copy = services.duplicate_event(event=event, starts_at=form.cleaned_data["starts_at"], by=request.user)
         messages.success(request, "A draft copy is ready: check it, then publish.")
         return redirect("events:manage_event", slug=copy.slug)
     return render(request, "events/manage/duplicate.html", {"form": form, "event": event})
@@ -88,7 +85,7 @@ def event_duplicate(request, slug: str):
 def series_create(request):
     form = SeriesForm(request.POST or None)
     if form.is_valid():
-        events = console.create_weekly_series(plan=form.plan, by=request.user)
+        events = services.create_weekly_series(plan=form.plan, by=request.user)
         messages.success(request, f"{len(events)} drafts created. Publish each when it is ready.")
         return redirect("events:manage")
     return render(request, "events/manage/series.html", {"form": form})
@@ -104,7 +101,7 @@ def event_console(request, slug: str):
         "counts": counts,
         "no_show_rate": round(100 * no_show / counts["confirmed"]) if counts["confirmed"] else None,
         "past": event.ends_at < timezone.now(),
-        "log": ActionLog.objects.filter(event=event).select_related("actor")[:50],
+        "log": ActionLog.objects.filter(event=event).select_related("actor", "member")[:50],
         "speakers": event.event_speakers.select_related("speaker"),
         "announcements": event.announcements.all()[:20],
     }
@@ -131,9 +128,9 @@ def event_preview(request, slug: str):
 def event_publish(request, slug: str):
     event = get_managed_event(slug)
     try:
-        console.publish_event(event=event, by=request.user)
+        services.publish_event(event=event, by=request.user)
         messages.success(request, "Published: the event is on the public list.")
-    except console.RegistrationError as error:
+    except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect("events:manage_event", slug=slug)
 
@@ -146,7 +143,7 @@ def event_cancel(request, slug: str):
         messages.info(request, "This event is already cancelled.")
         return redirect("events:manage_event", slug=slug)
     if form.is_valid():
-        told = console.cancel_event(event=event, by=request.user, message=form.cleaned_data["message"])
+        told = services.cancel_event(event=event, by=request.user, message=form.cleaned_data["message"])
         messages.success(request, f"Cancelled. {told} registrants are being emailed.")
         return redirect("events:manage_event", slug=slug)
     return render(request, "events/manage/cancel.html", {"form": form, "event": event})

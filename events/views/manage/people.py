@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from members.permissions import committee_required
 from society.csv import csv_response
 
-from ... import console
+from ... import services
 from ...forms import AddRegistrantForm
 from ...models import Registration
 from .access import get_managed_event, get_registration_of, registration_counts
@@ -52,15 +52,18 @@ def add_registrant(request, slug: str):
         messages.error(request, "Enter the email address of their account.")
         return redirect(_back(request), slug=slug)
     try:
-        registration = console.add_registrant_by_email(
-            event=event, email=form.cleaned_data["email"], by=request.user, check_in=form.cleaned_data["check_in"]
+        registration = services.add_registrant(
+            event=event,
+            user=services.find_user_by_email(form.cleaned_data["email"]),
+            by=request.user,
+            walk_in=form.cleaned_data["check_in"],
         )
         name = registration.user.display_name
         if registration.checked_in_at:
             messages.success(request, f"{name} is registered and checked in.")
         else:
             messages.success(request, f"{name}: {registration.get_status_display().lower()}.")
-    except console.RegistrationError as error:
+    except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect(_back(request), slug=slug)
 
@@ -74,9 +77,9 @@ def _back(request) -> str:
 def promote_registration(request, slug: str, token: str):
     registration = get_registration_of(get_managed_event(slug), token)
     try:
-        console.promote_by_hand(registration=registration, by=request.user)
+        services.promote_by_hand(registration=registration, by=request.user, seen=request.POST.get("seen"))
         messages.success(request, f"{registration.user.display_name} has a seat now, and is told by email.")
-    except console.RegistrationError as error:
+    except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect("events:manage_registrations", slug=slug)
 
@@ -87,9 +90,9 @@ def cancel_registration(request, slug: str, token: str):
     registration = get_registration_of(event, token)
     if request.method == "POST":
         try:
-            console.cancel_registration_for(registration=registration, by=request.user)
+            services.cancel(registration=registration, by=request.user, seen=request.POST.get("seen"))
             messages.success(request, f"{registration.user.display_name}'s registration is cancelled.")
-        except console.RegistrationError as error:
+        except services.RegistrationError as error:
             messages.error(request, str(error))
         return redirect("events:manage_registrations", slug=slug)
     return render(request, "events/manage/cancel_registration.html", {"event": event, "registration": registration})

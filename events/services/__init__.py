@@ -1,0 +1,81 @@
+"""Business rules of events, one module a concern. Views, the admin, email links,
+management commands, Celery tasks and the demo call these functions, and nothing
+else changes an event's status or a registration's status or check-in:
+
+- registrations: register, cancel, the waiting list, seats by hand, capacity, walk-ins
+- checkin: the check-in window, check-in and undo, attendance in bulk, self check-in
+- publishing: drafts, publish, change, cancel, duplicate, weekly series, banners
+- announcements, speakers, feeds (private calendars), ratings
+- emails: what every email about a registration says
+- webhook: the committee's chat webhook
+- audit: the action log, written inside the transaction of the change
+
+Arguments are keyword-only; `now` can be given so tests never wait for the clock.
+The names below are the public API, so callers write `services.register(...)`.
+"""
+
+from .announcements import announcement_recipients, send_announcement
+from .audit import record_action
+from .checkin import (
+    BulkResult,
+    bulk_attendance,
+    check_in,
+    check_in_problem,
+    self_check_in,
+    self_check_in_code,
+    self_check_in_offered,
+    undo_check_in,
+)
+from .emails import registration_email_context
+from .feeds import calendar_feed_of, reset_calendar_feed
+from .publishing import (
+    GUARDED_FIELDS,
+    TIME_AND_PLACE,
+    SeriesPlan,
+    cancel_event,
+    create_event,
+    create_weekly_series,
+    duplicate_event,
+    local_time_problem,
+    make_local,
+    publish_event,
+    set_banner,
+    unique_slug,
+    update_event,
+)
+from .ratings import rate_event
+from .registrations import (
+    Availability,
+    RegistrationError,
+    add_registrant,
+    availability,
+    cancel,
+    capacity_problem,
+    change_capacity,
+    check_not_stale,
+    find_user_by_email,
+    lock_event,
+    lock_registration,
+    mark_set_up,
+    promote_by_hand,
+    promote_from_waitlist,
+    refusal_message,
+    register,
+    registration_problem,
+    waitlist_position,
+)
+from .speakers import save_speaker, set_event_speaker, set_speaker_photo
+from .webhook import post_to_webhook, set_webhook_url, webhook_text
+
+__all__ = [
+    "GUARDED_FIELDS", "TIME_AND_PLACE", "Availability", "BulkResult", "RegistrationError",
+    "SeriesPlan", "add_registrant", "announcement_recipients", "availability", "bulk_attendance",
+    "calendar_feed_of", "cancel", "cancel_event", "capacity_problem", "change_capacity", "check_in",
+    "check_in_problem", "check_not_stale", "create_event", "create_weekly_series",
+    "duplicate_event", "find_user_by_email", "local_time_problem", "lock_event", "lock_registration",
+    "make_local", "mark_set_up", "post_to_webhook", "promote_by_hand", "promote_from_waitlist",
+    "publish_event", "rate_event", "record_action", "refusal_message", "register", "registration_email_context",
+    "registration_problem", "reset_calendar_feed", "save_speaker", "self_check_in", "self_check_in_code",
+    "self_check_in_offered", "send_announcement", "set_banner", "set_event_speaker", "set_speaker_photo",
+    "set_webhook_url", "undo_check_in", "unique_slug", "update_event", "waitlist_position", "webhook_text",
+]  # fmt: skip

@@ -1,0 +1,297 @@
+"""The rules of registering: seats, the waiting list, cancelling, the committee's
+seats by hand and walk-ins.
+
+Concurrency: every change to an event's registrations first locks the event's row
+(`lock_event`: SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions
+lock the whole database). So counting the confirmed seats and taking one is atomic,
+and confirmed registrations never exceed the capacity, whatever the number of web
+processes. The order in which the lock is obtained is the order of arrival: each
+registration's `created_at` (and id) is taken while holding it.
+"""
+
+import enum
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+
+from members.models import User
+from members.services import is_member
+
+from ..models import Event, Registration
+from .audit import record_action
+from .emails import queue_ticket_email, queue_waitlisted_email
+
+Status = Registration.Status
+
+
+class RegistrationError(Exception):
+    """A rule says no. The message is written for the person asking and shown as is."""
+
+
+def lock_event(event: Event) -> Event:
+    """The event, re-read with its row locked until the transaction ends. Every change
+    to an event or its registrations takes this lock first."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def lock_registration(registration: Registration, *, event: Event | None = None) -> Registration:
+    """Lock the registration's event, then re-read the registration under that lock."""
+    locked_event = lock_event(event or registration.event)
+    registration = Registration.objects.select_related("user").get(pk=registration.pk)
+    if registration.event_id != locked_event.pk:
+        raise RegistrationError("This registration belongs to another event: nothing was changed.")
+    registration.event = locked_event
+    return registration
+
+
+def check_not_stale(registration: Registration, seen: str | None) -> None:
+    """`seen` is the registration's `state_stamp` when the page was drawn (None: not asked).
+    Refuse to act on what the person did not see."""
+    if seen is not None and seen != registration.state_stamp:
+        raise RegistrationError(
+            f"{registration.user.display_name}'s registration changed since this page was drawn: "
+            "nothing was changed. Look at it again."
+        )
+
+
+class Availability(enum.Enum):
+    """Can someone register for an event now, and how?"""
+
+    OPEN = "open"
+    WAITLIST = "waitlist"  # full, but the waiting list is open
+    FULL = "full"  # full, with no waiting list
+    NOT_OPEN_YET = "not_open_yet"
+    CLOSED = "closed"
+    MEMBERS_ONLY = "members_only"
+    CANCELLED = "cancelled"
+    NOT_PUBLISHED = "not_published"
+
+    @property
+    def accepts_registrations(self) -> bool:
+        return self in (Availability.OPEN, Availability.WAITLIST)
+
+
+def availability(*, event: Event, confirmed: int, member: bool, now, at_the_door: bool = False) -> Availability:
+    """The one rule for who may register when; the register button shows what it says.
+
+    `at_the_door`: a walk-in the committee adds while check-in is open, after
+    registration closed; still never past the capacity, and no waiting list."""
+    if event.status == Event.Status.CANCELLED:
+        return Availability.CANCELLED
+    if event.status != Event.Status.PUBLISHED:
+        return Availability.NOT_PUBLISHED
+    if now >= (event.check_in_closes if at_the_door else event.registration_closes):
+        return Availability.CLOSED
+    if not at_the_door and event.registration_opens_at and now < event.registration_opens_at:
+        return Availability.NOT_OPEN_YET
+    if event.members_only and not member:
+        return Availability.MEMBERS_ONLY
+    if event.capacity is not None and confirmed >= event.capacity:
+        return Availability.WAITLIST if event.waitlist_enabled and not at_the_door else Availability.FULL
+    return Availability.OPEN
+
+
+def refusal_message(state: Availability, *, event: Event) -> str:
+    if state == Availability.NOT_OPEN_YET:
+        opens = formats.date_format(timezone.localtime(event.registration_opens_at), "l j F Y, H:i")
+        return f"Registration for this event opens on {opens}."
+    return {
+        Availability.FULL: "Sorry, this event is full and has no waiting list.",
+        Availability.CLOSED: "Registration for this event has closed.",
+        Availability.MEMBERS_ONLY: "This event is for members of the society only: join the society, then register.",
+        Availability.CANCELLED: "This event has been cancelled.",
+        Availability.NOT_PUBLISHED: "This event is not open for registration.",
+    }[state]
+
+
+def registration_problem(*, event: Event, user, now: datetime | None = None) -> str | None:
+    """Why `user` cannot register for `event` now (None: they can). What `register`
+    refuses with; forms ask it first to show the message beside the field."""
+    now = now or timezone.now()
+    if Registration.objects.active().filter(event=event, user=user).exists():
+        return "This person is already registered (or waiting) for this event."
+    confirmed = Registration.objects.confirmed().filter(event=event).count()
+    member = is_member(user) if event.members_only else True
+    state = availability(event=event, confirmed=confirmed, member=member, now=now)
+    return None if state.accepts_registrations else refusal_message(state, event=event)
+
+
+def register(
+    *, event: Event, user, now: datetime | None = None, at_the_door: bool = False
+) -> tuple[Registration, bool]:
+    """Give `user` a seat, or a place on the waiting list when the event is full.
+
+    Returns the registration and whether it is new: registering twice (a double
+    click) returns the first one. Raises RegistrationError when a rule says no.
+    `at_the_door`: a walk-in added by the committee (see `availability`).
+    """
+    with transaction.atomic():
+        event = lock_event(event)
+        # The clock is read under the lock, so `created_at` (the default) and
+        # `confirmed_at` follow the order of arrival.
+        now = now or timezone.now()
+        existing = Registration.objects.active().filter(event=event, user=user).select_related("user").first()
+        if existing:
+            return existing, False
+        confirmed = Registration.objects.confirmed().filter(event=event).count()
+        member = is_member(user) if event.members_only else True
+        state = availability(event=event, confirmed=confirmed, member=member, now=now, at_the_door=at_the_door)
+        if not state.accepts_registrations:
+            raise RegistrationError(refusal_message(state, event=event))
+        if state == Availability.OPEN:
+            registration = Registration.objects.create(
+                event=event, user=user, status=Status.CONFIRMED, confirmed_at=now
+            )
+            queue_ticket_email(registration, promoted=False)
+        else:
+            registration = Registration.objects.create(event=event, user=user, status=Status.WAITLISTED)
+            queue_waitlisted_email(registration, position=waitlist_position(registration))
+    return registration, True
+
+
+def cancel(*, registration: Registration, by=None, seen: str | None = None, now: datetime | None = None) -> list:
+    """Give up a seat (or a place on the waiting list) until the event starts.
+
+    `by` is the committee member cancelling for someone (logged); None when the
+    holder cancels. A checked-in place is not cancelled: the person came (the
+    committee undoes a mistaken check-in first). A freed seat goes at once to the
+    first person waiting. Cancelling twice is harmless. Returns those promoted.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = lock_registration(registration)
+        event = registration.event
+        check_not_stale(registration, seen)
+        if registration.checked_in_at is not None:
+            who = "You were" if by is None else f"{registration.user.display_name} was"
+            raise RegistrationError(
+                f"{who} checked in at this event, so the place cannot be cancelled. "
+                "If that was a mistake, the committee undoes the check-in first."
+            )
+        if not registration.is_active:
+            return []
+        if now >= event.starts_at:
+            raise RegistrationError("The event has started: it is too late to cancel.")
+        was_confirmed = registration.is_confirmed
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        if by is not None:
+            record_action(actor=by, event=event, member=registration.user, action="cancelled registration")
+        return promote_from_waitlist(event=event, now=now) if was_confirmed else []
+
+
+def promote_from_waitlist(*, event: Event, now: datetime | None = None) -> list[Registration]:
+    """Fill every free seat from the waiting list, first come first served, and tell
+    each person promoted. Called when a seat frees up or the capacity is raised."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_event(event)
+        if event.status != Event.Status.PUBLISHED or now >= event.ends_at:
+            return []
+        waiting = Registration.objects.waitlisted().filter(event=event).select_related("user")
+        if event.capacity is not None:
+            free = event.capacity - Registration.objects.confirmed().filter(event=event).count()
+            if free <= 0:
+                return []
+            waiting = waiting[:free]
+        promoted = list(waiting)
+        for registration in promoted:
+            _confirm(registration, event=event, now=now)
+    return promoted
+
+
+def _confirm(registration: Registration, *, event: Event, now: datetime) -> None:
+    """A waiting registration takes a seat (the caller holds the lock and checked there is one)."""
+    registration.event = event
+    registration.status = Status.CONFIRMED
+    registration.confirmed_at = now
+    registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+    queue_ticket_email(registration, promoted=True)
+
+
+def promote_by_hand(*, registration: Registration, by, seen: str | None = None, now: datetime | None = None):
+    """Give a free seat to someone on the waiting list, out of turn (the committee
+    decides). Never past the capacity: raise the capacity first for an extra chair."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = lock_registration(registration)
+        event = registration.event
+        check_not_stale(registration, seen)
+        if not registration.is_waitlisted:
+            raise RegistrationError(f"{registration.user.display_name} is not on the waiting list.")
+        if now >= event.ends_at:
+            raise RegistrationError("The event is over: there is no seat to give.")
+        confirmed = Registration.objects.confirmed().filter(event=event).count()
+        if event.capacity is not None and confirmed >= event.capacity:
+            raise RegistrationError("The event is full: raise the capacity first, then give them the seat.")
+        _confirm(registration, event=event, now=now)
+        record_action(actor=by, event=event, member=registration.user, action="promoted by hand")
+    return registration
+
+
+def capacity_problem(*, event: Event, capacity: int | None) -> str | None:
+    """Why `event` cannot have `capacity` seats (None: it can): never fewer than those taken."""
+    if capacity is None or event.pk is None:
+        return None
+    confirmed = Registration.objects.confirmed().filter(event=event).count()
+    if capacity < confirmed:
+        return f"{confirmed} people already hold a seat: the capacity cannot be lower."
+    return None
+
+
+def change_capacity(*, event: Event, capacity: int | None, by=None) -> list[Registration]:
+    """Set the number of seats (None: unlimited). Raising it promotes people waiting;
+    it cannot drop below the seats already taken. `by` logs who changed it."""
+    with transaction.atomic():
+        locked = lock_event(event)
+        problem = capacity_problem(event=locked, capacity=capacity)
+        if problem:
+            raise RegistrationError(problem)
+        if capacity == locked.capacity:
+            return []
+        Event.objects.filter(pk=locked.pk).update(capacity=capacity, updated_at=timezone.now())
+        event.capacity = capacity
+        if by is not None:
+            record_action(actor=by, event=locked, action="changed capacity", detail=f"{capacity or 'unlimited'} seats")
+        return promote_from_waitlist(event=locked)
+
+
+def find_user_by_email(email: str) -> User:
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise RegistrationError(f"Nobody has an account with the email {email.strip()}: ask them to sign up first.")
+    return user
+
+
+def add_registrant(*, event: Event, user, by, walk_in: bool = False, now: datetime | None = None) -> Registration:
+    """Register someone the committee adds (they get the usual emails); a walk-in at
+    the door is checked in in the same step (when check-in is open)."""
+    from .checkin import check_in  # check-in builds on registering
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration, created = register(event=event, user=user, now=now, at_the_door=walk_in)
+        action = "added walk-in" if walk_in else "added registrant"
+        record_action(actor=by, event=event, member=user, action=action, detail="" if created else "already registered")
+        if walk_in:
+            registration = check_in(registration=registration, by=by, now=now)
+    return registration
+
+
+def mark_set_up(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """The member has done the event's setup checklist. Doing it twice keeps the first time."""
+    now = now or timezone.now()
+    Registration.objects.filter(pk=registration.pk, set_up_at__isnull=True).update(set_up_at=now, updated_at=now)
+    registration.refresh_from_db(fields=["set_up_at", "updated_at"])
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting; None when not on the waiting list."""
+    if not registration.is_waitlisted:
+        return None
+    earlier = Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lte=registration.id)
+    return Registration.objects.waitlisted().filter(earlier, event_id=registration.event_id).count()
