@@ -232,7 +232,10 @@ def anonymise_account(*, user: User) -> None:
     pending ones are never sent).
     """
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+        # FOR NO KEY UPDATE: a registration being made for this person meanwhile holds
+        # the event's lock and takes a key-share lock on this row; FOR UPDATE would
+        # deadlock with it (we take the event's lock next, to give back their seats).
+        user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         forget_elsewhere(user)  # other apps first (seats at future events...): they may queue emails
         addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
         forget_recipient(user=user, addresses=addresses)
