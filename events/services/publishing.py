@@ -120,18 +120,22 @@ def cancel_event(*, event: Event, by, message: str, now: datetime | None = None)
     return told
 
 
-def update_event(*, event: Event, changed: list[str], by, tell_registrants: bool, message: str = "") -> int:
+def update_event(
+    *, event: Event, changed: list[str], by, tell_registrants: bool, message: str = "", topics=None
+) -> int:
     """Save an event edited in the console or the admin (the form has validated it).
     When the time or place of a published event changed and `tell_registrants`,
     everyone registered is emailed. Capacity goes through change_capacity (it may
     promote people waiting). The status is never changed here: publish or cancel.
-    Returns how many were told."""
+    `topics`, when given, replace the event's topics. Returns how many were told."""
     with transaction.atomic():
         locked = lock_event(event)
         event.status = locked.status
         if "capacity" in changed:
             change_capacity(event=locked, capacity=event.capacity)
         event.save()
+        if topics is not None:
+            event.topics.set(topics)
         told = 0
         moved = [name for name in changed if name in TIME_AND_PLACE]
         if moved and tell_registrants and event.status == Event.Status.PUBLISHED:

@@ -16,7 +16,9 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.urls("tests.browser.urls")
 
 
-def test_committee_runs_a_weekly_series_from_the_browser(page: Page, live_server):
+def test_committee_runs_a_weekly_series_from_the_browser(page: Page, live_server, settings):
+    # The first session is tomorrow: this society opens check-in two days ahead.
+    settings.CHECK_IN_OPENS_HOURS = 48
     committee = UserFactory(name="Priya Sharma", email="priya@uni.ac.uk", committee=True)
     member = UserFactory(name="Zara Quinn", email="zara@uni.ac.uk")
     first_day = timezone.localdate() + timedelta(days=1)

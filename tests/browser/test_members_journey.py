@@ -92,7 +92,7 @@ def test_new_member_verifies_completes_the_welcome_step_with_a_photo_and_sees_th
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_text("You are registered")).to_be_visible()
     registration = Registration.objects.get(event=event, user__email="nia@uni.ac.uk")
-    check_in(registration=registration, by=UserFactory(committee=True))
+    check_in(registration=registration, by=UserFactory(committee=True), now=event.starts_at)
 
     page.goto(live_server.url + "/me/record/")
     page.get_by_role("button", name="Make it public").click()

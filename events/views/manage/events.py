@@ -62,8 +62,8 @@ def event_edit(request, slug: str):
             by=request.user,
             tell_registrants=form.cleaned_data["tell_registrants"],
             message=form.cleaned_data["message"],
+            topics=form.cleaned_data["topics"],
         )
-        form.save_m2m()
         messages.success(request, f"Saved. {told} registrants emailed." if told else "Saved.")
         return redirect("events:manage_event", slug=event.slug)
     return render(request, "events/manage/event_form.html", {"form": form, "event": event})
