@@ -148,7 +148,7 @@ def delete_account(request):
         services.anonymise_account(user=request.user)
         logout(request)
         messages.success(request, "Your account is deleted and your personal data with it. Goodbye, and thank you.")
-        return redirect("events:home")
+        return redirect("/")
     return render(request, "members/delete_account.html", {"form": form})
 
 
