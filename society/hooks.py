@@ -3,7 +3,7 @@
 An app offers what it adds in its AppConfig.ready(), under its own label:
 
     hooks.register("workshops", hooks.CONSOLE_EVENT_TABS, "materials",
-                   hooks.Link("Materials", "workshops:manage_event_materials", order=10))
+                   hooks.Link("Materials", "workshops:manage_event_materials", order=1))
 
 and the page asks for a hook's contributions: `contributions(hook)` or, for
 links, `links(hook, **url_kwargs)` (templates: `{% hook_links %}` in the
