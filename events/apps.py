@@ -1,6 +1,18 @@
 from django.apps import AppConfig
 
+from society import hooks
+from society.hooks import Link
+
 
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "Events"
+
+    def ready(self) -> None:
+        from .selectors import events_attended  # the models are ready only now
+
+        hooks.register(self.label, hooks.MAIN_NAV, "events", Link("Events", "events:list", order=10, section=True))
+        hooks.register(self.label, hooks.COMMITTEE_NAV, "manage", Link("Manage", "events:manage"))
+        hooks.register(self.label, hooks.ACCOUNT_NAV, "my_events", Link("My events", "events:my_events", order=10))
+        hooks.register(self.label, hooks.FOOTER_NAV, "events", Link("Events", "events:list", order=10))
+        hooks.register(self.label, hooks.MEMBER_ATTENDANCE, "events_attended", events_attended)

@@ -22,10 +22,11 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import User
+from society import hooks
 from society.emails import queue_email
 from society.models import EmailKind, OutboundEmail
 
@@ -39,12 +40,10 @@ Status = Registration.Status
 
 
 def event_materials_url(event: Event) -> str:
-    """Where an event's materials are: the page named `workshops:event_materials`
-    (reversed by name: events does not import workshops), else the event page."""
-    try:
-        return settings.SITE_URL + reverse("workshops:event_materials", kwargs={"slug": event.slug})
-    except NoReverseMatch:
-        return settings.SITE_URL + event.get_absolute_url()
+    """Where an event's materials are: the page an installed app offers (society.hooks;
+    workshops does), else the event page."""
+    path = hooks.link_url(hooks.EVENT_MATERIALS, slug=event.slug) or event.get_absolute_url()
+    return settings.SITE_URL + path
 
 
 def follow_up_template(registration: Registration) -> str | None:

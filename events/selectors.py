@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members.permissions import is_committee
@@ -13,6 +14,20 @@ from .models import Event, EventSpeaker, Registration
 from .services import Availability, availability, waitlist_position
 
 MAX_SEARCH_WORDS = 8
+
+
+def events_attended() -> Coalesce:
+    """How many events each user (the outer query's row) attended, as a subquery:
+    members' directory counts it through society.hooks without importing events."""
+    attended = (
+        Registration.objects.attended()
+        .filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(attended, output_field=IntegerField()), 0)
 
 
 def events_visible_to(user) -> QuerySet[Event]:

@@ -7,7 +7,7 @@ from society.models import EmailKind
 
 from .avatars import render_avatar
 from .models import Profile, Topic
-from .selectors import NOT_MEMBER_THIS_YEAR, membership_years
+from .selectors import NOT_MEMBER_THIS_YEAR, counts_attendance, membership_years
 from .services import start_welcome
 from .union_csv import MAX_BYTES, UnionCsvError, parse_union_csv
 from .years import academic_year_label, current_academic_year
@@ -127,6 +127,8 @@ class DirectoryFilterForm(forms.Form):
             (NOT_MEMBER_THIS_YEAR, f"Not a member in {academic_year_label(this_year)}"),
             *[(str(year), f"Member in {academic_year_label(year)}") for year in membership_years()],
         ]
+        if not counts_attendance():
+            del self.fields["attended"]
 
     def filters(self) -> dict:
         """Keyword arguments for selectors.member_directory (none when the form is invalid)."""
@@ -139,7 +141,7 @@ class DirectoryFilterForm(forms.Form):
             "course": data["course"].strip(),
             "interest": data["interest"],
             "membership_year": data["membership"],
-            "attended_at_least": data["attended"],
+            "attended_at_least": data.get("attended"),
         }
 
 

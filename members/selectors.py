@@ -1,6 +1,8 @@
 """Reads of members that pages share: the committee's directory and the about page."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Prefetch, Q, QuerySet
+
+from society import hooks
 
 from .models import CommitteeRole, Membership, Topic, User
 from .years import current_academic_year
@@ -8,10 +10,16 @@ from .years import current_academic_year
 NOT_MEMBER_THIS_YEAR = "none"
 
 
-# Events attended (checked in at the door). `registrations` is the reverse
-# relation events/ declares on the user: members reads it by name and so
-# imports nothing from events.
-ATTENDED = Count("registrations", filter=Q(registrations__checked_in_at__isnull=False), distinct=True)
+def events_attended() -> Expression | None:
+    """How many events each user attended, as the app that runs events counts it
+    (it offers the count through society.hooks); None when no such app is installed."""
+    counts = list(hooks.contributions(hooks.MEMBER_ATTENDANCE).values())
+    return counts[0]() if counts else None
+
+
+def counts_attendance() -> bool:
+    """Whether the directory can show and filter by events attended."""
+    return bool(hooks.contributions(hooks.MEMBER_ATTENDANCE))
 
 
 def member_directory(
@@ -23,21 +31,23 @@ def member_directory(
     membership_year: str = "",
     attended_at_least: int | None = None,
 ) -> QuerySet[User]:
-    """Active accounts, filtered; each with `profile`, its interests and `is_member_now`, in a fixed number of queries.
+    """Active accounts, filtered; each with `profile`, its interests, `is_member_now` and
+    (when events are installed) `attended`, in a fixed number of queries.
 
     `membership_year` is a year ("2026"), NOT_MEMBER_THIS_YEAR, or empty for anyone.
+    `attended_at_least` is ignored when nothing counts attendance.
     """
     this_year = current_academic_year()
     users = (
         User.objects.filter(is_active=True)
         .select_related("profile")
         .prefetch_related(Prefetch("profile__interests", queryset=Topic.objects.order_by("name")))
-        .annotate(
-            is_member_now=Exists(Membership.objects.filter(user=OuterRef("pk"), academic_year=this_year)),
-            attended=ATTENDED,
-        )
+        .annotate(is_member_now=Exists(Membership.objects.filter(user=OuterRef("pk"), academic_year=this_year)))
         .order_by("name", "email")
     )
+    attended = events_attended()
+    if attended is not None:
+        users = users.annotate(attended=attended)
     if search:
         users = users.filter(Q(name__icontains=search) | Q(email__icontains=search))
     if year_of_study:
@@ -46,7 +56,7 @@ def member_directory(
         users = users.filter(profile__course__icontains=course)
     if interest:
         users = users.filter(profile__interests=interest)
-    if attended_at_least:
+    if attended_at_least and attended is not None:
         users = users.filter(attended__gte=attended_at_least)
     if membership_year == NOT_MEMBER_THIS_YEAR:
         users = users.filter(is_member_now=False)

@@ -26,7 +26,7 @@ from .forms import (
 )
 from .models import Membership, Profile, PublicRecord, User
 from .permissions import committee_required
-from .selectors import current_committee, member_directory
+from .selectors import counts_attendance, current_committee, member_directory
 from .union_csv import UnionRow
 from .years import academic_year_label, current_academic_year
 
@@ -148,7 +148,7 @@ def delete_account(request):
         services.anonymise_account(user=request.user)
         logout(request)
         messages.success(request, "Your account is deleted and your personal data with it. Goodbye, and thank you.")
-        return redirect("events:home")
+        return redirect("/")
     return render(request, "members/delete_account.html", {"form": form})
 
 
@@ -210,7 +210,12 @@ def directory(request):
     form = DirectoryFilterForm(request.GET)
     users = member_directory(**form.filters())
     page = Paginator(users, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "year_label": academic_year_label(current_academic_year())}
+    context = {
+        "form": form,
+        "page": page,
+        "year_label": academic_year_label(current_academic_year()),
+        "counts_attendance": counts_attendance(),
+    }
     return render(request, "members/manage/directory.html", context)
 
 
@@ -221,15 +226,16 @@ def directory_export(request):
         messages.error(request, "The filters were not valid, so nothing was exported. Check them and try again.")
         return redirect("members:directory")
     year_label = academic_year_label(current_academic_year())
+    attendance = counts_attendance()
     header = [
-        "Name", "Email", "Student number", "Course", "Year of study", "Interests", "Events attended",
-        f"Member in {year_label}",
+        "Name", "Email", "Student number", "Course", "Year of study", "Interests",
+        *(["Events attended"] if attendance else []), f"Member in {year_label}",
     ]  # fmt: skip
-    rows = (directory_csv_row(user) for user in member_directory(**form.filters()))
+    rows = (directory_csv_row(user, attendance=attendance) for user in member_directory(**form.filters()))
     return csv_response(f"members-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
-def directory_csv_row(user: User) -> list:
+def directory_csv_row(user: User, *, attendance: bool) -> list:
     profile = getattr(user, "profile", None)  # None for accounts that never saved a profile
     return [
         user.name,
@@ -238,7 +244,7 @@ def directory_csv_row(user: User) -> list:
         profile.course if profile else "",
         profile.get_year_of_study_display() if profile and profile.year_of_study else "",
         "; ".join(topic.name for topic in profile.interests.all()) if profile else "",
-        user.attended,
+        *([user.attended] if attendance else []),
         "yes" if user.is_member_now else "no",
     ]
 

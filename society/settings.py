@@ -201,8 +201,8 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "events:home"
-ACCOUNT_LOGOUT_REDIRECT_URL = "events:home"
+LOGIN_REDIRECT_URL = "/"  # the site root, whichever app serves it
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

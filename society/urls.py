@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -11,10 +12,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = f"{settings.SOCIETY_NAME} admin"
 admin.site.site_title = admin.site.site_header
 
+# The society's apps, in the order their URLs are tried; each only while it is installed.
+SOCIETY_APPS = ["events", "members", "workshops"]
+
 urlpatterns = [
-    path("", include("events.urls")),
-    path("", include("members.urls")),
-    path("", include("workshops.urls")),
+    *[path("", include(f"{app}.urls")) for app in SOCIETY_APPS if apps.is_installed(app)],
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
