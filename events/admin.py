@@ -213,8 +213,10 @@ class CheckedInFilter(admin.SimpleListFilter):
         return [("yes", "Yes"), ("no", "No")]
 
     def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(checked_in_at__isnull=self.value() == "no")
+        if self.value() == "yes":
+            return queryset.attended()
+        if self.value() == "no":
+            return queryset.filter(checked_in_at__isnull=True)
         return queryset
 
 
