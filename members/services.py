@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,6 @@ from society.models import EmailKind, OutboundEmail
 from society.privacy import forget_elsewhere
 
 from .models import CommitteeRole, Membership, Profile, PublicRecord, Topic, User, new_record_token
-from .permissions import COMMITTEE_GROUP
 from .union_csv import UnionRow
 from .years import academic_year_of, current_academic_year
 
@@ -261,14 +260,13 @@ def accounts_due_for_anonymising(*, now: datetime | None = None) -> QuerySet[Use
     cutoff_day = timezone.localdate(cutoff)
     # A membership of year Y ends when year Y+1 starts.
     last_year_ended = academic_year_of(cutoff_day) - 1
-    current_role = CommitteeRole.objects.current(today=timezone.localdate(now)).filter(user=OuterRef("pk"))
+    committee = User.objects.current_committee(today=timezone.localdate(now))
     return (
         User.objects.filter(is_active=True, is_staff=False, is_superuser=False, date_joined__lt=cutoff)
         .filter(Q(last_login__isnull=True) | Q(last_login__lt=cutoff))
-        .exclude(groups__name=COMMITTEE_GROUP)
+        .exclude(pk__in=committee)
         .annotate(last_membership=Max("memberships__academic_year"))
         .filter(last_membership__lte=last_year_ended)
-        .exclude(Exists(current_role))
         .order_by("pk")
     )
 
