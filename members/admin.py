@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 from society.csv import csv_response
 
 from . import services
-from .models import CommitteeRole, Membership, Profile, PublicRecord, Topic, User
+from .models import CommitteeRole, Membership, Profile, PublicRecord, RetentionWarning, Topic, User
 from .selectors import membership_years
 from .years import academic_year_label, current_academic_year
 
@@ -167,6 +167,22 @@ class CommitteeRoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
     ordering = ["order", "-starts_on"]
+
+
+@admin.register(RetentionWarning)
+class RetentionWarningAdmin(admin.ModelAdmin):
+    """Written by the retention rules when they warn a member; read-only here."""
+
+    list_display = ["user", "for_year", "warned_at"]
+    list_filter = ["for_year", "warned_at"]
+    search_fields = ["user__email", "user__name"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PublicRecord)

@@ -262,6 +262,29 @@ class CommitteeRole(models.Model):
         return self.starts_on <= (today or timezone.localdate()) <= self.ends_on
 
 
+class RetentionWarning(models.Model):
+    """The member was told their account would be anonymised, once per lapse: after
+    their last membership, of `for_year`. The retention rules read this row, not the
+    email's, which may be deleted with the outbox's other rows about the person."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="retention_warnings")
+    for_year = models.PositiveSmallIntegerField(
+        "last membership year", help_text="The year it starts in: 2026 means 2026/27."
+    )
+    warned_at = models.DateTimeField("warned")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-warned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "for_year"], name="retention_warning_once_per_lapse"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} warned on {self.warned_at:%d %b %Y} (member until {academic_year_label(self.for_year)})"
+
+
 def new_record_token() -> str:
     return secrets.token_urlsafe(32)
 
