@@ -179,9 +179,10 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 @admin.register(EventSpeaker)
 class EventSpeakerAdmin(admin.ModelAdmin):
-    list_display = ["speaker", "event", "order"]
+    list_display = ["speaker", "event", "order", "digest_sent_at"]
     search_fields = ["speaker__name", "event__title"]
     autocomplete_fields = ["event", "speaker"]
+    readonly_fields = ["digest_sent_at"]  # set when the console sends the feedback digest
 
 
 class AddRegistrationForm(forms.ModelForm):
@@ -213,8 +214,10 @@ class CheckedInFilter(admin.SimpleListFilter):
         return [("yes", "Yes"), ("no", "No")]
 
     def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(checked_in_at__isnull=self.value() == "no")
+        if self.value() == "yes":
+            return queryset.attended()
+        if self.value() == "no":
+            return queryset.filter(checked_in_at__isnull=True)
         return queryset
 
 

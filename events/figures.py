@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from members.years import academic_year_ends, academic_year_label, academic_year_starts, current_academic_year
 
-from .models import Event, Registration
+from .models import Event, Registration, attended_q
 
 Status = Registration.Status
 
@@ -34,16 +34,15 @@ def term_figures(*, year: int | None = None, now=None) -> TermFigures:
     zone = timezone.get_current_timezone()
     start = datetime.combine(academic_year_starts(year), time.min, tzinfo=zone)
     end = min(now, datetime.combine(academic_year_ends(year), time.max, tzinfo=zone))
-    attended = Q(registrations__status=Status.CONFIRMED, registrations__checked_in_at__isnull=False)
     events = list(
         Event.objects.filter(starts_at__gte=start, starts_at__lte=end, status=Event.Status.PUBLISHED)
         .annotate(
             registered=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
-            attended=Count("registrations", filter=attended),
+            attended=Count("registrations", filter=attended_q("registrations__")),
         )
         .order_by("starts_at")
     )
-    present = Registration.objects.filter(status=Status.CONFIRMED, checked_in_at__isnull=False)
+    present = Registration.objects.attended()
     this_term = present.filter(event__in=[e.pk for e in events])
     people = this_term.values("user").distinct()
     firsts = present.filter(user__in=people).values("user").annotate(first=Min("event__starts_at"))

@@ -224,6 +224,8 @@ class EventSpeaker(models.Model):
     invite_status = models.CharField(max_length=20, choices=InviteStatus.choices, default=InviteStatus.INVITED)
     consent_to_record = models.BooleanField("may be recorded", default=False)
     consent_to_publish_slides = models.BooleanField("slides may be published", default=False)
+    # Set by events.speaker_feedback when the feedback digest is queued: once per speaker and event.
+    digest_sent_at = models.DateTimeField("feedback digest sent", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

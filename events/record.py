@@ -12,7 +12,8 @@ STUDY_GROUP_KINDS = {Event.Kind.STUDY_GROUP}
 
 def sections(user) -> list[RecordSection]:
     attended = (
-        Registration.objects.filter(user=user, checked_in_at__isnull=False)
+        Registration.objects.attended()
+        .filter(user=user)
         .select_related("event")
         .prefetch_related("event__topics")
         .order_by("-event__starts_at")

@@ -1,5 +1,6 @@
 """After a talk: the committee reads the feedback, chooses what to pass on, and
-sends each speaker a digest of it (through the outbox, once per speaker)."""
+sends each speaker a digest of it (through the outbox, once per speaker: the
+speaker's EventSpeaker row records when, whatever becomes of the email)."""
 
 from dataclasses import dataclass
 
@@ -8,7 +9,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from society.emails import queue_email
-from society.models import EmailKind, OutboundEmail
+from society.models import EmailKind
 
 from .models import Event, EventRating, EventSpeaker
 from .services import record_action
@@ -55,10 +56,12 @@ def send_speaker_digest(*, link: EventSpeaker, by, now=None) -> None:
         raise DigestError("The event has not ended yet: there is no feedback to send.")
     if not speaker.email:
         raise DigestError(f"There is no email address for {speaker.name}: add one on the speaker's page first.")
-    if OutboundEmail.objects.filter(key=digest_key(link)).exists():
-        raise DigestError(f"{speaker.name} has already been sent the digest for this event.")
     summary = feedback_summary(event)
     with transaction.atomic():
+        # Locked: two committee members pressing "send" at once send one digest.
+        locked = EventSpeaker.objects.select_for_update().get(pk=link.pk)
+        if locked.digest_sent_at:
+            raise DigestError(f"{speaker.name} has already been sent the digest for this event.")
         queue_email(
             key=digest_key(link),
             to=speaker.email,
@@ -66,10 +69,12 @@ def send_speaker_digest(*, link: EventSpeaker, by, now=None) -> None:
             context={"event": event, "speaker": speaker, "summary": summary},
             kind=EmailKind.SPEAKER,
         )
+        locked.digest_sent_at = link.digest_sent_at = now
+        locked.save(update_fields=["digest_sent_at", "updated_at"])
         record_action(actor=by, event=event, action="sent the feedback digest", detail=speaker.name)
 
 
 def digests_sent(event: Event) -> set[int]:
     """Ids of the event's speakers who were sent their digest."""
-    keys = OutboundEmail.objects.filter(key__startswith=f"speaker-digest:{event.pk}:").values_list("key", flat=True)
-    return {int(key.rsplit(":", 1)[1]) for key in keys}
+    sent = EventSpeaker.objects.filter(event=event, digest_sent_at__isnull=False)
+    return set(sent.values_list("speaker_id", flat=True))

@@ -3,13 +3,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from society.csv import csv_response
 
 from . import services
-from .models import CommitteeRole, Membership, Profile, PublicRecord, Topic, User
-from .permissions import COMMITTEE_GROUP
+from .models import CommitteeRole, Membership, Profile, PublicRecord, RetentionWarning, Topic, User
 from .selectors import membership_years
 from .years import academic_year_label, current_academic_year
 
@@ -69,16 +68,12 @@ class CommitteeFilter(admin.SimpleListFilter):
         return [("yes", "Yes"), ("no", "No")]
 
     def queryset(self, request, queryset):
-        # The same three grounds as members.permissions.is_committee.
-        grounds = (
-            Q(is_superuser=True)
-            | Q(Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__name=COMMITTEE_GROUP)))
-            | Q(Exists(CommitteeRole.objects.current().filter(user=OuterRef("pk"))))
-        )
+        # The same people members.permissions.is_committee lets into the console.
+        committee = User.objects.current_committee()
         if self.value() == "yes":
-            return queryset.filter(grounds)
+            return queryset.filter(pk__in=committee)
         if self.value() == "no":
-            return queryset.exclude(grounds)
+            return queryset.exclude(pk__in=committee)
         return queryset
 
 
@@ -172,6 +167,22 @@ class CommitteeRoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
     ordering = ["order", "-starts_on"]
+
+
+@admin.register(RetentionWarning)
+class RetentionWarningAdmin(admin.ModelAdmin):
+    """Written by the retention rules when they warn a member; read-only here."""
+
+    list_display = ["user", "for_year", "warned_at"]
+    list_filter = ["for_year", "warned_at"]
+    search_fields = ["user__email", "user__name"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PublicRecord)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,23 @@ from society.links import web_link
 
 from .years import academic_year_label, current_academic_year
 
+# The group whose members are the committee (given by an admin).
+COMMITTEE_GROUP = "Committee"
 
-class UserManager(BaseUserManager):
+
+class UserQuerySet(models.QuerySet):
+    def current_committee(self, *, today: date | None = None):
+        """Who is on the committee on `today` (default: today): the one answer behind
+        `members.permissions.is_committee`, the admin's committee filter and the
+        retention rules. Active accounts in the Committee group or holding a
+        committee role whose term includes `today`, and active superusers, whom
+        the console lets in too (retention keeps every admin anyway)."""
+        in_group = self.model.groups.through.objects.filter(user=OuterRef("pk"), group__name=COMMITTEE_GROUP)
+        holds_role = CommitteeRole.objects.current(today=today).filter(user=OuterRef("pk"))
+        return self.filter(Q(is_superuser=True) | Exists(in_group) | Exists(holds_role), is_active=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
@@ -245,6 +260,29 @@ class CommitteeRole(models.Model):
 
     def is_current(self, *, today: date | None = None) -> bool:
         return self.starts_on <= (today or timezone.localdate()) <= self.ends_on
+
+
+class RetentionWarning(models.Model):
+    """The member was told their account would be anonymised, once per lapse: after
+    their last membership, of `for_year`. The retention rules read this row, not the
+    email's, which may be deleted with the outbox's other rows about the person."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="retention_warnings")
+    for_year = models.PositiveSmallIntegerField(
+        "last membership year", help_text="The year it starts in: 2026 means 2026/27."
+    )
+    warned_at = models.DateTimeField("warned")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-warned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "for_year"], name="retention_warning_once_per_lapse"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} warned on {self.warned_at:%d %b %Y} (member until {academic_year_label(self.for_year)})"
 
 
 def new_record_token() -> str:

@@ -3,6 +3,7 @@
 Every view, template and test asks `is_committee`. Three things grant it:
 being a superuser, being in the Committee group (given by an admin), and
 holding a committee role whose term includes today (it ends with the term).
+The rule itself is `User.objects.current_committee()`, which lists these people.
 """
 
 from collections.abc import Callable
@@ -11,12 +12,9 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 
-from .models import CommitteeRole, User
-
-COMMITTEE_GROUP = "Committee"
+from .models import COMMITTEE_GROUP, User  # COMMITTEE_GROUP is imported from here too
 
 
 def is_committee(user) -> bool:
@@ -27,9 +25,7 @@ def is_committee(user) -> bool:
         return True
     # Asked several times per request (view, navigation): remember the answer.
     if not hasattr(user, "_is_committee"):
-        in_group = Group.objects.filter(user=OuterRef("pk"), name=COMMITTEE_GROUP)
-        holds_role = CommitteeRole.objects.current().filter(user=OuterRef("pk"))
-        user._is_committee = User.objects.filter(pk=user.pk).filter(Exists(in_group) | Exists(holds_role)).exists()
+        user._is_committee = User.objects.current_committee().filter(pk=user.pk).exists()
     return user._is_committee
 
 

@@ -2,7 +2,8 @@
 
 from allauth.account.models import EmailAddress
 
-from .models import CommitteeRole, Membership, Profile
+from .models import CommitteeRole, Membership, Profile, RetentionWarning
+from .years import academic_year_label
 
 
 def export(user) -> dict:
@@ -40,5 +41,9 @@ def export(user) -> dict:
         "committee_roles": [
             {"title": role.title, "from": role.starts_on.isoformat(), "to": role.ends_on.isoformat()}
             for role in CommitteeRole.objects.filter(user=user).order_by("starts_on")
+        ],
+        "retention_warnings": [
+            {"member_until": academic_year_label(warning.for_year), "warned": warning.warned_at.isoformat()}
+            for warning in RetentionWarning.objects.filter(user=user).order_by("warned_at")
         ],
     }

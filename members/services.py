@@ -17,17 +17,16 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from society.emails import forget_recipient, queue_email
-from society.models import EmailKind, OutboundEmail
+from society.models import EmailKind
 from society.privacy import forget_elsewhere
 
-from .models import CommitteeRole, Membership, Profile, PublicRecord, Topic, User, new_record_token
-from .permissions import COMMITTEE_GROUP
+from .models import CommitteeRole, Membership, Profile, PublicRecord, RetentionWarning, Topic, User, new_record_token
 from .union_csv import UnionRow
 from .years import academic_year_of, current_academic_year
 
@@ -264,14 +263,13 @@ def accounts_due_for_anonymising(*, now: datetime | None = None) -> QuerySet[Use
     cutoff_day = timezone.localdate(cutoff)
     # A membership of year Y ends when year Y+1 starts.
     last_year_ended = academic_year_of(cutoff_day) - 1
-    current_role = CommitteeRole.objects.current(today=timezone.localdate(now)).filter(user=OuterRef("pk"))
+    committee = User.objects.current_committee(today=timezone.localdate(now))
     return (
         User.objects.filter(is_active=True, is_staff=False, is_superuser=False, date_joined__lt=cutoff)
         .filter(Q(last_login__isnull=True) | Q(last_login__lt=cutoff))
-        .exclude(groups__name=COMMITTEE_GROUP)
+        .exclude(pk__in=committee)
         .annotate(last_membership=Max("memberships__academic_year"))
         .filter(last_membership__lte=last_year_ended)
-        .exclude(Exists(current_role))
         .order_by("pk")
     )
 
@@ -283,16 +281,24 @@ def retention_warning_key(user: User) -> str:
 
 def warn_before_anonymising(user: User, *, anonymise_on: date, now: datetime | None = None) -> bool:
     """Tell `user` (from accounts_due_for_anonymising) that their account will be
-    anonymised on `anonymise_on` unless they log in. Sent once per lapse."""
-    return queue_email(
-        key=retention_warning_key(user),
-        to=user.email,
-        template="emails/retention_warning",
-        context={"anonymise_on": anonymise_on, "login_url": settings.SITE_URL + reverse("account_login")},
-        kind=EmailKind.ACCOUNT,
-        user=user,
-        now=now,
-    )
+    anonymised on `anonymise_on` unless they log in. Once per lapse: the warning is
+    recorded (RetentionWarning) with its email. Returns whether it was sent now."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _, created = RetentionWarning.objects.get_or_create(
+            user=user, for_year=user.last_membership, defaults={"warned_at": now}
+        )
+        if created:
+            queue_email(
+                key=retention_warning_key(user),
+                to=user.email,
+                template="emails/retention_warning",
+                context={"anonymise_on": anonymise_on, "login_url": settings.SITE_URL + reverse("account_login")},
+                kind=EmailKind.ACCOUNT,
+                user=user,
+                now=now,
+            )
+    return created
 
 
 @dataclass
@@ -306,21 +312,31 @@ def apply_retention(*, now: datetime | None = None) -> RetentionRun:
     due now that were warned at least that long ago (so nobody is anonymised
     unwarned, even on the first run or after downtime).
 
-    Safe to run twice: warnings are keyed, and anonymised accounts are inactive
-    and never due again.
+    Safe to run twice: warnings are recorded once per lapse, and anonymised
+    accounts are inactive and never due again. Each account is handled in a
+    transaction of its own: one that fails is logged and tried again next run,
+    and the others go on.
     """
     now = now or timezone.now()
     notice = timedelta(days=settings.RETENTION_WARNING_DAYS)
     run = RetentionRun()
     for user in accounts_due_for_anonymising(now=now):
-        warned = OutboundEmail.objects.filter(key=retention_warning_key(user), created_at__lte=now - notice)
+        warned = RetentionWarning.objects.filter(user=user, for_year=user.last_membership, warned_at__lte=now - notice)
         if warned.exists():
-            anonymise_account(user=user)
-            run.anonymised.append(user.pk)
+            try:
+                anonymise_account(user=user)
+            except Exception:
+                log.exception("Retention: could not anonymise account %s; the next run tries again.", user.pk)
+            else:
+                run.anonymised.append(user.pk)
     for user in accounts_due_for_anonymising(now=now + notice):
-        if not OutboundEmail.objects.filter(key=retention_warning_key(user)).exists():
-            warn_before_anonymising(user, anonymise_on=timezone.localdate(now + notice), now=now)
-            run.warned.append(user.pk)
+        try:
+            warned_now = warn_before_anonymising(user, anonymise_on=timezone.localdate(now + notice), now=now)
+        except Exception:
+            log.exception("Retention: could not warn account %s; the next run tries again.", user.pk)
+        else:
+            if warned_now:
+                run.warned.append(user.pk)
     if run.anonymised or run.warned:
         log.info("Retention: warned %d accounts, anonymised %d", len(run.warned), len(run.anonymised))
     return run

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import Context
 from django.template.loader import TemplateDoesNotExist, get_template, render_to_string
@@ -54,7 +54,9 @@ def queue_email(
     `template` is a prefix: `<template>_subject.txt`, `<template>_message.txt`
     and, when it exists, `<template>_message.html` (else the text is laid out
     as HTML). The same `key` queued twice keeps the first email. Optional kinds
-    need `user` and are skipped when that member opted out: returns False then.
+    need `user` and are skipped when that member opted out. Returns True only
+    when a new email was written: False when the key was queued before or the
+    member opted out, so callers can count what they sent.
     `now` (default: the clock) is when it is queued and due.
     """
     now = now or timezone.now()
@@ -64,6 +66,8 @@ def queue_email(
             raise ValueError(f"{kind} emails need the member they are for (user=...).")
         if EmailOptOut.objects.filter(user=user, kind=kind).exists():
             return False
+    if OutboundEmail.objects.filter(key=key).exists():
+        return False  # queued before: keep that one, and render nothing
     headers = unsubscribe_headers(user, kind) if kind in EmailKind.optional() else {}
     subject, body_text, body_html = render_email(template, context, user=user, kind=kind)
     email = OutboundEmail(
@@ -79,9 +83,15 @@ def queue_email(
         created_at=now,
         next_attempt_at=now,
     )
-    # ON CONFLICT DO NOTHING: a second email with the same key is no error and
-    # does not abort the caller's transaction.
-    OutboundEmail.objects.bulk_create([email], ignore_conflicts=True)
+    try:
+        # A savepoint: the same key written meanwhile by another transaction (or
+        # while this one rendered) is no error, and the caller's transaction goes on.
+        with transaction.atomic():
+            email.save(force_insert=True)
+    except IntegrityError:
+        if not OutboundEmail.objects.filter(key=key).exists():
+            raise  # another constraint failed: a real error
+        return False
     _request_delivery_on_commit()
     return True
 

@@ -30,9 +30,7 @@ class Viewer:
     def of(cls, user) -> "Viewer":
         if not getattr(user, "is_authenticated", False):
             return cls(user=user)
-        attended = set(
-            Registration.objects.filter(user=user, checked_in_at__isnull=False).values_list("event_id", flat=True)
-        )
+        attended = set(Registration.objects.attended().filter(user=user).values_list("event_id", flat=True))
         return cls(user=user, committee=is_committee(user), member=is_member(user), attended=attended)
 
     def may_see(self, material: Material, *, session_ids: set[int] | None = None, now=None) -> bool:

@@ -1,14 +1,17 @@
 """After a talk: the committee passes on the feedback it chose, to each speaker, once."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 
+from events import speaker_feedback
 from events.models import ActionLog, EventRating, EventSpeaker, Speaker
 from society import outbox
-from society.models import OutboundEmail
+from society.models import EmailKind, OutboundEmail
 from tests.factories import EventFactory, RegistrationFactory
 from tests.smtp import text_body
 
@@ -64,6 +67,42 @@ def test_committee_chooses_answers_and_the_speaker_gets_only_those_once(committe
     assert "Dr Ada Byron has already been sent the digest for this event." in again.content.decode()
     assert ratings_of(event, shared_with_speakers=True) == [3, 5]
     assert ActionLog.objects.filter(event=event, action="sent the feedback digest").count() == 1
+
+
+@pytest.mark.django_db
+def test_digest_stays_sent_when_its_email_is_deleted(committee_client, committee_member, talk):
+    event, speaker = talk
+    link = EventSpeaker.objects.get(event=event, speaker=speaker)
+    sent_at = timezone.now()
+    speaker_feedback.send_speaker_digest(link=link, by=committee_member, now=sent_at)
+    OutboundEmail.objects.all().delete()  # an admin's clean-up of old emails
+
+    with pytest.raises(speaker_feedback.DigestError, match="already been sent the digest"):
+        speaker_feedback.send_speaker_digest(link=link, by=committee_member)
+    page = committee_client.get(url(event))
+
+    assert OutboundEmail.objects.count() == 0
+    assert EventSpeaker.objects.get(pk=link.pk).digest_sent_at == sent_at
+    assert page.context["sent"] == {speaker.pk}
+
+
+@pytest.mark.django_db
+def test_digests_already_emailed_are_recorded_by_the_migration(talk):
+    event, speaker = talk
+    quiet = Speaker.objects.create(name="Prof Quiet", email="quiet@lab.example")
+    EventSpeaker.objects.create(event=event, speaker=quiet)
+    queued = timezone.now() - timedelta(days=1)
+    for key in (f"speaker-digest:{event.pk}:{speaker.pk}", f"speaker-digest:{event.pk}:999999", "speaker-digest:x"):
+        OutboundEmail.objects.create(
+            key=key, kind=EmailKind.SPEAKER, to_email="ada@lab.example", subject="Feedback", created_at=queued
+        )
+
+    import_module("events.migrations.0010_speaker_digests_from_outbox").from_outbox(django_apps, None)
+
+    assert dict(EventSpeaker.objects.filter(event=event).values_list("speaker__name", "digest_sent_at")) == {
+        "Dr Ada Byron": queued,
+        "Prof Quiet": None,
+    }
 
 
 @pytest.mark.django_db

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from members.models import CommitteeRole, User
 from members.permissions import is_committee
-from tests.factories import CommitteeRoleFactory, ProfileFactory, UserFactory
+from members.services import accounts_due_for_anonymising
+from members.years import current_academic_year
+from tests.factories import CommitteeRoleFactory, MembershipFactory, ProfileFactory, UserFactory
 from tests.querycount import assert_constant_queries
 
 
@@ -19,6 +21,42 @@ def test_is_committee_is_true_for_the_committee_group_and_admins_only():
     assert is_committee(UserFactory()) is False
     assert is_committee(AnonymousUser()) is False
     assert is_committee(UserFactory(committee=True, is_active=False)) is False
+
+
+@pytest.mark.django_db
+def test_console_admin_filter_and_retention_agree_on_who_is_on_the_committee(client):
+    today = timezone.localdate()
+    long_ago = timezone.now() - timedelta(days=3650)
+
+    def lapsed(label: str, **fields) -> User:
+        # Joined long ago, last a member years ago, never logged in: due for anonymising unless kept.
+        user = UserFactory(email=f"{label}@uni.ac.uk", date_joined=long_ago, **fields)
+        MembershipFactory(user=user, academic_year=current_academic_year() - 5)
+        return user
+
+    people = [
+        lapsed("group", committee=True),
+        lapsed("current-role"),
+        lapsed("ended-role"),
+        lapsed("inactive-group", committee=True, is_active=False),
+        lapsed("plain"),
+    ]
+    CommitteeRoleFactory(user=people[1], starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=10))
+    CommitteeRoleFactory(user=people[2], starts_on=today - timedelta(days=400), ends_on=today - timedelta(days=1))
+    admin = UserFactory(email="admin@uni.ac.uk", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    def label(email: str) -> str:
+        return email.split("@")[0]
+
+    by_console = {label(u.email) for u in [*people, admin] if is_committee(User.objects.get(pk=u.pk))}
+    by_queryset = {label(email) for email in User.objects.current_committee().values_list("email", flat=True)}
+    response = client.get(reverse("admin:members_user_changelist"), {"committee": "yes"})
+    by_admin = {label(u.email) for u in response.context["cl"].result_list}
+    due = {label(email) for email in accounts_due_for_anonymising().values_list("email", flat=True)}
+
+    assert by_console == by_queryset == by_admin == {"admin", "group", "current-role"}
+    assert due == {"ended-role", "plain"}  # the inactive account was anonymised already
 
 
 @pytest.mark.django_db

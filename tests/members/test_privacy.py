@@ -1,5 +1,5 @@
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from members import services
-from members.models import CommitteeRole, Membership, Profile, User
+from members.models import CommitteeRole, Membership, Profile, RetentionWarning, User
 from members.permissions import committee_group
 from society.emails import opt_out, queue_email
 from society.models import EmailKind, EmailOptOut, OutboundEmail
@@ -35,6 +35,7 @@ def full_member(member):
     CommitteeRoleFactory(user=member, title="Treasurer", starts_on=date(2026, 8, 1), ends_on=date(2027, 7, 31))
     EmailAddress.objects.create(user=member, email="mo@gmail.com", verified=False, primary=False)
     member.groups.add(committee_group())
+    RetentionWarning.objects.create(user=member, for_year=2022, warned_at=datetime(2025, 7, 2, 3, 30, tzinfo=UTC))
     queue_email(key="reminder:1", to=member.email, template=TEMPLATE, context={}, kind=EmailKind.REMINDER, user=member)
     queue_email(key="account:1", to="mo@gmail.com", template=TEMPLATE, context={}, kind=EmailKind.ACCOUNT)
     opt_out(user_id=member.pk, kind=EmailKind.DIGEST)
@@ -88,6 +89,7 @@ def test_data_export_contains_everything_about_the_member(client, full_member, s
         {"academic_year": "2026/27", "source": "Joined on the site"},
     ]
     assert members["committee_roles"] == [{"title": "Treasurer", "from": "2026-08-01", "to": "2027-07-31"}]
+    assert members["retention_warnings"] == [{"member_until": "2022/23", "warned": "2025-07-02T03:30:00+00:00"}]
     assert [(e["kind"], e["to"], e["state"]) for e in data["society"]["emails"]] == [
         ("reminder", "member@uni.ac.uk", "pending")
     ]

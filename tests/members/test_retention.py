@@ -6,12 +6,14 @@ from django.apps import apps as django_apps
 from django.db.models import F
 from django_celery_beat.models import PeriodicTask
 
+from events.models import Registration
 from members import services, tasks
-from members.models import User
+from members.models import RetentionWarning, User
 from members.years import current_academic_year
 from society import outbox
-from society.models import OutboundEmail
-from tests.factories import CommitteeRoleFactory, MembershipFactory, UserFactory
+from society.emails import forget_recipient
+from society.models import EmailKind, OutboundEmail
+from tests.factories import CommitteeRoleFactory, EventFactory, MembershipFactory, RegistrationFactory, UserFactory
 from tests.smtp import text_body
 
 # 1 March 2029: with the default 2 years (730 days), the cutoff is 2 March 2027,
@@ -132,6 +134,80 @@ def test_retention_can_run_twice_without_harm(accounts):
 
 
 @pytest.mark.django_db
+def test_retention_records_each_warning_with_its_lapse(accounts):
+    services.apply_retention(now=NOW - NOTICE)
+
+    warnings = RetentionWarning.objects.filter(user__in=[accounts["lapsed"], accounts["lapsed, logged in long ago"]])
+    assert sorted(warnings.values_list("user__name", "for_year", "warned_at")) == [
+        ("Lapsed", 2025, NOW - NOTICE),
+        ("Old login", 2024, NOW - NOTICE),
+    ]
+
+
+@pytest.mark.django_db
+def test_deleted_warning_email_neither_warns_again_nor_delays_anonymising(accounts):
+    lapsed = accounts["lapsed"]
+    first = services.apply_retention(now=NOW - NOTICE)
+    # The outbox's rows about a person can go (forget_recipient, an admin's clean-up): the warning stays given.
+    forget_recipient(user=lapsed, addresses={lapsed.email})
+
+    run = services.apply_retention(now=NOW)
+
+    assert lapsed.pk in first.warned
+    assert (lapsed.pk in run.warned, lapsed.pk in run.anonymised) == (False, True)
+    assert OutboundEmail.objects.filter(user=lapsed).count() == 0
+
+
+@pytest.mark.django_db
+def test_warnings_already_emailed_are_recorded_by_the_migration(accounts):
+    lapsed = accounts["lapsed"]
+    for key in (f"retention-warning:{lapsed.pk}:2025", "retention-warning:999999:2025", "retention-warning:odd"):
+        OutboundEmail.objects.create(
+            key=key, kind=EmailKind.ACCOUNT, to_email="x@uni.ac.uk", subject="Anonymised soon", created_at=NOW - NOTICE
+        )
+
+    import_module("members.migrations.0007_retention_warnings_from_outbox").from_outbox(django_apps, None)
+    recorded = list(RetentionWarning.objects.values_list("user", "for_year", "warned_at"))
+    run = services.apply_retention(now=NOW)
+
+    assert recorded == [(lapsed.pk, 2025, NOW - NOTICE)]
+    assert lapsed.pk in run.anonymised
+
+
+@pytest.mark.django_db
+def test_an_account_that_cannot_be_anonymised_is_logged_and_the_others_go_on(accounts, caplog):
+    stuck, other = accounts["lapsed"], accounts["lapsed, logged in long ago"]
+    # Anonymising `stuck` frees their seat, and the next on the waiting list is told by
+    # email; the outbox refuses that person's address (made without validation, as code can).
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event, user=stuck)
+    waiting = RegistrationFactory(
+        event=event, user=UserFactory(email="not-an-address"), status=Registration.Status.WAITLISTED
+    )
+
+    run = warned_then_applied(NOW)
+
+    assert run.anonymised == [other.pk]
+    assert User.objects.get(pk=stuck.pk).is_active is True
+    assert Registration.objects.get(pk=waiting.pk).status == Registration.Status.WAITLISTED  # all of it rolled back
+    [record] = [r for r in caplog.records if r.name == "members.services" and r.levelname == "ERROR"]
+    assert record.getMessage() == f"Retention: could not anonymise account {stuck.pk}; the next run tries again."
+    assert record.exc_info is not None
+
+
+@pytest.mark.django_db
+def test_an_account_that_cannot_be_warned_is_logged_and_the_others_are_warned(accounts, caplog):
+    unreachable = person("Bad address", last_year=2025, email="not-an-address")
+
+    run = services.apply_retention(now=NOW)
+
+    assert unreachable.pk not in run.warned
+    assert {accounts["lapsed"].pk, accounts["lapsed, logged in long ago"].pk} <= set(run.warned)
+    assert not RetentionWarning.objects.filter(user=unreachable).exists()
+    assert f"Retention: could not warn account {unreachable.pk}" in caplog.text
+
+
+@pytest.mark.django_db
 def test_retention_task_applies_the_policy_today():
     this_year = current_academic_year()
     lapsed = person("Lapsed", last_year=this_year - 4)
@@ -139,7 +215,7 @@ def test_retention_task_applies_the_policy_today():
     current = person("Member", last_year=this_year)
 
     first = tasks.apply_retention_policy()
-    OutboundEmail.objects.update(created_at=F("created_at") - NOTICE)  # a notice period later...
+    RetentionWarning.objects.update(warned_at=F("warned_at") - NOTICE)  # a notice period later...
     second = tasks.apply_retention_policy()
 
     assert (first, second) == ({"warned": 1, "anonymised": 0}, {"warned": 0, "anonymised": 1})

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from events.models import Announcement
+from events.services import send_announcement
 from society import outbox
 from society.emails import Attachment, opt_out, queue_email, text_as_html, unsubscribe_token
 from society.models import EmailKind, EmailOptOut, OutboundEmail
-from tests.factories import UserFactory
+from tests.factories import EventFactory, RegistrationFactory, UserFactory
 from tests.smtp import html_body, text_body
 
 State = OutboundEmail.State
@@ -74,6 +76,50 @@ def test_same_key_queued_twice_sends_one_email(smtp_server):
 
     assert [m["Subject"] for m in smtp_server.messages] == ["Hello there"]
     assert OutboundEmail.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_queue_email_answers_whether_it_queued_a_new_email():
+    first = queue_test_email(key="reminder-24h:7")
+    second = queue_test_email(key="reminder-24h:7", headline="A second try")
+
+    assert (first, second) == (True, False)
+    assert list(OutboundEmail.objects.values_list("key", "subject")) == [("reminder-24h:7", "Hello there")]
+
+
+@pytest.mark.django_db
+def test_same_key_written_meanwhile_is_no_new_email_and_the_transaction_goes_on():
+    def write_the_same_key_first():
+        # Runs while the email is rendered (subject and body), after queue_email
+        # looked for the key: the moment another transaction could write it too.
+        OutboundEmail.objects.get_or_create(
+            key="test:race", defaults={"kind": EmailKind.ACCOUNT, "to_email": "ada@uni.ac.uk", "subject": "First"}
+        )
+        return "Hello there"
+
+    with transaction.atomic():
+        queued = queue_test_email(key="test:race", headline=write_the_same_key_first)
+        after = queue_test_email(key="test:after")
+
+    assert (queued, after) == (False, True)
+    assert sorted(OutboundEmail.objects.values_list("key", "subject")) == [
+        ("test:after", "Hello there"),
+        ("test:race", "First"),
+    ]
+
+
+@pytest.mark.django_db
+def test_announcement_counts_only_the_registrants_it_queued_an_email_for(committee_member):
+    event = EventFactory()
+    already, new = RegistrationFactory(event=event), RegistrationFactory(event=event)
+    announcement = Announcement.objects.create(event=event, subject="Bring a laptop", body="Charged, please.")
+    queue_test_email(key=f"announcement:{announcement.pk}:{already.pk}", to=already.user.email)
+
+    sent = send_announcement(announcement=announcement, by=committee_member)
+
+    announcement.refresh_from_db()
+    assert (sent, announcement.recipient_count) == (1, 1)
+    assert OutboundEmail.objects.filter(kind=EmailKind.ANNOUNCEMENT).get().to_email == new.user.email
 
 
 @pytest.mark.django_db(transaction=True)

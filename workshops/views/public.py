@@ -69,7 +69,7 @@ def search(request):
 def feedback(request, slug: str):
     """Attendees only, once each: a rating and two answers, stored on events.EventRating."""
     event = get_object_or_404(Event.objects.listed(), slug=slug)
-    registration = Registration.objects.filter(event=event, user=request.user, checked_in_at__isnull=False).first()
+    registration = Registration.objects.attended().filter(event=event, user=request.user).first()
     if registration is None:
         raise Http404("Only people who came to this workshop can give feedback.")
     rating = EventRating.objects.filter(registration=registration).first()
