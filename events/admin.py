@@ -1,15 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from members.services import is_member
+from society.admin_confirmation import confirmation_page
 from society.csv import csv_response
 
 from . import services
-from .forms import EventAdminForm, SpeakerAdminForm
+from .forms import CancelEventForm, ConsoleSettingsForm, EventAdminForm, SpeakerAdminForm
 from .models import (
     ActionLog,
     Announcement,
@@ -55,6 +59,11 @@ def local(moment) -> str:
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    """Events change here through the same services as in the console. The status
+    changes only with the Publish and Cancel actions; the time and place only in the
+    console (which offers to tell the registrants), so they are read-only here; the
+    capacity goes through change_capacity (people waiting are promoted)."""
+
     form = EventAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [EventSpeakerInline, RegistrationInline]
@@ -64,11 +73,13 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics"]
-    readonly_fields = ["banner", "banner_small", "created_at", "updated_at"]
-    actions = ["export_registrations", "promote_waitlist"]
+    actions = ["publish_events", "cancel_events", "export_registrations", "promote_waitlist"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "level", "summary", "description", "topics"]}),
-        ("When and where", {"fields": ["starts_at", "ends_at", "venue", "building", "map_url", "online_url"]}),
+        (
+            "When and where",
+            {"fields": ["edit_in_console", "starts_at", "ends_at", "venue", "building", "map_url", "online_url"]},
+        ),
         (
             "Registration",
             {
@@ -85,6 +96,41 @@ class EventAdmin(admin.ModelAdmin):
         ("Banner", {"fields": ["banner_upload", "banner", "banner_small"]}),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        # A new event is a draft (published later with the Publish action), not yet in the console.
+        hidden = ("status", "edit_in_console")
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field not in hidden]})
+            for name, options in self.fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["edit_in_console", "banner", "banner_small", "created_at", "updated_at"]
+        if obj is not None:
+            readonly += ["status", *services.TIME_AND_PLACE]
+        return readonly
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # only drafts are deleted, one at a time
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # A published or cancelled event has registrants and a history: cancel it instead.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == Event.Status.DRAFT)
+
+    @admin.display(description="Time and place")
+    def edit_in_console(self, event):
+        url = reverse("events:manage_event_edit", kwargs={"slug": event.slug})
+        return format_html(
+            '<a href="{}">Edit in the console</a>: the time and place change there, where the registrants can be '
+            "told. Publish or cancel with the actions of the event list.",
+            url,
+        )
 
     def get_queryset(self, request):
         return (
@@ -115,22 +161,61 @@ class EventAdmin(admin.ModelAdmin):
         return event.set_up_count if event.setup_checklist else "-"
 
     def save_model(self, request, obj, form, change):
-        capacity_changed = change and "capacity" in form.changed_data
-        if capacity_changed:
-            # The capacity goes through the service, which locks the event and
-            # promotes people waiting when seats were added.
-            new_capacity, obj.capacity = obj.capacity, form.initial.get("capacity")
-        super().save_model(request, obj, form, change)
+        if change:
+            changed = [name for name in form.changed_data if name not in ("topics", "banner_upload")]
+            try:
+                services.update_event(event=obj, changed=changed, by=request.user, tell_registrants=False)
+            except services.RegistrationError as error:  # seats were taken since the form was checked
+                messages.error(request, str(error))
+        else:
+            services.create_event(event=obj, by=request.user, topics=form.cleaned_data["topics"])
         if form.banner_renditions:
             services.set_banner(event=obj, renditions=form.banner_renditions)
-        if capacity_changed:
+
+    @admin.action(description="Publish")
+    def publish_events(self, request, queryset):
+        published, already = [], []
+        for event in queryset:
+            if event.status == Event.Status.PUBLISHED:
+                already.append(event.title)
+                continue
             try:
-                promoted = services.change_capacity(event=obj, capacity=new_capacity)
-            except services.RegistrationError as error:
+                services.publish_event(event=event, by=request.user)
+            except services.RegistrationError as error:  # cancelled, or over
                 messages.error(request, str(error))
             else:
-                if promoted:
-                    messages.info(request, f"{len(promoted)} promoted from the waiting list and emailed.")
+                published.append(event.title)
+        if published:
+            messages.success(request, f"Published: {', '.join(published)}.")
+        if already:
+            messages.info(request, f"Already published: {', '.join(already)}.")
+
+    @admin.action(description="Cancel (with a message to everyone registered)")
+    def cancel_events(self, request, queryset):
+        form = CancelEventForm(request.POST if "post" in request.POST else None)
+        if not form.is_valid():
+            return confirmation_page(
+                self,
+                request,
+                title="Cancel these events?",
+                explanation="Everyone registered (confirmed and waiting) gets an email with your message. "
+                "This cannot be undone.",
+                objects=queryset,
+                button="Cancel the events",
+                action="cancel_events",
+                form=form,
+            )
+        for event in queryset:
+            if event.status == Event.Status.CANCELLED:
+                messages.info(request, f"“{event.title}” was already cancelled.")
+                continue
+            try:
+                told = services.cancel_event(event=event, by=request.user, message=form.cleaned_data["message"])
+            except services.RegistrationError as error:  # a draft, or over
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"“{event.title}” is cancelled: {told} registrants are being emailed.")
+        return None
 
     @admin.action(description="Export registrations to CSV")
     def export_registrations(self, request, queryset):
@@ -196,13 +281,9 @@ class AddRegistrationForm(forms.ModelForm):
         cleaned = super().clean()
         event, user = cleaned.get("event"), cleaned.get("user")
         if event and user:
-            if Registration.objects.active().filter(event=event, user=user).exists():
-                raise ValidationError("This person is already registered (or waiting) for this event.")
-            confirmed = Registration.objects.confirmed().filter(event=event).count()
-            member = is_member(user) if event.members_only else True
-            state = services.availability(event=event, confirmed=confirmed, member=member, now=timezone.now())
-            if not state.accepts_registrations:
-                raise ValidationError(services.refusal_message(state, event=event))
+            problem = services.registration_problem(event=event, user=user)
+            if problem:
+                raise ValidationError(problem)
         return cleaned
 
 
@@ -223,12 +304,17 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    """Read-only rows, changed through the services: adding registers the person
+    (add_registrant), deleting cancels (cancel: the row stays as history and the next
+    person waiting gets the seat)."""
+
     list_display = ["user", "event", "status", "created_at", "checked_in_at"]
     list_filter = ["status", CheckedInFilter, "event__kind", "created_at"]
     search_fields = ["user__email", "user__name", "event__title"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["event", "user"]
     list_select_related = ["user", "event"]
+    actions = ["cancel_registrations"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -238,25 +324,100 @@ class RegistrationAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["event", "user"]
-        return ["event", "user", "status", "token", "created_at", "confirmed_at", "cancelled_at", "checked_in_at"]
+        return [
+            "event", "user", "status", "token", "created_at", "confirmed_at", "cancelled_at",
+            "checked_in_at", "checked_in_by",
+        ]  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
         # Status changes go through the services: register, cancel, promote, check in.
         return [] if obj is None else self.get_fields(request, obj)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # deleting is cancelling: cancel_registrations
+        return actions
+
     def save_model(self, request, obj, form, change):
         if change:
             return
         try:
-            registration, _ = services.register(event=obj.event, user=obj.user)
-        except services.RegistrationError as error:
+            registration = services.add_registrant(event=obj.event, user=obj.user, by=request.user)
+        except services.RegistrationError as error:  # the event filled up or closed since the form was checked
             messages.error(request, str(error))
             return
-        obj.pk, obj.status, obj.token, obj.created_at = (
-            registration.pk,
-            registration.status,
-            registration.token,
-            registration.created_at,
+        obj.pk = registration.pk
+        obj.refresh_from_db()
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:  # None: refused by the rules (save_model said why)
+            super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def delete_model(self, request, obj):
+        self.cancel_through_service(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self.cancel_through_service(request, queryset)
+
+    def cancel_through_service(self, request, registrations) -> int:
+        """Cancel each registration as the committee does in the console; a refusal
+        (checked in, event started) is shown and changes nothing. Returns how many were cancelled."""
+        cancelled = promoted = 0
+        for registration in registrations:
+            was_active = registration.is_active
+            try:
+                promoted += len(services.cancel(registration=registration, by=request.user))
+            except services.RegistrationError as error:
+                who = f"{registration.user.display_name} at “{registration.event.title}”"
+                messages.error(request, f"Not cancelled: {who}. {error}")
+            else:
+                cancelled += 1 if was_active else 0  # cancelling twice is harmless, and not counted
+        if cancelled:
+            messages.success(
+                request,
+                f"{cancelled} registration(s) cancelled (kept as history); "
+                f"{promoted} promoted from the waiting list and emailed.",
+            )
+        return cancelled
+
+    def delete_view(self, request, object_id, extra_context=None):
+        registration = self.get_object(request, unquote(object_id))
+        if registration is None or not self.has_delete_permission(request, registration):
+            return super().delete_view(request, object_id, extra_context)  # Django's "not found" or 403
+        if request.method == "POST":
+            self.cancel_through_service(request, [registration])
+            return HttpResponseRedirect(reverse("admin:events_registration_change", args=[registration.pk]))
+        return confirmation_page(
+            self,
+            request,
+            title="Cancel this registration?",
+            explanation="Deleting a registration cancels it: the row stays as history, and if it held a seat "
+            "the first person waiting gets it and is emailed.",
+            objects=[registration],
+            button="Cancel the registration",
+        )
+
+    @admin.action(description="Cancel the selected registrations (the next person waiting gets the seat)")
+    def cancel_registrations(self, request, queryset):
+        queryset = queryset.select_related("user", "event")
+        if "post" in request.POST:
+            self.cancel_through_service(request, queryset)
+            return None
+        return confirmation_page(
+            self,
+            request,
+            title="Cancel these registrations?",
+            explanation="Each is cancelled as in the console: the rows stay as history, and freed seats go to "
+            "the first people waiting, who are emailed. Checked-in places and events that have started are left "
+            "as they are.",
+            objects=queryset,
+            button="Cancel the registrations",
+            action="cancel_registrations",
         )
 
 
@@ -313,8 +474,17 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
 @admin.register(ConsoleSettings)
 class ConsoleSettingsAdmin(admin.ModelAdmin):
+    """The console's settings form and service: the change is logged."""
+
+    form = ConsoleSettingsForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # the admin's fields replace the form's
     list_display = ["webhook_url", "updated_at"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the console's own form
 
     def has_add_permission(self, request):
         return not ConsoleSettings.objects.exists()  # one row only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the webhook is turned off by emptying its address
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.set_webhook_url(url=form.cleaned_data["webhook_url"], by=request.user).pk

@@ -53,7 +53,8 @@ class EventFilterForm(forms.Form):
 
 
 class EventAdminForm(forms.ModelForm):
-    """The admin's event form. The banner is uploaded here and re-encoded by events.images."""
+    """The admin's event form. The banner is uploaded here and re-encoded by events.images.
+    No status: events are published and cancelled through the services (the admin's actions)."""
 
     banner_upload = forms.FileField(
         label="Banner image",
@@ -65,7 +66,7 @@ class EventAdminForm(forms.ModelForm):
         model = Event
         formfield_callback = https_by_default
         fields = [
-            "title", "slug", "kind", "status", "level", "summary", "description", "topics",
+            "title", "slug", "kind", "level", "summary", "description", "topics",
             "starts_at", "ends_at", "venue", "building", "map_url", "online_url",
             "capacity", "waitlist_enabled", "registration_opens_at", "registration_closes_at", "members_only",
             "reminders_enabled", "what_to_bring", "setup_checklist",

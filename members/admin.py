@@ -1,10 +1,14 @@
 from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
+from society.admin_confirmation import confirmation_page
 from society.csv import csv_response
 
 from . import services
@@ -93,6 +97,13 @@ class VerifiedEmailFilter(admin.SimpleListFilter):
         return queryset
 
 
+ANONYMISE_EXPLANATION = (
+    "Deleting an account anonymises it, as “Delete my account” does: the name, emails, profile, committee roles "
+    "and pending emails go, seats at events to come are given back (the people waiting move up), and the "
+    "anonymous row stays so that the figures keep counting. This cannot be undone."
+)
+
+
 def user_csv_row(user: User) -> list:
     profile = getattr(user, "profile", None)  # None for accounts that never saved a profile
     return [
@@ -107,6 +118,10 @@ def user_csv_row(user: User) -> list:
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Deleting an account anonymises it, as "Delete my account" does (anonymise_account):
+    the row stays so the figures keep counting, and their seats at events to come go
+    to the people waiting."""
+
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     inlines = [ProfileInline, MembershipInline, CommitteeRoleInline]
@@ -115,7 +130,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = [MembershipYearFilter, CommitteeFilter, VerifiedEmailFilter, "is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "name", "profile__student_number", "profile__course"]
     readonly_fields = ["date_joined", "last_login"]
-    actions = ["export_csv", "renew_membership"]
+    actions = ["export_csv", "renew_membership", "anonymise_accounts"]
     fieldsets = [
         (None, {"fields": ["email", "name", "password"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
@@ -127,6 +142,72 @@ class UserAdmin(BaseUserAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # deleting is anonymising: anonymise_accounts
+        return actions
+
+    def delete_model(self, request, obj):
+        self.anonymise(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self.anonymise(request, queryset)
+
+    def anonymise(self, request, users) -> int:
+        """Anonymise each account but the admin's own. Returns how many were anonymised."""
+        anonymised = 0
+        for user in users:
+            if user.pk == request.user.pk:
+                messages.error(
+                    request,
+                    "You cannot anonymise your own account here: ask another admin, "
+                    "or use “Delete my account” on the site.",
+                )
+                continue
+            services.anonymise_account(user=user)
+            user.refresh_from_db()  # the history keeps the anonymous name, not the old email
+            self.log_change(request, user, "Anonymised the account.")
+            anonymised += 1
+        if anonymised:
+            messages.success(
+                request,
+                f"{anonymised} account(s) anonymised: names, emails and profiles are gone, "
+                "and their seats at events to come were given back.",
+            )
+        return anonymised
+
+    def delete_view(self, request, object_id, extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        if user is None or not self.has_delete_permission(request, user):
+            return super().delete_view(request, object_id, extra_context)  # Django's "not found" or 403
+        if request.method == "POST":
+            if self.anonymise(request, [user]):
+                return HttpResponseRedirect(reverse("admin:members_user_changelist"))
+            return HttpResponseRedirect(reverse("admin:members_user_change", args=[user.pk]))
+        return confirmation_page(
+            self,
+            request,
+            title="Anonymise this account?",
+            explanation=ANONYMISE_EXPLANATION,
+            objects=[user],
+            button="Anonymise the account",
+        )
+
+    @admin.action(description="Anonymise the selected accounts (as “Delete my account” does)")
+    def anonymise_accounts(self, request, queryset):
+        if "post" in request.POST:
+            self.anonymise(request, queryset)
+            return None
+        return confirmation_page(
+            self,
+            request,
+            title="Anonymise these accounts?",
+            explanation=ANONYMISE_EXPLANATION,
+            objects=queryset,
+            button="Anonymise the accounts",
+            action="anonymise_accounts",
+        )
 
     @admin.action(description="Export the selected users as CSV")
     def export_csv(self, request, queryset):

@@ -1,4 +1,5 @@
-"""The events admin: banners checked and re-encoded, capacity through the service, actions."""
+"""The events admin: banners checked and re-encoded; status, time and place read-only;
+publishing, cancelling, capacity and registrations through the services; actions."""
 
 import csv
 import io
@@ -12,9 +13,17 @@ from django.utils import timezone
 from PIL import Image
 
 from events import services
-from events.models import Event, Registration, Speaker
+from events.models import ActionLog, ConsoleSettings, Event, Registration, Speaker
 from society.models import OutboundEmail
-from tests.factories import EventFactory, RegistrationFactory, SpeakerFactory, UserFactory, image_upload
+from tests.event_forms import admin_event_data
+from tests.factories import (
+    EventFactory,
+    RegistrationFactory,
+    SpeakerFactory,
+    TopicFactory,
+    UserFactory,
+    image_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,37 +43,11 @@ def change_url(event) -> str:
     return reverse("admin:events_event_change", args=[event.pk])
 
 
-def form_data(event: Event, **changes) -> dict:
-    local = {name: timezone.localtime(getattr(event, name)) for name in ("starts_at", "ends_at")}
-    data = {
-        "title": event.title,
-        "slug": event.slug,
-        "kind": event.kind,
-        "status": event.status,
-        "level": event.level,
-        "summary": event.summary,
-        "description": event.description,
-        "starts_at_0": local["starts_at"].strftime("%Y-%m-%d"),
-        "starts_at_1": local["starts_at"].strftime("%H:%M:%S"),
-        "ends_at_0": local["ends_at"].strftime("%Y-%m-%d"),
-        "ends_at_1": local["ends_at"].strftime("%H:%M:%S"),
-        "venue": event.venue,
-        "capacity": "" if event.capacity is None else event.capacity,
-        "waitlist_enabled": "on",
-        "event_speakers-TOTAL_FORMS": "0",
-        "event_speakers-INITIAL_FORMS": "0",
-        "registrations-TOTAL_FORMS": "0",
-        "registrations-INITIAL_FORMS": "0",
-    }
-    data.update(changes)
-    return data
-
-
 def test_banner_is_reencoded_resized_and_stripped_of_exif(admin_client):
     event = EventFactory()
     upload = image_upload(size=(3000, 2000), image_format="JPEG", name="banner.jpg", exif=EXIF_WITH_GPS.tobytes())
 
-    response = admin_client.post(change_url(event), form_data(event, banner_upload=upload))
+    response = admin_client.post(change_url(event), admin_event_data(event, banner_upload=upload))
 
     assert response.status_code == 302
     event.refresh_from_db()
@@ -105,7 +88,7 @@ def test_bad_banner_is_refused_with_a_message_and_changes_nothing(admin_client, 
     settings.EVENT_IMAGE_MAX_BYTES = 1024 * 1024
     event = EventFactory(title="Unchanged")
 
-    response = admin_client.post(change_url(event), form_data(event, title="Changed", banner_upload=upload()))
+    response = admin_client.post(change_url(event), admin_event_data(event, title="Changed", banner_upload=upload()))
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["banner_upload"] == [message]
@@ -118,7 +101,7 @@ def test_raising_capacity_in_the_admin_promotes_people_waiting(admin_client):
     services.register(event=event, user=UserFactory())
     waiting, _ = services.register(event=event, user=UserFactory())
 
-    admin_client.post(change_url(event), form_data(event, capacity="2"))
+    admin_client.post(change_url(event), admin_event_data(event, capacity="2"))
 
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
@@ -129,7 +112,7 @@ def test_capacity_below_seats_taken_is_refused_in_the_admin(admin_client):
     event = EventFactory(capacity=3)
     RegistrationFactory.create_batch(2, event=event)
 
-    response = admin_client.post(change_url(event), form_data(event, capacity="1"))
+    response = admin_client.post(change_url(event), admin_event_data(event, capacity="1"))
 
     assert response.context["adminform"].form.errors["capacity"] == [
         "2 people already hold a seat: the capacity cannot be lower."
@@ -263,6 +246,225 @@ def test_speaker_photo_is_reencoded_square(admin_client):
 def test_event_starting_before_now_can_still_be_edited(admin_client):
     event = EventFactory(starts_at=timezone.now() - timedelta(days=3))
 
-    response = admin_client.post(change_url(event), form_data(event, summary="Thanks for coming"))
+    response = admin_client.post(change_url(event), admin_event_data(event, summary="Thanks for coming"))
 
     assert response.status_code == 302
+
+
+# --- Status, time and place go through the services -------------------------------
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def run_action(client, action: str, rows, model: str = "event", **data):
+    url = reverse(f"admin:events_{model}_changelist")
+    return client.post(url, {"action": action, "_selected_action": [row.pk for row in rows], **data}, follow=True)
+
+
+def test_event_change_form_shows_status_time_and_place_read_only_with_a_link_to_the_console(admin_client):
+    event = EventFactory()
+
+    response = admin_client.get(change_url(event))
+
+    form = response.context["adminform"].form
+    assert set(form.fields) & {"status", *services.TIME_AND_PLACE} == set()
+    assert f'href="{reverse("events:manage_event_edit", kwargs={"slug": event.slug})}"' in response.content.decode()
+
+
+def test_status_time_and_place_posted_to_the_admin_change_nothing(admin_client):
+    event = EventFactory(venue="Lab 2.14")
+    before = (event.status, event.starts_at, event.ends_at, event.venue)
+    sneaky = {"status": "cancelled", "venue": "Elsewhere", "starts_at_0": "2030-01-01", "starts_at_1": "10:00:00"}
+
+    response = admin_client.post(change_url(event), admin_event_data(event, **sneaky))
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.status, event.starts_at, event.ends_at, event.venue) == before
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_adding_an_event_in_the_admin_makes_a_draft_through_the_service(admin_client, admin_user):
+    topic = TopicFactory()
+    data = {
+        "title": "New talk",
+        "slug": "new-talk",
+        "kind": Event.Kind.TALK,
+        "status": "published",  # not on the form: a new event is a draft
+        "topics": [topic.pk],
+        "starts_at_0": "2030-10-07",
+        "starts_at_1": "18:00:00",
+        "ends_at_0": "2030-10-07",
+        "ends_at_1": "20:00:00",
+        "venue": "Lab 2.14",
+        "event_speakers-TOTAL_FORMS": "0",
+        "event_speakers-INITIAL_FORMS": "0",
+        "registrations-TOTAL_FORMS": "0",
+        "registrations-INITIAL_FORMS": "0",
+    }
+
+    response = admin_client.post(reverse("admin:events_event_add"), data)
+
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert (event.slug, event.status, list(event.topics.all())) == ("new-talk", Event.Status.DRAFT, [topic])
+    assert list(ActionLog.objects.values_list("action", "actor", "event")) == [("created", admin_user.pk, event.pk)]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: EventFactory(status=Event.Status.DRAFT, starts_at=timezone.now() - timedelta(days=3)),
+            "“{}” is over: a past event cannot be published.",
+        ),
+        (
+            lambda: EventFactory(status=Event.Status.CANCELLED),
+            "“{}” is cancelled: it cannot be published again. Duplicate it instead.",
+        ),
+    ],
+    ids=["past", "cancelled"],
+)
+def test_publish_action_refuses_a_past_or_cancelled_event_and_changes_nothing(admin_client, make, message):
+    event = make()
+
+    response = run_action(admin_client, "publish_events", [event])
+
+    assert response.status_code == 200
+    assert messages_of(response) == [message.format(event.title)]
+    assert Event.objects.get(pk=event.pk).status == event.status
+    assert ActionLog.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: EventFactory(status=Event.Status.DRAFT),
+            "“{}” is a draft that nobody has seen: there is nothing to cancel.",
+        ),
+        (
+            lambda: EventFactory(starts_at=timezone.now() - timedelta(days=3)),
+            "“{}” is over: a past event cannot be cancelled.",
+        ),
+    ],
+    ids=["draft", "past"],
+)
+def test_cancel_action_refuses_a_draft_or_past_event_and_changes_nothing(admin_client, make, message):
+    event = make()
+    RegistrationFactory(event=event)
+
+    response = run_action(admin_client, "cancel_events", [event], post="yes", message="Sorry, cancelled.", confirm="on")
+
+    assert response.status_code == 200
+    assert messages_of(response) == [message.format(event.title)]
+    assert Event.objects.get(pk=event.pk).status == event.status
+    assert (ActionLog.objects.count(), OutboundEmail.objects.count()) == (0, 0)
+
+
+def test_cancel_action_asks_for_a_message_before_cancelling(admin_client):
+    event = EventFactory()
+    RegistrationFactory(event=event)
+
+    asked = run_action(admin_client, "cancel_events", [event])
+    no_message = run_action(admin_client, "cancel_events", [event], post="yes", confirm="on")
+
+    assert [r.templates[0].name for r in (asked, no_message)] == ["admin/confirm_action.html"] * 2
+    assert no_message.context["form"].errors == {"message": ["This field is required."]}
+    assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_only_a_draft_can_be_deleted_in_the_admin(admin_client):
+    published, draft = EventFactory(), EventFactory(status=Event.Status.DRAFT)
+
+    refused = admin_client.get(reverse("admin:events_event_delete", args=[published.pk]))
+    admin_client.post(reverse("admin:events_event_delete", args=[draft.pk]), {"post": "yes"})
+
+    assert refused.status_code == 403
+    assert list(Event.objects.all()) == [published]
+
+
+# --- Deleting a registration cancels it ----------------------------------------------
+
+
+def test_deleting_a_registration_in_the_admin_asks_first_and_says_what_will_happen(admin_client):
+    registration = RegistrationFactory()
+
+    response = admin_client.get(reverse("admin:events_registration_delete", args=[registration.pk]))
+
+    assert response.status_code == 200
+    assert "Deleting a registration cancels it: the row stays as history" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("checked_in", "reason"),
+    [
+        (
+            True,
+            "Mo Member was checked in at this event, so the place cannot be cancelled. "
+            "If that was a mistake, the committee undoes the check-in first.",
+        ),
+        (False, "The event has started: it is too late to cancel."),
+    ],
+    ids=["checked in", "event started"],
+)
+def test_deleting_a_registration_the_rules_keep_is_refused_and_changes_nothing(
+    admin_client, member, checked_in, reason
+):
+    event = EventFactory(underway=True, title="Transformers", capacity=1)
+    registration = RegistrationFactory(event=event, user=member, checked_in_at=timezone.now() if checked_in else None)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED, confirmed_at=None)
+
+    response = admin_client.post(
+        reverse("admin:events_registration_delete", args=[registration.pk]), {"post": "yes"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert messages_of(response) == [f"Not cancelled: Mo Member at “Transformers”. {reason}"]
+    assert sorted(Registration.objects.values_list("pk", "status")) == [
+        (registration.pk, Registration.Status.CONFIRMED),
+        (waiting.pk, Registration.Status.WAITLISTED),
+    ]
+    assert (ActionLog.objects.count(), OutboundEmail.objects.count()) == (0, 0)
+
+
+def test_cancel_registrations_action_cancels_the_others_and_names_the_refused(admin_client, member):
+    came = RegistrationFactory(event=EventFactory(underway=True, title="Started"), user=member)
+    came.checked_in_at = timezone.now()
+    came.save()
+    later = RegistrationFactory()
+
+    asked = run_action(admin_client, "cancel_registrations", [came, later], model="registration")
+    done = run_action(admin_client, "cancel_registrations", [came, later], model="registration", post="yes")
+
+    assert asked.templates[0].name == "admin/confirm_action.html"
+    assert sorted(messages_of(done)) == [
+        "1 registration(s) cancelled (kept as history); 0 promoted from the waiting list and emailed.",
+        "Not cancelled: Mo Member at “Started”. Mo Member was checked in at this event, so the place cannot be "
+        "cancelled. If that was a mistake, the committee undoes the check-in first.",
+    ]
+    assert sorted(Registration.objects.values_list("pk", "status")) == [
+        (came.pk, Registration.Status.CONFIRMED),
+        (later.pk, Registration.Status.CANCELLED),
+    ]
+
+
+# --- The console's settings --------------------------------------------------------
+
+
+def test_webhook_in_the_admin_must_be_https_and_cannot_be_deleted(admin_client):
+    ConsoleSettings.load()
+
+    response = admin_client.post(
+        reverse("admin:events_consolesettings_change", args=[1]), {"webhook_url": "http://hooks.example.com/x"}
+    )
+    delete = admin_client.get(reverse("admin:events_consolesettings_delete", args=[1]))
+
+    assert response.context["adminform"].form.errors["webhook_url"] == ["The webhook must be an https:// address."]
+    assert delete.status_code == 403
+    assert (ConsoleSettings.load().webhook_url, ActionLog.objects.count()) == ("", 0)

@@ -2,11 +2,15 @@ import csv
 import io
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from members.models import Membership
+from events import services
+from events.models import Registration
+from members.models import Membership, Profile
 from members.years import current_academic_year
-from tests.factories import CommitteeRoleFactory, MembershipFactory, ProfileFactory, UserFactory
+from society.models import OutboundEmail
+from tests.factories import CommitteeRoleFactory, EventFactory, MembershipFactory, ProfileFactory, UserFactory
 
 CHANGELIST = reverse("admin:members_user_changelist")
 
@@ -101,3 +105,69 @@ def test_admin_exports_selected_users_as_safe_csv(admin_client_, member):
 )
 def test_admin_lists_members_models(admin_client_, url_name):
     assert admin_client_.get(reverse(url_name)).status_code == 200
+
+
+# --- Deleting an account anonymises it ------------------------------------------------
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+ANONYMISED = (
+    "1 account(s) anonymised: names, emails and profiles are gone, and their seats at events to come were given back."
+)
+
+
+@pytest.mark.django_db
+def test_deleting_a_user_in_the_admin_asks_first_and_says_the_account_is_anonymised(admin_client_, member):
+    single = admin_client_.get(reverse("admin:members_user_delete", args=[member.pk]))
+    bulk = admin_client_.post(CHANGELIST, {"action": "anonymise_accounts", "_selected_action": [member.pk]})
+
+    for response in (single, bulk):
+        assert response.status_code == 200
+        assert "Deleting an account anonymises it" in response.content.decode()
+    member.refresh_from_db()
+    assert (member.is_active, member.email) == (True, "member@uni.ac.uk")
+
+
+@pytest.mark.django_db
+def test_deleting_a_user_in_the_admin_anonymises_the_account_and_gives_back_their_seats(admin_client_, member):
+    ProfileFactory(user=member, course="Physics MSci")
+    event = EventFactory(capacity=1)
+    seat, _ = services.register(event=event, user=member)
+    waiting, _ = services.register(event=event, user=UserFactory())
+
+    response = admin_client_.post(reverse("admin:members_user_delete", args=[member.pk]), {"post": "yes"}, follow=True)
+
+    assert messages_of(response) == [ANONYMISED]
+    member.refresh_from_db()
+    assert (member.is_active, member.name, member.has_usable_password()) == (False, "", False)
+    assert member.email.endswith("@anonymised.invalid")
+    assert not Profile.objects.filter(user=member).exists()
+    assert [r.status for r in Registration.objects.filter(pk__in=[seat.pk, waiting.pk]).order_by("pk")] == [
+        Registration.Status.CANCELLED,
+        Registration.Status.CONFIRMED,
+    ]
+    assert OutboundEmail.objects.filter(key=f"promoted:{waiting.pk}").count() == 1
+    assert not LogEntry.objects.filter(object_repr__contains="member@uni.ac.uk").exists()  # the history forgets too
+
+
+@pytest.mark.django_db
+def test_admin_cannot_anonymise_their_own_account(admin_client_, admin_user, member):
+    single = admin_client_.post(
+        reverse("admin:members_user_delete", args=[admin_user.pk]), {"post": "yes"}, follow=True
+    )
+    bulk = admin_client_.post(
+        CHANGELIST,
+        {"action": "anonymise_accounts", "_selected_action": [admin_user.pk, member.pk], "post": "yes"},
+        follow=True,
+    )
+
+    refusal = "You cannot anonymise your own account here: ask another admin, or use “Delete my account” on the site."
+    assert messages_of(single) == [refusal]
+    assert messages_of(bulk) == [refusal, ANONYMISED]
+    admin_user.refresh_from_db()
+    member.refresh_from_db()
+    assert (admin_user.is_active, admin_user.is_superuser, admin_user.email) == (True, True, "admin@uni.ac.uk")
+    assert member.is_active is False
