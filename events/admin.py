@@ -257,9 +257,7 @@ class SpeakerAdmin(admin.ModelAdmin):
     fields = ["name", "affiliation", "bio", "photo_upload", "photo", "website_url", "linkedin_url", "github_url"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if form.photo_bytes:
-            services.set_speaker_photo(speaker=obj, photo=form.photo_bytes)
+        services.save_speaker(speaker=obj, by=request.user, photo=form.photo_bytes)  # logged, as in the console
 
 
 @admin.register(EventSpeaker)

@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -245,6 +247,7 @@ def anonymise_account(*, user: User) -> None:
         EmailAddress.objects.filter(user=user).delete()
         CommitteeRole.objects.filter(user=user).delete()
         PublicRecord.objects.filter(user=user).delete()
+        _forget_in_admin_history(user, addresses)
         user.groups.clear()
         user.user_permissions.clear()
         user.email = f"deleted-{uuid.uuid4().hex}@anonymised.invalid"
@@ -253,6 +256,16 @@ def anonymise_account(*, user: User) -> None:
         user.is_active = user.is_staff = user.is_superuser = False
         user.last_login = None
         user.save()
+
+
+def _forget_in_admin_history(user: User, addresses: set[str]) -> None:
+    """The admin's history names objects by their text (an account by its email, a
+    registration by its holder's name): keep the entries, not who they named."""
+    history = Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+    for words in [*addresses, user.name]:
+        if words:
+            history |= Q(object_repr__icontains=words)
+    LogEntry.objects.filter(history).update(object_repr="(an anonymised account)")
 
 
 def accounts_due_for_anonymising(*, now: datetime | None = None) -> QuerySet[User]:

@@ -26,6 +26,11 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # emails are queued by the app, not typed in here
 
+    def has_delete_permission(self, request, obj=None):
+        # A deleted row frees its key, and the same email could be queued again
+        # (invariant 2); an account's emails go with the account (forget_recipient).
+        return False
+
     @admin.action(description="Retry the selected failed or cancelled emails")
     def retry(self, request, queryset):
         count = queryset.filter(state__in=[OutboundEmail.State.FAILED, OutboundEmail.State.CANCELLED]).update(
@@ -37,7 +42,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel the selected pending or failed emails")
     def cancel(self, request, queryset):
         count = queryset.filter(Q(state=OutboundEmail.State.PENDING) | Q(state=OutboundEmail.State.FAILED)).update(
-            state=OutboundEmail.State.CANCELLED, last_error=f"Cancelled by {request.user.email}."
+            state=OutboundEmail.State.CANCELLED, last_error="Cancelled in the admin."
         )
         self.message_user(request, f"{count} email(s) cancelled.", messages.SUCCESS)
 

@@ -105,6 +105,7 @@ NO_RULE = {
     "members.Membership": "renew_membership and lapse_membership only write or delete this row",
     "members.CommitteeRole": "a row of the committee list; no service",
     "members.PublicRecord": "a preference row (share_record)",
+    "members.RetentionWarning": "read-only in the admin: written by apply_retention with the warning email",
     "events.Speaker": "details and a re-encoded photo (set_speaker_photo)",
     "events.EventSpeaker": "who speaks where",
     "events.CalendarFeed": "read-only here",
@@ -122,6 +123,7 @@ DELETE_THROUGH_SERVICE = {
     "events.Registration": "cancel (the row stays; the first person waiting is promoted)",
     "events.ConsoleSettings": "never: the webhook is turned off by emptying its address",
     "members.User": "anonymise_account, as “Delete my account”",
+    "society.OutboundEmail": "never: a deleted row frees its key, so the same email could go twice",
 }
 
 # Every admin action but Django's bulk delete, with what it calls.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from . import services
 from .models import Material, SeriesSession, StudyGroup, StudyGroupMembership, WorkshopSeries
 
 
@@ -30,11 +31,27 @@ class MaterialAdmin(admin.ModelAdmin):
     readonly_fields = ["file", "original_name", "content_type", "size", "token", "rendered_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the site's own forms
 
+    def delete_model(self, request, obj):
+        services.delete_material(material=obj)  # the file goes with it
+
+    def delete_queryset(self, request, queryset):
+        for material in queryset:
+            services.delete_material(material=material)
+
 
 class MembershipInline(admin.TabularInline):
+    """Who is in: members join and leave on the site (join_study_group keeps to the places)."""
+
     model = StudyGroupMembership
-    autocomplete_fields = ["user"]
+    fields = readonly_fields = ["user", "created_at"]
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(StudyGroup)

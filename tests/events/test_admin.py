@@ -468,3 +468,14 @@ def test_webhook_in_the_admin_must_be_https_and_cannot_be_deleted(admin_client):
     assert response.context["adminform"].form.errors["webhook_url"] == ["The webhook must be an https:// address."]
     assert delete.status_code == 403
     assert (ConsoleSettings.load().webhook_url, ActionLog.objects.count()) == ("", 0)
+
+
+def test_saving_a_speaker_in_the_admin_is_logged_as_in_the_console(admin_client, admin_user):
+    speaker = SpeakerFactory(name="Dr Ada Vision")
+    url = reverse("admin:events_speaker_change", args=[speaker.pk])
+
+    admin_client.post(url, {"name": "Dr Ada Vision", "affiliation": "Vision Lab", "bio": ""})
+
+    speaker.refresh_from_db()
+    entry = ActionLog.objects.get(action="saved speaker")
+    assert (speaker.affiliation, entry.actor, entry.detail) == ("Vision Lab", admin_user, "Dr Ada Vision")

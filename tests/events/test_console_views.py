@@ -229,7 +229,7 @@ def test_door_search_finds_by_name_and_htmx_gets_the_partial(committee_client):
     response = committee_client.get(url("manage_door", slug=event.slug), {"q": "quin"}, HTTP_HX_REQUEST="true")
 
     assert [r.user.name for r in response.context["found"]] == ["Zara Quinn"]
-    assert [t.name for t in response.templates] == ["events/manage/_door_results.html"]
+    assert [t.name for t in response.templates] == ["events/manage/_door_results.html", "_messages.html"]
 
 
 def test_door_check_in_by_htmx_updates_counts_and_twice_does_nothing_new(committee_client):

@@ -143,7 +143,11 @@ def event_cancel(request, slug: str):
         messages.info(request, "This event is already cancelled.")
         return redirect("events:manage_event", slug=slug)
     if form.is_valid():
-        told = services.cancel_event(event=event, by=request.user, message=form.cleaned_data["message"])
+        try:
+            told = services.cancel_event(event=event, by=request.user, message=form.cleaned_data["message"])
+        except services.RegistrationError as error:
+            messages.error(request, str(error))
+            return redirect("events:manage_event", slug=slug)
         messages.success(request, f"Cancelled. {told} registrants are being emailed.")
         return redirect("events:manage_event", slug=slug)
     return render(request, "events/manage/cancel.html", {"form": form, "event": event})

@@ -1,0 +1,35 @@
+"""The workshops admin keeps the rules: a material's file goes with it, and study-group
+places are taken on the site (join_study_group keeps to the places), not typed in here."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import MaterialFactory, StudyGroupFactory
+from workshops.models import Material
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_deleting_a_material_in_the_admin_deletes_its_file(admin_client_):
+    material = MaterialFactory()
+    storage, name = material.file.storage, material.file.name
+
+    response = admin_client_.post(reverse("admin:workshops_material_delete", args=[material.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert (Material.objects.count(), storage.exists(name)) == (0, False)
+
+
+def test_study_group_members_are_shown_not_added_in_the_admin(admin_client_):
+    group = StudyGroupFactory(capacity=1)
+
+    page = admin_client_.get(reverse("admin:workshops_studygroup_change", args=[group.pk]))
+
+    [inline] = [i for i in page.context["inline_admin_formsets"] if i.opts.model.__name__ == "StudyGroupMembership"]
+    assert (inline.has_add_permission, inline.has_delete_permission) == (False, False)
