@@ -77,19 +77,34 @@ def create_event(*, event: Event, by, topics=None) -> Event:
     return event
 
 
+def publish_problem(event: Event, *, now: datetime | None = None) -> str | None:
+    """Why `event` cannot be published (None: it can, or it already is)."""
+    if event.status == Event.Status.CANCELLED:
+        return f"“{event.title}” is cancelled: it cannot be published again. Duplicate it instead."
+    if event.status == Event.Status.DRAFT and event.ends_at <= (now or timezone.now()):
+        return f"“{event.title}” is over: a past event cannot be published."
+    return None
+
+
+def cancel_problem(event: Event, *, now: datetime | None = None) -> str | None:
+    """Why `event` cannot be cancelled (None: it can, or it already is)."""
+    if event.status == Event.Status.DRAFT:
+        return f"“{event.title}” is a draft that nobody has seen: there is nothing to cancel."
+    if event.status == Event.Status.PUBLISHED and event.ends_at <= (now or timezone.now()):
+        return f"“{event.title}” is over: a past event cannot be cancelled."
+    return None
+
+
 def publish_event(*, event: Event, by, now: datetime | None = None) -> Event:
     """Make a draft public. Publishing twice does nothing new; a cancelled or past event is refused."""
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(event)
-        if event.status == Event.Status.CANCELLED:
-            raise RegistrationError(
-                f"“{event.title}” is cancelled: it cannot be published again. Duplicate it instead."
-            )
+        problem = publish_problem(event, now=now)
+        if problem:
+            raise RegistrationError(problem)
         if event.status == Event.Status.PUBLISHED:
             return event
-        if event.ends_at <= now:
-            raise RegistrationError(f"“{event.title}” is over: a past event cannot be published.")
         event.status = Event.Status.PUBLISHED
         event.save(update_fields=["status", "updated_at"])
         record_action(actor=by, event=event, action="published")
@@ -104,12 +119,11 @@ def cancel_event(*, event: Event, by, message: str, now: datetime | None = None)
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(event)
+        problem = cancel_problem(event, now=now)
+        if problem:
+            raise RegistrationError(problem)
         if event.status == Event.Status.CANCELLED:
             return 0
-        if event.status == Event.Status.DRAFT:
-            raise RegistrationError(f"“{event.title}” is a draft that nobody has seen: there is nothing to cancel.")
-        if event.ends_at <= now:
-            raise RegistrationError(f"“{event.title}” is over: a past event cannot be cancelled.")
         event.status = Event.Status.CANCELLED
         event.save(update_fields=["status", "updated_at"])
         told = 0

@@ -301,3 +301,31 @@ def test_nothing_but_the_services_assigns_a_registration_or_event_status():
             f"{relative}:{n}" for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)
         ]
     assert offenders == []
+
+
+# --- Publishing and cancelling: the console says no instead of failing --------------------
+
+
+def test_console_refuses_to_cancel_a_draft_with_a_message_and_offers_no_button(committee_client):
+    draft = EventFactory(status=Event.Status.DRAFT, title="Half-planned hackathon")
+    cancel_url = reverse("events:manage_event_cancel", kwargs={"slug": draft.slug})
+
+    page = committee_client.get(reverse("events:manage_event", kwargs={"slug": draft.slug})).content.decode()
+    asked = committee_client.get(cancel_url, follow=True)
+    posted = committee_client.post(cancel_url, {"message": "Sorry", "confirm": "on"}, follow=True)
+
+    assert cancel_url not in page
+    for response in (asked, posted):
+        assert "“Half-planned hackathon” is a draft that nobody has seen" in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.status, ActionLog.objects.count()) == (Event.Status.DRAFT, 0)
+
+
+def test_console_refuses_to_publish_a_past_draft(committee_client):
+    draft = EventFactory(status=Event.Status.DRAFT, starts_at=timezone.now() - timedelta(days=3))
+
+    response = committee_client.post(reverse("events:manage_event_publish", kwargs={"slug": draft.slug}), follow=True)
+
+    assert "is over: a past event cannot be published" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Event.Status.DRAFT

@@ -142,6 +142,10 @@ def event_cancel(request, slug: str):
     if event.is_cancelled:
         messages.info(request, "This event is already cancelled.")
         return redirect("events:manage_event", slug=slug)
+    problem = services.cancel_problem(event)
+    if problem:
+        messages.error(request, problem)
+        return redirect("events:manage_event", slug=slug)
     if form.is_valid():
         try:
             told = services.cancel_event(event=event, by=request.user, message=form.cleaned_data["message"])
