@@ -75,6 +75,11 @@ def some_event() -> dict:
     return {"slug": EventFactory(status="draft").slug}
 
 
+def some_published_event() -> dict:
+    """For pages that only a published event has (cancelling it)."""
+    return {"slug": EventFactory().slug}
+
+
 def some_registration() -> dict:
     registration = RegistrationFactory()
     return {"slug": registration.event.slug, "token": registration.token}
@@ -149,7 +154,7 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_event_duplicate": Entry(COMMITTEE, some_event),
     "events:manage_event_preview": Entry(COMMITTEE, some_event),
     "events:manage_event_publish": Entry(COMMITTEE, some_event, post_only=True),
-    "events:manage_event_cancel": Entry(COMMITTEE, some_event),
+    "events:manage_event_cancel": Entry(COMMITTEE, some_published_event),
     "events:manage_event_speakers": Entry(COMMITTEE, some_event),
     "events:manage_speaker_feedback": Entry(COMMITTEE, some_event),
     "events:manage_registrations": Entry(COMMITTEE, some_event),
