@@ -91,9 +91,12 @@ def upsert(slug: str, topics: list[str] = (), *, status: str, by: User | None = 
     """Create the event, or bring it up to date, and publish or cancel it, all through
     the services (so the demo's action log and outbox are what the console's would be)."""
     topics = Topic.objects.filter(slug__in=topics)
+    # Planned and published a fortnight ahead, as the committee would have done.
+    published = min(timezone.now(), fields["starts_at"] - timedelta(days=14))
     event = Event.objects.filter(slug=slug).first()
     if event is None:
-        event = services.create_event(event=Event(slug=slug, **fields), by=by, topics=topics)
+        planned = published - timedelta(days=1)
+        event = services.create_event(event=Event(slug=slug, **fields), by=by, topics=topics, now=planned)
     else:
         changed = [name for name, value in fields.items() if getattr(event, name) != value]
         for name in changed:
@@ -102,8 +105,7 @@ def upsert(slug: str, topics: list[str] = (), *, status: str, by: User | None = 
             services.update_event(event=event, changed=changed, by=by, tell_registrants=False)
         event.topics.set(topics)
     if status != Event.Status.DRAFT and event.is_draft:
-        # Published a fortnight ahead, as the committee would have done.
-        services.publish_event(event=event, by=by, now=min(timezone.now(), event.starts_at - timedelta(days=14)))
+        services.publish_event(event=event, by=by, now=published)
     if status == Event.Status.CANCELLED and not event.is_cancelled:
         services.cancel_event(event=event, by=by, message="The room is closed for repairs.")
     event.refresh_from_db()

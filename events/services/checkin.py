@@ -56,7 +56,7 @@ def check_in(*, registration: Registration, by, seen: str | None = None, now: da
             registration.checked_in_at = now
             registration.checked_in_by = by
             registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-            record_action(actor=by, event=registration.event, member=registration.user, action="checked in")
+            record_action(actor=by, event=registration.event, member=registration.user, action="checked in", now=now)
     return registration
 
 
@@ -74,7 +74,7 @@ def undo_check_in(*, registration: Registration, by, seen: str | None = None, no
         registration.checked_in_at = None
         registration.checked_in_by = None
         registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-        record_action(actor=by, event=registration.event, member=registration.user, action="undid check-in")
+        record_action(actor=by, event=registration.event, member=registration.user, action="undid check-in", now=now)
     return registration
 
 
@@ -112,7 +112,7 @@ def bulk_attendance(*, event: Event, emails: list[str], by, now: datetime | None
                 registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
                 result.checked_in.append(email)
         record_action(
-            actor=by, event=event, action="bulk attendance", detail=f"{len(result.checked_in)} marked present."
+            actor=by, event=event, action="bulk attendance", detail=f"{len(result.checked_in)} marked present.", now=now
         )
     return result
 

@@ -64,7 +64,7 @@ def unique_slug(title: str, day: date) -> str:
     return slug
 
 
-def create_event(*, event: Event, by, topics=None) -> Event:
+def create_event(*, event: Event, by, topics=None, now: datetime | None = None) -> Event:
     """Save a new event (filled in by a form) as a draft with a slug of its title and day."""
     with transaction.atomic():
         event.status = Event.Status.DRAFT
@@ -73,7 +73,7 @@ def create_event(*, event: Event, by, topics=None) -> Event:
         event.save()
         if topics is not None:
             event.topics.set(topics)
-        record_action(actor=by, event=event, action="created")
+        record_action(actor=by, event=event, action="created", now=now)
     return event
 
 
@@ -107,7 +107,7 @@ def publish_event(*, event: Event, by, now: datetime | None = None) -> Event:
             return event
         event.status = Event.Status.PUBLISHED
         event.save(update_fields=["status", "updated_at"])
-        record_action(actor=by, event=event, action="published")
+        record_action(actor=by, event=event, action="published", now=now)
         notify_webhook_on_commit(event, "published")
     return event
 
@@ -129,7 +129,7 @@ def cancel_event(*, event: Event, by, message: str, now: datetime | None = None)
         told = 0
         for registration in Registration.objects.active().filter(event=event).select_related("user"):
             told += queue_event_update(registration, event=event, key="cancelled", message=message)
-        record_action(actor=by, event=event, action="cancelled", detail=f"{told} registrants told. {message}")
+        record_action(actor=by, event=event, action="cancelled", detail=f"{told} registrants told. {message}", now=now)
         notify_webhook_on_commit(event, "cancelled")
     return told
 

@@ -179,7 +179,7 @@ def cancel(*, registration: Registration, by=None, seen: str | None = None, now:
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
         if by is not None:
-            record_action(actor=by, event=event, member=registration.user, action="cancelled registration")
+            record_action(actor=by, event=event, member=registration.user, action="cancelled registration", now=now)
         return promote_from_waitlist(event=event, now=now) if was_confirmed else []
 
 
@@ -228,7 +228,7 @@ def promote_by_hand(*, registration: Registration, by, seen: str | None = None, 
         if event.capacity is not None and confirmed >= event.capacity:
             raise RegistrationError("The event is full: raise the capacity first, then give them the seat.")
         _confirm(registration, event=event, now=now)
-        record_action(actor=by, event=event, member=registration.user, action="promoted by hand")
+        record_action(actor=by, event=event, member=registration.user, action="promoted by hand", now=now)
     return registration
 
 
@@ -275,7 +275,8 @@ def add_registrant(*, event: Event, user, by, walk_in: bool = False, now: dateti
     with transaction.atomic():
         registration, created = register(event=event, user=user, now=now, at_the_door=walk_in)
         action = "added walk-in" if walk_in else "added registrant"
-        record_action(actor=by, event=event, member=user, action=action, detail="" if created else "already registered")
+        detail = "" if created else "already registered"
+        record_action(actor=by, event=event, member=user, action=action, detail=detail, now=now)
         if walk_in:
             registration = check_in(registration=registration, by=by, now=now)
     return registration

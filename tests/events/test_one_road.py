@@ -240,10 +240,17 @@ def test_register_uses_the_given_time_for_confirmation():
 def test_action_log_names_people_by_account_not_by_email(committee_member):
     registration = RegistrationFactory(event__underway=True)
 
-    services.check_in(registration=registration, by=committee_member)
+    at_the_door = timezone.now() - timedelta(minutes=3)
+
+    services.check_in(registration=registration, by=committee_member, now=at_the_door)
 
     entry = ActionLog.objects.get(action="checked in")
-    assert (entry.actor, entry.member, entry.detail) == (committee_member, registration.user, "")
+    assert (entry.actor, entry.member, entry.detail, entry.created_at) == (
+        committee_member,
+        registration.user,
+        "",
+        at_the_door,
+    )
 
 
 def test_action_log_entry_rolls_back_with_the_change(committee_member):
