@@ -138,7 +138,7 @@ CONSOLE_EVENT_FIELDS = [
 
 
 class ConsoleEventForm(forms.ModelForm):
-    """Create or edit an event in the services. A published event whose time or
+    """Create or edit an event in the console. A published event whose time or
     place changes can tell its registrants (the tick box)."""
 
     tell_registrants = forms.BooleanField(
