@@ -60,6 +60,9 @@ urlpatterns = [
     path("manage/speakers/<int:speaker_id>/", manage.speaker_edit, name="manage_speaker_edit"),
     path("manage/figures/", manage.term_figures, name="manage_figures"),
     path("manage/settings/", manage.console_settings, name="manage_settings"),
+    path("manage/emails/", manage.emails, name="manage_emails"),
+    path("manage/emails/<int:email_id>/", manage.email_detail, name="manage_email"),
+    path("manage/emails/<int:email_id>/retry/", manage.email_retry, name="manage_email_retry"),
     # From emails, signed (events.links): no login needed.
     path("events/links/<str:token>/cant-come/", views.cant_come, name="cant_come"),
     path("events/links/<str:token>/set-up/", views.set_up, name="set_up"),

@@ -16,6 +16,7 @@ from .door import (
     door_undo,
     projector,
 )
+from .emails import email_detail, email_retry, emails
 from .events import (
     event_cancel,
     event_console,
@@ -40,6 +41,9 @@ __all__ = [
     "door",
     "door_check_in",
     "door_undo",
+    "email_detail",
+    "email_retry",
+    "emails",
     "event_cancel",
     "event_console",
     "event_create",
