@@ -55,6 +55,13 @@ urlpatterns = [
         manage.announcement_send,
         name="manage_announcement",
     ),
+    path("manage/announcements/", manage.announcements, name="manage_announcements"),
+    path("manage/announcements/new/", manage.announcement_create, name="manage_announcement_create"),
+    path(
+        "manage/announcements/<int:announcement_id>/",
+        manage.announcement_detail,
+        name="manage_announcement_detail",
+    ),
     path("manage/speakers/", manage.speaker_list, name="manage_speakers"),
     path("manage/speakers/new/", manage.speaker_edit, name="manage_speaker_new"),
     path("manage/speakers/<int:speaker_id>/", manage.speaker_edit, name="manage_speaker_edit"),

@@ -97,6 +97,11 @@ def some_failed_email() -> dict:
     return {"email_id": email.pk}
 
 
+def some_general_announcement() -> dict:
+    announcement = Announcement.objects.create(audience="members", subject="AGM", body="Vote.", audience_label="All")
+    return {"announcement_id": announcement.pk}
+
+
 def some_speaker() -> dict:
     return {"speaker_id": SpeakerFactory().pk}
 
@@ -176,6 +181,9 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_bulk_attendance": Entry(COMMITTEE, some_event),
     "events:manage_announcement_new": Entry(COMMITTEE, some_event),
     "events:manage_announcement": Entry(COMMITTEE, some_announcement),
+    "events:manage_announcements": Entry(COMMITTEE),
+    "events:manage_announcement_create": Entry(COMMITTEE),
+    "events:manage_announcement_detail": Entry(COMMITTEE, some_general_announcement),
     "events:manage_speakers": Entry(COMMITTEE),
     "events:manage_speaker_new": Entry(COMMITTEE),
     "events:manage_speaker_edit": Entry(COMMITTEE, some_speaker),

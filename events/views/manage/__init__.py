@@ -1,8 +1,11 @@
 """The committee console under /manage/: every view needs the committee role."""
 
 from .comms import (
+    announcement_create,
+    announcement_detail,
     announcement_new,
     announcement_send,
+    announcements,
     console_settings,
     event_speakers,
     speaker_edit,
@@ -33,8 +36,11 @@ from .people import add_registrant, cancel_registration, promote_registration, r
 
 __all__ = [
     "add_registrant",
+    "announcement_create",
+    "announcement_detail",
     "announcement_new",
     "announcement_send",
+    "announcements",
     "bulk_attendance",
     "cancel_registration",
     "console_settings",
