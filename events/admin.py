@@ -460,11 +460,15 @@ class ActionLogAdmin(admin.ModelAdmin):
 class AnnouncementAdmin(admin.ModelAdmin):
     """Sent from the console (preview, then send through the outbox); seen here."""
 
-    list_display = ["subject", "event", "author", "sent_at", "recipient_count"]
-    list_filter = ["sent_at"]
-    search_fields = ["subject", "body", "event__title"]
+    list_display = ["subject", "audience_text", "author", "sent_at", "recipient_count"]
+    list_filter = ["audience", "sent_at"]
+    search_fields = ["subject", "body", "event__title", "audience_label"]
     list_select_related = ["event", "author"]
-    readonly_fields = ["sent_at", "recipient_count", "author"]
+    # The audience is chosen, and checked, in the console (draft_announcement).
+    readonly_fields = [
+        "audience", "event", "audience_target", "months", "include_waitlist", "audience_label",
+        "sent_at", "recipient_count", "author",
+    ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False

@@ -15,4 +15,7 @@ class EventsConfig(AppConfig):
         hooks.register(self.label, hooks.COMMITTEE_NAV, "manage", Link("Manage", "events:manage"))
         hooks.register(self.label, hooks.ACCOUNT_NAV, "my_events", Link("My events", "events:my_events", order=10))
         hooks.register(self.label, hooks.FOOTER_NAV, "events", Link("Events", "events:list", order=10))
+        announcements = Link("Announcements", "events:manage_announcements", order=10, section=True)
+        hooks.register(self.label, hooks.CONSOLE_NAV, "announcements", announcements)
+        hooks.register(self.label, hooks.CONSOLE_NAV, "emails", Link("Emails", "events:manage_emails", order=20))
         hooks.register(self.label, hooks.MEMBER_ATTENDANCE, "events_attended", events_attended)

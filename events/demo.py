@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from members.models import Topic, User
+from society.models import OutboundEmail
 
 from . import services
 from .models import Announcement, Event, EventSpeaker, Registration, Speaker
@@ -249,6 +250,7 @@ def load(stdout) -> None:
     )
     load_registrations(workshops, students, door)
     load_console(committee=door)
+    load_announcement_to_members(committee=door)
     stdout.write(
         f"Events: {Event.objects.count()} in the calendar, {Registration.objects.active().count()} registrations."
     )
@@ -297,3 +299,30 @@ def load_console(*, committee: User | None) -> None:
     )
     if created:
         services.send_announcement(announcement=announcement, by=committee)
+
+
+MEMBERS_ANNOUNCEMENT = "The AGM is coming: stand for the committee"
+# What the worker records when the mail server refuses a mailbox for good.
+DEMO_SMTP_ERROR = "SMTPRecipientsRefused: {'oliver@demo.ac.uk': (550, b'5.1.1 Mailbox unavailable')}"
+
+
+def load_announcement_to_members(*, committee: User | None) -> None:
+    """An announcement to all of this year's members, sent once, and one of its emails
+    failed with the error the worker would record (for the console's Emails page)."""
+    if committee is None or Announcement.objects.filter(subject=MEMBERS_ANNOUNCEMENT).exists():
+        return
+    try:
+        announcement = services.draft_announcement(
+            subject=MEMBERS_ANNOUNCEMENT,
+            body="Nominations for next year's committee are open until the AGM. Ask any of us what a role involves.",
+            audience=Announcement.Audience.MEMBERS,
+            by=committee,
+        )
+    except services.AnnouncementError:
+        return  # no members this year (the members' demo made none)
+    services.send_announcement(announcement=announcement, by=committee)
+    # The demo has no mail server to refuse anything: write down what the worker
+    # does when one refuses a mailbox (society.outbox), for one of these emails.
+    OutboundEmail.objects.filter(
+        key__startswith=f"announcement:{announcement.pk}:", to_email="oliver@demo.ac.uk"
+    ).update(state=OutboundEmail.State.FAILED, attempts=1, last_error=DEMO_SMTP_ERROR)

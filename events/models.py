@@ -399,9 +399,29 @@ class ActionLog(models.Model):
 
 
 class Announcement(models.Model):
-    """A committee message to the registrants of an event, sent through the outbox."""
+    """A committee message to an audience, sent through the outbox, one email a person.
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="announcements")
+    The audience is a kind and its parameter: an event's registrants (`event`,
+    and `include_waitlist`), this year's members, who attended anything in the
+    last `months`, or an audience another app offers through
+    society.hooks.ANNOUNCEMENT_AUDIENCES (workshops: a series' attendees, a study
+    group), picked by `audience_target` (that app's id). `audience_label` says
+    in words who it was for, as it was when written.
+    """
+
+    class Audience(models.TextChoices):
+        # Other apps' audiences (society.hooks) are stored under their own keys.
+        EVENT = "event", "Everyone registered for an event"
+        MEMBERS = "members", "All members of this academic year"
+        ATTENDED = "attended", "Everyone who attended an event in the last months"
+
+    audience = models.CharField(max_length=40, default=Audience.EVENT)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="announcements")
+    audience_target = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The series or study group, for audiences other apps offer."
+    )
+    months = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Attended in the last … months.")
+    audience_label = models.CharField(max_length=300, blank=True)
     subject = models.CharField(max_length=150)
     body = models.TextField(help_text="Plain text.")
     include_waitlist = models.BooleanField("also the waiting list", default=False)
@@ -413,9 +433,24 @@ class Announcement(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(audience="event") | Q(event__isnull=False), name="announcement_event_audience_has_event"
+            ),
+            models.CheckConstraint(
+                condition=~Q(audience="attended") | Q(months__gte=1), name="announcement_attended_audience_has_months"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.subject} ({self.event})"
+        return f"{self.subject} ({self.event or self.audience_label})"
+
+    @property
+    def audience_text(self) -> str:
+        """Who it is for, in words."""
+        if self.audience == self.Audience.EVENT and self.event_id and not self.audience_label:
+            return f"Registered for {self.event}"
+        return self.audience_label
 
 
 class ConsoleSettings(models.Model):

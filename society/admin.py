@@ -1,10 +1,8 @@
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from .emails import request_delivery
 from .models import EmailOptOut, OutboundEmail
+from .outbox import retry_emails
 
 
 @admin.register(OutboundEmail)
@@ -33,10 +31,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry the selected failed or cancelled emails")
     def retry(self, request, queryset):
-        count = queryset.filter(state__in=[OutboundEmail.State.FAILED, OutboundEmail.State.CANCELLED]).update(
-            state=OutboundEmail.State.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
-        )
-        transaction.on_commit(request_delivery)
+        count = retry_emails(emails=queryset)
         self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)
 
     @admin.action(description="Cancel the selected pending or failed emails")

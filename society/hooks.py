@@ -16,6 +16,7 @@ Contributions are plain values made once at start-up: nothing in them touches
 the database, so a page costs the same queries with or without them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ CONSOLE_EVENT_TABS = "console_event_tabs"  # Link, reversed with slug=: an event
 EVENT_MATERIALS = "event_materials"  # Link, reversed with slug=: where an event's materials are
 EVENT_FEEDBACK_MORE = "event_feedback_more"  # Link, reversed with slug=: fuller feedback after a rating
 MEMBER_ATTENDANCE = "member_attendance"  # () -> expression: events each user (OuterRef "pk") attended
+ANNOUNCEMENT_AUDIENCES = "announcement_audiences"  # Audience: whom the committee can write to
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}
@@ -46,6 +48,22 @@ class Link:
     url_name: str
     order: int = 0  # among the links of one hook, lowest first
     section: bool = False  # active on every page under its URL, not only on that page
+
+
+@dataclass(frozen=True)
+class Audience:
+    """People an announcement can go to, offered by the app that knows them: one of
+    the things `choices()` lists (a series, a study group), by its id.
+
+    `choices()` gives (id, name) pairs to pick from; `recipients(id)` the users
+    (a queryset of the user model) in that audience, inactive accounts left out;
+    `describe(id)` says in words who they are ("Attended a session of Intro to ML")."""
+
+    label: str
+    choices: Callable[[], list[tuple[int, str]]]
+    recipients: Callable[[int], Any]
+    describe: Callable[[int], str]
+    order: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .emails import build_message
+from .emails import build_message, request_delivery
 from .models import EmailOptOut, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,34 @@ def release_stale_claims(*, now: datetime | None = None) -> int:
     if released:
         logger.warning("Released %d emails claimed by a worker that stopped mid-batch.", released)
     return released
+
+
+class RetryRefused(Exception):
+    """The email cannot be tried again; the message says why, for the committee."""
+
+
+RETRYABLE = (State.FAILED, State.CANCELLED)
+
+
+def retry_emails(*, emails, now: datetime | None = None) -> int:
+    """Put the failed or cancelled emails among `emails` (a queryset) back in the
+    queue: pending, due at `now`, with a fresh count of attempts. The worker is
+    asked to deliver them after the commit (the sweep would, a minute later).
+    Returns how many were queued again; the others are left as they were."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        count = emails.filter(state__in=RETRYABLE).update(
+            state=State.PENDING, attempts=0, next_attempt_at=now, claimed_at=None, last_error=""
+        )
+        if count:
+            transaction.on_commit(request_delivery)
+    return count
+
+
+def retry_email(*, email_id: int, now: datetime | None = None) -> None:
+    """Try one failed (or cancelled) email again; refused, changing nothing, for any other."""
+    if not retry_emails(emails=OutboundEmail.objects.filter(pk=email_id), now=now):
+        raise RetryRefused("That email has not failed (it was sent, or is queued already): nothing changed.")
 
 
 def retry_delay(attempts: int) -> timedelta:

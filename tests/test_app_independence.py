@@ -88,7 +88,9 @@ def test_without_workshops_the_console_home_works_without_workshop_links(committ
     response = committee_client.get("/manage/")
 
     assert response.status_code == 200
-    assert nav_labels(response, "Console") == ["Events", "Speakers", "Figures", "Members", "Settings"]
+    assert nav_labels(response, "Console") == [
+        "Events", "Speakers", "Announcements", "Emails", "Figures", "Members", "Settings",
+    ]  # fmt: skip
     assert nav_labels(response, "Main") == ["AI Society", "Events", "About", "Manage", "My events", "My account"]
     assert workshop_links(response) == []
 
@@ -142,6 +144,12 @@ def test_without_workshops_the_rating_page_offers_no_fuller_form(client, setting
     assert "Tell us what worked" not in rate(client, settings)
 
 
+def test_without_workshops_announcements_offer_no_series_or_study_group(committee_client, without_workshops):
+    response = committee_client.get("/manage/announcements/new/")
+
+    assert [label for label, _ in response.context["form"].fields["audience"].choices] == ["members", "attended"]
+
+
 # --- Without events (and so without workshops, which needs it) ----------------------
 
 
@@ -170,7 +178,9 @@ def test_with_workshops_the_console_shows_its_tabs_and_links(committee_client):
     console = committee_client.get("/manage/events/gans/")
     materials = committee_client.get("/manage/events/gans/materials/")
 
-    assert nav_labels(home, "Console") == ["Events", "Speakers", "Workshops", "Figures", "Members", "Settings"]
+    assert nav_labels(home, "Console") == [
+        "Events", "Speakers", "Workshops", "Announcements", "Emails", "Figures", "Members", "Settings",
+    ]  # fmt: skip
     assert nav_labels(home, "Main") == [
         "AI Society", "Events", "Workshops", "About", "Manage", "My events", "My account",
     ]  # fmt: skip

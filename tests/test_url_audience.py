@@ -17,7 +17,7 @@ from events import links
 from events.models import Announcement
 from members.models import PublicRecord
 from society.emails import unsubscribe_token
-from society.models import EmailKind
+from society.models import EmailKind, OutboundEmail
 from tests.factories import (
     CalendarFeedFactory,
     EventFactory,
@@ -88,6 +88,18 @@ def some_registration() -> dict:
 def some_announcement() -> dict:
     announcement = Announcement.objects.create(event=EventFactory(), subject="Room change", body="Lab 3 instead.")
     return {"slug": announcement.event.slug, "announcement_id": announcement.pk}
+
+
+def some_failed_email() -> dict:
+    email = OutboundEmail.objects.create(
+        key="ticket:1", kind=EmailKind.REGISTRATION, to_email="m@uni.ac.uk", subject="Your ticket", state="failed"
+    )
+    return {"email_id": email.pk}
+
+
+def some_general_announcement() -> dict:
+    announcement = Announcement.objects.create(audience="members", subject="AGM", body="Vote.", audience_label="All")
+    return {"announcement_id": announcement.pk}
 
 
 def some_speaker() -> dict:
@@ -169,11 +181,17 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_bulk_attendance": Entry(COMMITTEE, some_event),
     "events:manage_announcement_new": Entry(COMMITTEE, some_event),
     "events:manage_announcement": Entry(COMMITTEE, some_announcement),
+    "events:manage_announcements": Entry(COMMITTEE),
+    "events:manage_announcement_create": Entry(COMMITTEE),
+    "events:manage_announcement_detail": Entry(COMMITTEE, some_general_announcement),
     "events:manage_speakers": Entry(COMMITTEE),
     "events:manage_speaker_new": Entry(COMMITTEE),
     "events:manage_speaker_edit": Entry(COMMITTEE, some_speaker),
     "events:manage_figures": Entry(COMMITTEE),
     "events:manage_settings": Entry(COMMITTEE),
+    "events:manage_emails": Entry(COMMITTEE),
+    "events:manage_email": Entry(COMMITTEE, some_failed_email),
+    "events:manage_email_retry": Entry(COMMITTEE, some_failed_email, post_only=True),
     # From reminders and follow-ups: the signed token is the key (no login).
     "events:cant_come": Entry(PUBLIC, email_link(links.CANT_COME)),
     "events:set_up": Entry(PUBLIC, email_link(links.SET_UP)),

@@ -19,3 +19,22 @@ class WorkshopsConfig(AppConfig):
         register(self.label, hooks.EVENT_MATERIALS, "materials", Link("Materials", "workshops:event_materials"))
         more = Link("Tell us what worked and what to improve", "workshops:feedback")
         register(self.label, hooks.EVENT_FEEDBACK_MORE, "workshop_feedback", more)
+        from . import audiences  # the models are ready only now
+
+        offer = hooks.ANNOUNCEMENT_AUDIENCES
+        series = hooks.Audience(
+            "Everyone who attended a session of a workshop series",
+            choices=audiences.series_choices,
+            recipients=audiences.series_attendees,
+            describe=audiences.describe_series,
+            order=1,
+        )
+        group = hooks.Audience(
+            "A study group's members",
+            choices=audiences.study_group_choices,
+            recipients=audiences.study_group_members,
+            describe=audiences.describe_study_group,
+            order=2,
+        )
+        register(self.label, offer, "series", series)
+        register(self.label, offer, "study_group", group)

@@ -220,7 +220,7 @@ def test_announcement_goes_to_confirmed_only_skips_opt_outs_and_sends_once(commi
 
     assert (sent, again) == (1, 1)
     email = OutboundEmail.objects.get(kind=EmailKind.ANNOUNCEMENT)
-    assert (email.key, email.to_email) == (f"announcement:{announcement.pk}:{first.pk}", first.user.email)
+    assert (email.key, email.to_email) == (f"announcement:{announcement.pk}:user:{first.user.pk}", first.user.email)
     assert "Charged, please." in email.body_text
 
 

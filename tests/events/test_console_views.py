@@ -306,10 +306,10 @@ def test_announcement_preview_then_send(committee_client):
 
     sent = committee_client.post(response["Location"], follow=True)
 
-    assert messages_of(sent) == ["Sent to 1 people."]
+    assert messages_of(sent) == ["Sent to 1 person."]
     assert (
         OutboundEmail.objects.get(kind=EmailKind.ANNOUNCEMENT).key
-        == f"announcement:{announcement.pk}:{registration.pk}"
+        == f"announcement:{announcement.pk}:user:{registration.user.pk}"
     )
 
 

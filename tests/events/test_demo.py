@@ -40,7 +40,7 @@ def test_demo_console_data_loads_twice_without_duplicates():
     call_command("load_demo", force=True, stdout=StringIO())
     call_command("load_demo", force=True, stdout=StringIO())
 
-    announcement = Announcement.objects.get()
+    announcement = Announcement.objects.get(audience="event")
     assert announcement.sent_at is not None
     # Created, published, the speaker's invitation, the announcement: each once.
     actions = ActionLog.objects.filter(event=announcement.event).values_list("action", flat=True)
@@ -48,3 +48,20 @@ def test_demo_console_data_loads_twice_without_duplicates():
     statuses = set(EventSpeaker.objects.values_list("invite_status", flat=True))
     assert statuses == {"invited", "confirmed", "declined"}
     assert not ConsoleSettings.objects.exclude(webhook_url="").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_an_announcement_to_all_members_and_a_failed_email():
+    from events.demo import DEMO_SMTP_ERROR, MEMBERS_ANNOUNCEMENT
+    from events.models import Announcement
+    from members.models import Membership
+
+    call_command("load_demo", force=True, stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    announcement = Announcement.objects.get(subject=MEMBERS_ANNOUNCEMENT)
+    members = Membership.objects.current().filter(user__is_active=True).count()
+    assert (announcement.audience, announcement.recipient_count) == ("members", members)
+    assert OutboundEmail.objects.filter(key__startswith=f"announcement:{announcement.pk}:").count() == members
+    [failed] = OutboundEmail.objects.filter(state=OutboundEmail.State.FAILED)
+    assert (failed.to_email, failed.last_error) == ("oliver@demo.ac.uk", DEMO_SMTP_ERROR)

@@ -113,7 +113,7 @@ def test_announcement_counts_only_the_registrants_it_queued_an_email_for(committ
     event = EventFactory()
     already, new = RegistrationFactory(event=event), RegistrationFactory(event=event)
     announcement = Announcement.objects.create(event=event, subject="Bring a laptop", body="Charged, please.")
-    queue_test_email(key=f"announcement:{announcement.pk}:{already.pk}", to=already.user.email)
+    queue_test_email(key=f"announcement:{announcement.pk}:user:{already.user.pk}", to=already.user.email)
 
     sent = send_announcement(announcement=announcement, by=committee_member)
 

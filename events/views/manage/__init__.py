@@ -1,8 +1,11 @@
 """The committee console under /manage/: every view needs the committee role."""
 
 from .comms import (
+    announcement_create,
+    announcement_detail,
     announcement_new,
     announcement_send,
+    announcements,
     console_settings,
     event_speakers,
     speaker_edit,
@@ -16,6 +19,7 @@ from .door import (
     door_undo,
     projector,
 )
+from .emails import email_detail, email_retry, emails
 from .events import (
     event_cancel,
     event_console,
@@ -32,14 +36,20 @@ from .people import add_registrant, cancel_registration, promote_registration, r
 
 __all__ = [
     "add_registrant",
+    "announcement_create",
+    "announcement_detail",
     "announcement_new",
     "announcement_send",
+    "announcements",
     "bulk_attendance",
     "cancel_registration",
     "console_settings",
     "door",
     "door_check_in",
     "door_undo",
+    "email_detail",
+    "email_retry",
+    "emails",
     "event_cancel",
     "event_console",
     "event_create",

@@ -1,7 +1,11 @@
 """Console: speakers, announcements and the committee's settings (the webhook)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from members.permissions import committee_required
 from society.emails import render_email
@@ -9,8 +13,14 @@ from society.models import EmailKind
 
 from ... import services
 from ... import speaker_feedback as speaker_feedback_rules
-from ...forms import AnnouncementForm, ConsoleSettingsForm, ConsoleSpeakerForm, EventSpeakerForm
-from ...models import Announcement, ConsoleSettings, EventRating, EventSpeaker, Speaker
+from ...forms import (
+    AnnouncementForm,
+    AudienceAnnouncementForm,
+    ConsoleSettingsForm,
+    ConsoleSpeakerForm,
+    EventSpeakerForm,
+)
+from ...models import Announcement, ConsoleSettings, Event, EventRating, EventSpeaker, Speaker
 from .access import get_managed_event
 
 
@@ -43,16 +53,65 @@ def event_speakers(request, slug: str):
     return render(request, "events/manage/event_speakers.html", {"event": event, "form": form, "links": links})
 
 
+ANNOUNCEMENTS_PER_PAGE = 25
+ANNOUNCE_EVENTS_DAYS = 30  # the general form offers the registrants of events from this long ago on
+
+
+@committee_required
+def announcements(request):
+    """Every announcement, newest first: to whom, when, how many it reached."""
+    queryset = Announcement.objects.select_related("event", "author")
+    page = Paginator(queryset, ANNOUNCEMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "events/manage/announcements.html", {"page": page})
+
+
+@committee_required
+def announcement_create(request):
+    """Write to an audience, then preview as a recipient sees it (a draft is saved), then send."""
+    since = timezone.now() - timedelta(days=ANNOUNCE_EVENTS_DAYS)
+    events = Event.objects.filter(starts_at__gte=since).exclude(status=Event.Status.DRAFT).order_by("starts_at")
+    form = AudienceAnnouncementForm(request.POST or None, events=events)
+    if form.is_valid():
+        data = form.cleaned_data
+        event = events.filter(pk=data["target"]).first() if data["kind"] == Announcement.Audience.EVENT else None
+        try:
+            announcement = services.draft_announcement(
+                subject=data["subject"],
+                body=data["body"],
+                audience=data["kind"],
+                event=event,
+                target=data["target"],
+                months=data["months"],
+                include_waitlist=data["include_waitlist"],
+                by=request.user,
+            )
+        except services.AnnouncementError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("events:manage_announcement_detail", announcement_id=announcement.pk)
+    return render(request, "events/manage/announcement_form.html", {"form": form})
+
+
+@committee_required
+def announcement_detail(request, announcement_id: int):
+    announcement = get_object_or_404(Announcement.objects.select_related("event"), pk=announcement_id)
+    return announcement_page(request, announcement, event=None)
+
+
 @committee_required
 def announcement_new(request, slug: str):
-    """Write, then preview as recipients will see it (a draft is saved), then send."""
+    """To this event's registrants: write, then preview (a draft is saved), then send."""
     event = get_managed_event(slug)
     form = AnnouncementForm(request.POST or None)
     if form.is_valid():
-        announcement = form.save(commit=False)
-        announcement.event, announcement.author = event, request.user
-        announcement.save()
-        return redirect("events:manage_announcement", slug=slug, announcement_id=announcement.pk)
+        try:
+            announcement = services.draft_announcement(
+                audience=Announcement.Audience.EVENT, event=event, by=request.user, **form.cleaned_data
+            )
+        except services.AnnouncementError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("events:manage_announcement", slug=slug, announcement_id=announcement.pk)
     return render(request, "events/manage/announcement_form.html", {"event": event, "form": form})
 
 
@@ -60,18 +119,35 @@ def announcement_new(request, slug: str):
 def announcement_send(request, slug: str, announcement_id: int):
     event = get_managed_event(slug)
     announcement = get_object_or_404(Announcement, pk=announcement_id, event=event)
+    return announcement_page(request, announcement, event=event)
+
+
+def announcement_page(request, announcement: Announcement, *, event: Event | None):
+    """How many it will reach and what they will read; POST sends it. Under the
+    event's tabs when `event` is given, else among the console's announcements."""
+    here = request.path
     if request.method == "POST":
-        sent = services.send_announcement(announcement=announcement, by=request.user)
-        messages.success(request, f"Sent to {sent} people.")
-        return redirect("events:manage_announcement", slug=slug, announcement_id=announcement.pk)
-    recipients = services.announcement_recipients(announcement)
-    sample = recipients.first()
-    preview = None
+        try:
+            sent = services.send_announcement(announcement=announcement, by=request.user)
+        except services.AnnouncementError as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Sent to {sent} {'person' if sent == 1 else 'people'}.")
+        return redirect(here)
+    preview, count = None, 0
+    try:
+        recipients = services.announcement_recipients(announcement)
+        count = recipients.count()
+        sample = recipients.first()
+    except services.AnnouncementError as refusal:
+        messages.error(request, str(refusal))
+        sample = None
     if sample:
-        context = {**services.registration_email_context(sample), "announcement": announcement}
-        subject, text, _ = render_email("emails/announcement", context, user=sample.user, kind=EmailKind.ANNOUNCEMENT)
-        preview = {"subject": subject, "text": text, "to": sample.user}
-    context = {"event": event, "announcement": announcement, "preview": preview, "count": recipients.count()}
+        registration = services.registrations_of(announcement, [sample]).get(sample.pk)
+        template, context = services.announcement_email(announcement, sample, registration)
+        subject, text, _ = render_email(template, context, user=sample, kind=EmailKind.ANNOUNCEMENT)
+        preview = {"subject": subject, "text": text, "to": sample}
+    context = {"event": event, "announcement": announcement, "preview": preview, "count": count}
     return render(request, "events/manage/announcement.html", context)
 
 
