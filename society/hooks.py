@@ -16,6 +16,7 @@ Contributions are plain values made once at start-up: nothing in them touches
 the database, so a page costs the same queries with or without them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ CONSOLE_EVENT_TABS = "console_event_tabs"  # Link, reversed with slug=: an event
 EVENT_MATERIALS = "event_materials"  # Link, reversed with slug=: where an event's materials are
 EVENT_FEEDBACK_MORE = "event_feedback_more"  # Link, reversed with slug=: fuller feedback after a rating
 MEMBER_ATTENDANCE = "member_attendance"  # () -> expression: events each user (OuterRef "pk") attended
+FIGURES_TABLES = "figures_tables"  # FiguresTable: a table of the console's figures, downloadable as <name>.csv
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}
@@ -46,6 +48,21 @@ class Link:
     url_name: str
     order: int = 0  # among the links of one hook, lowest first
     section: bool = False  # active on every page under its URL, not only on that page
+
+
+@dataclass(frozen=True)
+class FiguresTable:
+    """A table an app adds to the console's figures page for a period.
+
+    `rows(events, period)` is given the period's events (a QuerySet of past, published
+    events) and the period (members.terms.Period); it answers the rows, one cell per
+    column of `header`, in a fixed number of queries.
+    """
+
+    title: str
+    header: tuple[str, ...]
+    rows: Callable[[Any, Any], list[tuple]]
+    order: int = 0
 
 
 @dataclass(frozen=True)

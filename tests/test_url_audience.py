@@ -173,6 +173,7 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_speaker_new": Entry(COMMITTEE),
     "events:manage_speaker_edit": Entry(COMMITTEE, some_speaker),
     "events:manage_figures": Entry(COMMITTEE),
+    "events:manage_figures_csv": Entry(COMMITTEE, lambda: {"table": "events"}),
     "events:manage_settings": Entry(COMMITTEE),
     # From reminders and follow-ups: the signed token is the key (no login).
     "events:cant_come": Entry(PUBLIC, email_link(links.CANT_COME)),
