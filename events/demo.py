@@ -257,7 +257,7 @@ def load(stdout) -> None:
 
 
 def load_registrations(workshops: list[Event], students: list[User], door: User | None) -> None:
-    """Past workshops with attendance, upcoming ones booked, workshop 6 full with a queue."""
+    """Past workshops with attendance (and a no-show), upcoming ones booked, workshop 6 full with a queue."""
     if not students:
         return
     now = timezone.now()
@@ -265,6 +265,8 @@ def load_registrations(workshops: list[Event], students: list[User], door: User 
         attendees = students[: 5 + index % 3]
         attend(event, attendees, by=door, check_in=True)
         rate(event)
+    # Hannah booked the second workshop and did not come: the figures' no-show rate.
+    attend(workshops[1], students[7:8], by=None, check_in=False)
     full = workshops[5]
     # Sam waits (number 2) behind Hannah; four others hold the seats.
     attend(full, [*students[1:5], students[7], students[0], students[6]], by=None, check_in=False)
