@@ -26,7 +26,9 @@ def term_figures(request):
     now = timezone.now()
     form, this, last = _chosen_period(request, now=now)
     if form.is_bound and not form.is_valid():
-        problems = " ".join(error for errors in form.errors.values() for error in errors)
+        problems = " ".join(
+            f"{form.fields[name].label}: {error}" for name, errors in form.errors.items() for error in errors
+        )
         messages.error(request, f"{problems} Showing {this.period.label} instead.")
     tables = [
         (name, table, table.rows(figures.period_events(period=this.period, now=now), this.period))
