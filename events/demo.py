@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from members.models import Topic, User
+from members.terms import current_term
 from society.models import OutboundEmail
 
 from . import services
@@ -249,6 +250,7 @@ def load(stdout) -> None:
         by=door,
     )
     load_registrations(workshops, students, door)
+    load_last_year(first_wednesday, students, door)
     load_console(committee=door)
     load_announcement_to_members(committee=door)
     stdout.write(
@@ -257,7 +259,7 @@ def load(stdout) -> None:
 
 
 def load_registrations(workshops: list[Event], students: list[User], door: User | None) -> None:
-    """Past workshops with attendance, upcoming ones booked, workshop 6 full with a queue."""
+    """Past workshops with attendance (and a no-show), upcoming ones booked, workshop 6 full with a queue."""
     if not students:
         return
     now = timezone.now()
@@ -265,12 +267,44 @@ def load_registrations(workshops: list[Event], students: list[User], door: User 
         attendees = students[: 5 + index % 3]
         attend(event, attendees, by=door, check_in=True)
         rate(event)
+    # Hannah booked the second workshop and did not come: the figures' no-show rate.
+    attend(workshops[1], students[7:8], by=None, check_in=False)
     full = workshops[5]
     # Sam waits (number 2) behind Hannah; four others hold the seats.
     attend(full, [*students[1:5], students[7], students[0], students[6]], by=None, check_in=False)
     for event in workshops[6:8]:
         if event.starts_at > now:
             attend(event, students[:6], by=None, check_in=False)
+
+
+def load_last_year(first_wednesday: datetime, students: list[User], door: User | None) -> None:
+    """Three workshops of the same term a year ago, so the figures have something to
+    compare with: Aisha, Lukas and Grace came (Oliver once), so they are returners this
+    term; Sofia registered and did not come (a no-show)."""
+    if not students:
+        return
+    last = current_term().a_year_before()
+    # Wednesdays a year before this term's workshops (the same weekday, 52 weeks back), in last year's term.
+    days = [first_wednesday - timedelta(weeks=52 - week) for week in range(len(WORKSHOPS))]
+    days = [day for day in days if last.starts <= day.date() < last.ends][:3]
+    for week, (day, (title, topic, level)) in enumerate(zip(days, WORKSHOPS, strict=False)):
+        event = upsert(
+            f"{last.term}-{last.year}-workshop-{week + 1}",
+            topics=[topic, "machine-learning"],
+            title=f"Workshop {week + 1} ({last.label}): {title}",
+            kind=Event.Kind.WORKSHOP,
+            summary="Hands-on session: bring a laptop, we provide the notebooks.",
+            description=WORKSHOP_DESCRIPTION,
+            starts_at=at(day, 18),
+            ends_at=at(day, 20),
+            venue="Lab 2.14",
+            capacity=30,
+            level=level,
+            status=Event.Status.PUBLISHED,
+            by=door,
+        )
+        attend(event, students[1 : 4 + week % 2], by=door, check_in=True)
+        attend(event, students[5:6], by=None, check_in=False)
 
 
 def load_console(*, committee: User | None) -> None:

@@ -1,67 +1,218 @@
 """Attendance figures for the console, and the chart drawn as SVG on the server
-(no chart library, no inline style: SVG presentation attributes only)."""
+(no chart library, no inline style: SVG presentation attributes only).
+
+For a period (a term of an academic year, or the whole year: members.terms), counting
+published events that started in it by `now`, and "attended" as events.models says:
+
+- unique attendees: people who attended at least one of its events;
+- first-timers: attendees whose first attendance ever falls in the period;
+- returners: attendees who also attended in an earlier term, i.e. before the start
+  of the term of their latest attendance in the period. For one term that is "came
+  before this term began"; for the whole year it also counts someone who came in
+  autumn and again in spring (who may be a first-timer of the year as well);
+- no-show rate: at the period's events that have ended, confirmed places not
+  checked in, over confirmed places.
+
+Every figure costs a fixed number of queries, whatever the number of events or people.
+"""
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from members.years import academic_year_ends, academic_year_label, academic_year_starts, current_academic_year
+from members.terms import Period, term_of
+from society import hooks
 
 from .models import Event, Registration, attended_q
 
 Status = Registration.Status
+# The built-in tables of the figures page; apps add theirs through society.hooks.FIGURES_TABLES.
+SUMMARY, EVENTS, TOPICS = "summary", "events", "topics"
+MINUS, NONE = "\u2212", "\u2013"  # a minus sign, and an en dash for "no figure"
+
+
+def _midnight(day: date) -> datetime:
+    """The start of `day` in the society's time zone."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _window(prefix: str, *, period: Period, now: datetime) -> Q:
+    """Published events that started in `period` by `now` (through `prefix`, e.g. "event__")."""
+    return Q(
+        **{
+            f"{prefix}status": Event.Status.PUBLISHED,
+            f"{prefix}starts_at__gte": _midnight(period.starts),
+            f"{prefix}starts_at__lt": min(now, _midnight(period.ends)),
+        }
+    )
+
+
+def period_events(*, period: Period, now: datetime) -> QuerySet[Event]:
+    """The published events that started in `period` by `now`."""
+    return Event.objects.filter(_window("", period=period, now=now))
 
 
 @dataclass
-class TermFigures:
-    label: str
-    events: list[Event]  # with registered, attended
+class PeriodFigures:
+    period: Period
+    events: list[Event]  # by start, with registered, attended and (ended ones) no_shows
     unique_attendees: int
     first_timers: int
     returners: int
-    topics: list[tuple[str, int]]
+    topics: list[tuple[str, int]]  # (topic, attendances), busiest first
+
+    @property
+    def attendances(self) -> int:
+        return sum(event.attended for event in self.events)
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """Confirmed but not checked in, over confirmed, at ended events; None when none ended."""
+        ended = [event for event in self.events if event.no_shows is not None]
+        confirmed = sum(event.registered for event in ended)
+        return sum(event.no_shows for event in ended) / confirmed if confirmed else None
 
 
-def term_figures(*, year: int | None = None, now=None) -> TermFigures:
-    """The academic year's past events: attendance per event, unique attendees, first
-    timers (whose first attendance ever is this year) and returners, busiest topics."""
+def period_figures(*, period: Period, now: datetime | None = None) -> PeriodFigures:
+    """The figures of `period` as seen at `now`, in three queries."""
     now = now or timezone.now()
-    year = year or current_academic_year()
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(academic_year_starts(year), time.min, tzinfo=zone)
-    end = min(now, datetime.combine(academic_year_ends(year), time.max, tzinfo=zone))
     events = list(
-        Event.objects.filter(starts_at__gte=start, starts_at__lte=end, status=Event.Status.PUBLISHED)
+        period_events(period=period, now=now)
         .annotate(
             registered=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
             attended=Count("registrations", filter=attended_q("registrations__")),
         )
-        .order_by("starts_at")
+        .order_by("starts_at", "id")
     )
+    for event in events:
+        event.no_shows = event.registered - event.attended if event.ends_at < now else None
     present = Registration.objects.attended()
-    this_term = present.filter(event__in=[e.pk for e in events])
-    people = this_term.values("user").distinct()
-    firsts = present.filter(user__in=people).values("user").annotate(first=Min("event__starts_at"))
-    first_timers = sum(1 for row in firsts if row["first"] >= start)
-    unique = people.count()
-    topics = (
-        this_term.values("event__topics__name")
-        .exclude(event__topics__name=None)
-        .annotate(n=Count("id"))
-        .order_by("-n", "event__topics__name")[:5]
+    here = present.filter(_window("event__", period=period, now=now))
+    people = list(
+        present.filter(user__in=here.values("user"))
+        .order_by()
+        .values("user")
+        .annotate(
+            first=Min("event__starts_at"),
+            latest=Max("event__starts_at", filter=_window("event__", period=period, now=now)),
+        )
     )
-    return TermFigures(
-        label=academic_year_label(year),
+    starts = _midnight(period.starts)
+    topics = (
+        here.exclude(event__topics=None)
+        .order_by()
+        .values("event__topics__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "event__topics__name")
+    )
+    return PeriodFigures(
+        period=period,
         events=events,
-        unique_attendees=unique,
-        first_timers=first_timers,
-        returners=unique - first_timers,
+        unique_attendees=len(people),
+        first_timers=sum(1 for row in people if row["first"] >= starts),
+        returners=sum(1 for row in people if row["first"] < _term_starts(row["latest"])),
         topics=[(row["event__topics__name"], row["n"]) for row in topics],
     )
+
+
+def _term_starts(moment: datetime) -> datetime:
+    """When the term of `moment` began."""
+    return _midnight(term_of(timezone.localdate(moment)).starts)
+
+
+@dataclass(frozen=True)
+class ComparedFigure:
+    """One figure of a period beside the same figure a year before."""
+
+    label: str
+    this: float | None
+    last: float | None
+    percent: bool = False
+
+    @property
+    def change(self) -> float | None:
+        if self.this is None or self.last is None:
+            return None
+        return round(self.this - self.last, 1)
+
+    def shown(self, value: float | None, *, signed: bool = False) -> str:
+        """`value` as the page shows it: "12", "25.0%", "+3", "-5.0 pts" (with a minus sign), or a dash for none."""
+        if value is None:
+            return NONE
+        text = f"{value:.1f}" if self.percent else f"{value:g}"
+        if signed:
+            text = f"+{text}" if value > 0 else text.replace("-", MINUS)
+        return text + (" pts" if signed and self.percent else "%" if self.percent else "")
+
+    @property
+    def this_shown(self) -> str:
+        return self.shown(self.this)
+
+    @property
+    def last_shown(self) -> str:
+        return self.shown(self.last)
+
+    @property
+    def change_shown(self) -> str:
+        return self.shown(self.change, signed=True)
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(100 * rate, 1)
+
+
+def compare(this: PeriodFigures, last: PeriodFigures) -> list[ComparedFigure]:
+    """The headline figures of `this` period beside `last` (the same term a year before)."""
+    return [
+        ComparedFigure("Events", len(this.events), len(last.events)),
+        ComparedFigure("Attendances", this.attendances, last.attendances),
+        ComparedFigure("Unique attendees", this.unique_attendees, last.unique_attendees),
+        ComparedFigure("First-timers", this.first_timers, last.first_timers),
+        ComparedFigure("Returners", this.returners, last.returners),
+        ComparedFigure("No-show rate", _percent(this.no_show_rate), _percent(last.no_show_rate), percent=True),
+    ]
+
+
+def contributed_tables() -> dict[str, hooks.FiguresTable]:
+    """Tables other apps add (say, attendance per workshop series), by name, in their order."""
+    return dict(sorted(hooks.contributions(hooks.FIGURES_TABLES).items(), key=lambda item: item[1].order))
+
+
+def table_names() -> list[str]:
+    """Every table that can be downloaded as CSV."""
+    return [SUMMARY, EVENTS, TOPICS, *contributed_tables()]
+
+
+def table_rows(
+    name: str, *, this: PeriodFigures, last: PeriodFigures, now: datetime
+) -> tuple[list[str], list[tuple]] | None:
+    """The header and rows of table `name` for `this` period (beside `last`), or None if there is none."""
+    if name == SUMMARY:
+        header = ["Figure", this.period.label, last.period.label, "Change"]
+        return header, [(row.label, row.this, row.last, row.change) for row in compare(this, last)]
+    if name == EVENTS:
+        header = ["Event", "Date", "Kind", "Registered", "Attended", "No-shows"]
+        return header, [
+            (
+                event.title,
+                timezone.localdate(event.starts_at).isoformat(),
+                event.get_kind_display(),
+                event.registered,
+                event.attended,
+                event.no_shows,
+            )
+            for event in this.events
+        ]
+    if name == TOPICS:
+        return ["Topic", "Attendances"], this.topics
+    table = contributed_tables().get(name)
+    if table is None:
+        return None
+    return list(table.header), table.rows(period_events(period=this.period, now=now), this.period)
 
 
 def attendance_chart(events: list[Event]) -> SafeString:

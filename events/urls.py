@@ -66,6 +66,7 @@ urlpatterns = [
     path("manage/speakers/new/", manage.speaker_edit, name="manage_speaker_new"),
     path("manage/speakers/<int:speaker_id>/", manage.speaker_edit, name="manage_speaker_edit"),
     path("manage/figures/", manage.term_figures, name="manage_figures"),
+    path("manage/figures/<slug:table>.csv", manage.figures_csv, name="manage_figures_csv"),
     path("manage/settings/", manage.console_settings, name="manage_settings"),
     path("manage/emails/", manage.emails, name="manage_emails"),
     path("manage/emails/<int:email_id>/", manage.email_detail, name="manage_email"),

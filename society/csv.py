@@ -9,6 +9,7 @@ spreadsheet shows as text.
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import HttpResponse
 
@@ -16,7 +17,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_csv_cell(value: object) -> str:
-    """`value` as text that a spreadsheet will not evaluate."""
+    """`value` as text that a spreadsheet will not evaluate. A number stays as it is
+    (-3 is a number, never a formula)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

@@ -35,6 +35,7 @@ EVENT_MATERIALS = "event_materials"  # Link, reversed with slug=: where an event
 EVENT_FEEDBACK_MORE = "event_feedback_more"  # Link, reversed with slug=: fuller feedback after a rating
 MEMBER_ATTENDANCE = "member_attendance"  # () -> expression: events each user (OuterRef "pk") attended
 ANNOUNCEMENT_AUDIENCES = "announcement_audiences"  # Audience: whom the committee can write to
+FIGURES_TABLES = "figures_tables"  # FiguresTable: a table of the console's figures, downloadable as <name>.csv
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}
@@ -63,6 +64,21 @@ class Audience:
     choices: Callable[[], list[tuple[int, str]]]
     recipients: Callable[[int], Any]
     describe: Callable[[int], str]
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class FiguresTable:
+    """A table an app adds to the console's figures page for a period.
+
+    `rows(events, period)` is given the period's events (a QuerySet of past, published
+    events) and the period (members.terms.Period); it answers the rows, one cell per
+    column of `header`, in a fixed number of queries.
+    """
+
+    title: str
+    header: tuple[str, ...]
+    rows: Callable[[Any, Any], list[tuple]]
     order: int = 0
 
 

@@ -265,6 +265,38 @@ def env_month_day(name: str, default: str) -> tuple[int, int]:
 # The academic year (and so a membership) starts on this day: 2026/27 runs from
 # 1 August 2026 to 31 July 2027 by default.
 ACADEMIC_YEAR_START = env_month_day("ACADEMIC_YEAR_START", "08-01")
+
+
+def env_terms(name: str, year_start: tuple[int, int]) -> list[tuple[str, tuple[int, int]]]:
+    """The terms of the academic year, each written name:MM-DD (the day it starts), in
+    the order they come; each runs until the next starts, the last until the year ends."""
+    default = f"autumn:{year_start[0]:02d}-{year_start[1]:02d},spring:01-01,summer:04-16"
+    value = env_str(name) or default
+    terms = []
+    for item in value.split(","):
+        term, _, day = item.strip().partition(":")
+        if not term.isidentifier() or not term.islower() or term == "year":
+            raise ImproperlyConfigured(
+                f"{name}: a term's name is a lower-case word other than 'year', not {term!r} (in {value!r})."
+            )
+        try:
+            month, first_day = (int(part) for part in day.split("-"))
+            date(2001, month, first_day)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {term} must start on a day written MM-DD, not {day!r}.") from None
+        terms.append((term, (month, first_day)))
+    # Days counted from the start of the academic year, so terms after 31 December sort last.
+    offsets = [((month, day) < year_start, month, day) for _, (month, day) in terms]
+    if terms[0][1] != year_start or offsets != sorted(set(offsets)) or len({t for t, _ in terms}) != len(terms):
+        raise ImproperlyConfigured(
+            f"{name} must list differently named terms in order, the first starting on ACADEMIC_YEAR_START "
+            f"({year_start[0]:02d}-{year_start[1]:02d}), e.g. autumn:08-01,spring:01-01,summer:04-16; not {value!r}."
+        )
+    return terms
+
+
+# Terms of the academic year (the console's figures): name -> (month, day) it starts.
+ACADEMIC_TERMS = env_terms("ACADEMIC_TERMS", ACADEMIC_YEAR_START)
 # Largest avatar upload accepted, before re-encoding.
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_MB", 5) * 1024 * 1024
 # UK GDPR storage limitation: accounts whose last membership ended longer ago

@@ -116,6 +116,16 @@ def test_without_workshops_the_door_works(committee_client, without_workshops):
     assert workshop_links(response) == []
 
 
+def test_without_workshops_the_figures_have_no_series_table(committee_client, without_workshops):
+    page = committee_client.get("/manage/figures/")
+    series_csv = committee_client.get("/manage/figures/series.csv")
+    events_csv = committee_client.get("/manage/figures/events.csv")
+
+    assert page.status_code == 200
+    assert page.context["tables"] == []
+    assert (series_csv.status_code, events_csv.status_code) == (404, 200)
+
+
 def test_without_workshops_the_follow_up_links_to_the_event_page(settings, without_workshops):
     settings.SITE_URL = "https://society.example.ac.uk"
     settings.FOLLOW_UP_DELAY_HOURS = 2

@@ -188,6 +188,7 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_speaker_new": Entry(COMMITTEE),
     "events:manage_speaker_edit": Entry(COMMITTEE, some_speaker),
     "events:manage_figures": Entry(COMMITTEE),
+    "events:manage_figures_csv": Entry(COMMITTEE, lambda: {"table": "events"}),
     "events:manage_settings": Entry(COMMITTEE),
     "events:manage_emails": Entry(COMMITTEE),
     "events:manage_email": Entry(COMMITTEE, some_failed_email),

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from society import hooks
-from society.hooks import Link
+from society.hooks import FiguresTable, Link
 
 
 class WorkshopsConfig(AppConfig):
@@ -9,6 +9,9 @@ class WorkshopsConfig(AppConfig):
     verbose_name = "Workshops"
 
     def ready(self) -> None:
+        from . import audiences  # the models are ready only now
+        from .selectors import series_attendance
+
         # Events links to workshop pages only through these (society.hooks).
         register = hooks.register
         register(self.label, hooks.MAIN_NAV, "workshops", Link("Workshops", "workshops:list", order=20))
@@ -19,7 +22,6 @@ class WorkshopsConfig(AppConfig):
         register(self.label, hooks.EVENT_MATERIALS, "materials", Link("Materials", "workshops:event_materials"))
         more = Link("Tell us what worked and what to improve", "workshops:feedback")
         register(self.label, hooks.EVENT_FEEDBACK_MORE, "workshop_feedback", more)
-        from . import audiences  # the models are ready only now
 
         offer = hooks.ANNOUNCEMENT_AUDIENCES
         series = hooks.Audience(
@@ -38,3 +40,7 @@ class WorkshopsConfig(AppConfig):
         )
         register(self.label, offer, "series", series)
         register(self.label, offer, "study_group", group)
+        header = ("Series", "Sessions", "Attendances", "People")
+        register(
+            self.label, hooks.FIGURES_TABLES, "series", FiguresTable("Attendance per series", header, series_attendance)
+        )

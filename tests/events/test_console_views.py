@@ -358,18 +358,6 @@ def test_event_speaker_form_refuses_an_unknown_status(committee_client):
     assert set(response.context["form"].errors) == {"speaker", "invite_status"}
 
 
-def test_figures_draw_an_svg_chart_with_no_style_attribute(committee_client):
-    event = EventFactory(starts_at=timezone.now() - timedelta(days=2))
-    RegistrationFactory(event=event, checked_in_at=timezone.now())
-
-    response = committee_client.get(url("manage_figures"))
-
-    term = response.context["term"]
-    assert (term.unique_attendees, term.first_timers, term.returners) == (1, 1, 0)
-    assert b'<svg class="chart"' in response.content
-    assert b"style=" not in response.content.split(b"<svg")[1]
-
-
 def test_unknown_slugs_and_tokens_are_404(committee_client):
     assert committee_client.get(url("manage_event", slug="nope")).status_code == 404
     event = EventFactory()

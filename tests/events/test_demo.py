@@ -2,8 +2,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from events.figures import period_figures
 from events.models import Event, EventRating, Registration
+from members.terms import current_term
 from society.models import OutboundEmail
 
 
@@ -65,3 +68,16 @@ def test_demo_has_an_announcement_to_all_members_and_a_failed_email():
     assert OutboundEmail.objects.filter(key__startswith=f"announcement:{announcement.pk}:").count() == members
     [failed] = OutboundEmail.objects.filter(state=OutboundEmail.State.FAILED)
     assert (failed.to_email, failed.last_error) == ("oliver@demo.ac.uk", DEMO_SMTP_ERROR)
+
+
+@pytest.mark.django_db
+def test_demo_has_last_years_same_term_with_attendance_for_the_figures():
+    call_command("load_demo", force=True, stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    last = current_term().a_year_before()
+    figures = period_figures(period=last, now=timezone.now())
+    slugs = [event.slug for event in figures.events]
+    assert slugs == [f"{last.term}-{last.year}-workshop-{n}" for n in (1, 2, 3)]
+    assert [(event.registered, event.attended) for event in figures.events] == [(4, 3), (5, 4), (4, 3)]
+    assert figures.unique_attendees == 4

@@ -20,6 +20,10 @@ from society.csv import csv_response, safe_csv_cell
         ("", ""),
         (None, ""),
         (42, "42"),
+        # A number is never a formula: a negative one stays a number.
+        (-3, "-3"),
+        (-16.7, "-16.7"),
+        (True, "True"),
     ],
 )
 def test_safe_csv_cell_defuses_formulas_only(value, expected):

@@ -31,7 +31,7 @@ from .events import (
     manage_home,
     series_create,
 )
-from .figures import term_figures
+from .figures import figures_csv, term_figures
 from .people import add_registrant, cancel_registration, promote_registration, registrations, registrations_csv
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "event_preview",
     "event_publish",
     "event_speakers",
+    "figures_csv",
     "manage_home",
     "projector",
     "promote_registration",
