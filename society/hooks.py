@@ -16,6 +16,7 @@ Contributions are plain values made once at start-up: nothing in them touches
 the database, so a page costs the same queries with or without them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ CONSOLE_EVENT_TABS = "console_event_tabs"  # Link, reversed with slug=: an event
 EVENT_MATERIALS = "event_materials"  # Link, reversed with slug=: where an event's materials are
 EVENT_FEEDBACK_MORE = "event_feedback_more"  # Link, reversed with slug=: fuller feedback after a rating
 MEMBER_ATTENDANCE = "member_attendance"  # () -> expression: events each user (OuterRef "pk") attended
+SERIES_LINKS = "series_links"  # SeriesLink: what the drafts of a new weekly series can join
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}
@@ -46,6 +48,18 @@ class Link:
     url_name: str
     order: int = 0  # among the links of one hook, lowest first
     section: bool = False  # active on every page under its URL, not only on that page
+
+
+@dataclass(frozen=True)
+class SeriesLink:
+    """Something another app lets a new weekly series join (a workshop series): the
+    series form offers `choices()` under `label`; the series' service calls
+    `attach(events=..., value=..., by=...)` inside its transaction with the drafts
+    created and the value chosen (it raises events' RegistrationError to refuse)."""
+
+    label: str
+    choices: Callable[[], list[tuple[str, str]]]  # (value, what the committee reads), read when the form is drawn
+    attach: Callable[..., None]
 
 
 @dataclass(frozen=True)

@@ -19,3 +19,7 @@ class WorkshopsConfig(AppConfig):
         register(self.label, hooks.EVENT_MATERIALS, "materials", Link("Materials", "workshops:event_materials"))
         more = Link("Tell us what worked and what to improve", "workshops:feedback")
         register(self.label, hooks.EVENT_FEEDBACK_MORE, "workshop_feedback", more)
+        from . import services  # models are ready now
+
+        join = hooks.SeriesLink("Workshop series", services.workshop_series_choices, services.add_series_sessions)
+        register(self.label, hooks.SERIES_LINKS, "workshop_series", join)

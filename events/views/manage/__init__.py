@@ -26,6 +26,7 @@ from .events import (
     event_publish,
     manage_home,
     series_create,
+    series_publish,
 )
 from .figures import term_figures
 from .people import add_registrant, cancel_registration, promote_registration, registrations, registrations_csv
@@ -54,6 +55,7 @@ __all__ = [
     "registrations",
     "registrations_csv",
     "series_create",
+    "series_publish",
     "speaker_edit",
     "speaker_feedback",
     "speaker_list",
