@@ -1,6 +1,6 @@
 """Console: the events list, creating, editing, duplicating, series, preview, publish, cancel."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -74,10 +74,28 @@ def event_edit(request, slug: str):
             data = request.POST.copy()
             data["version"] = services.event_version(event)
             form = ConsoleEventForm(data, instance=event)
-            return render(request, "events/manage/event_form.html", {"form": form, "event": event, "conflict": True})
+            context = {"form": form, "event": event, "saved_now": saved_values(form)}
+            return render(request, "events/manage/event_form.html", context)
         messages.success(request, f"Saved. {told} registrants emailed." if told else "Saved.")
         return redirect("events:manage_event", slug=event.slug)
     return render(request, "events/manage/event_form.html", {"form": form, "event": event})
+
+
+def saved_values(form: ConsoleEventForm) -> list[tuple[str, str]]:
+    """(label, value saved now) of each field where the form's input differs from the event
+    as it is now: what to compare before saving again."""
+    shown = []
+    for name in form.changed_data:
+        if name in CONSOLE_EVENT_FIELDS:
+            value = form[name].initial
+            if name == "topics":
+                value = ", ".join(topic.name for topic in value) or "none"
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            elif isinstance(value, datetime):
+                value = timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+            shown.append((form.fields[name].label, "empty" if value in (None, "") else str(value)))
+    return shown
 
 
 @committee_required
