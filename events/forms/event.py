@@ -5,6 +5,7 @@ from datetime import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from society.forms import CheckboxChoices
 from society.links import https_by_default
 
 from .. import services
@@ -59,7 +60,7 @@ class ConsoleEventForm(forms.ModelForm):
         label="Add speakers",
         queryset=Speaker.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxChoices,
         help_text="They are added as invited: the Speakers tab keeps their invitation and consents.",
     )
     new_speaker_name = forms.CharField(label="New speaker: name", max_length=150, required=False)
@@ -93,7 +94,7 @@ class ConsoleEventForm(forms.ModelForm):
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
-            "topics": forms.CheckboxSelectMultiple,
+            "topics": CheckboxChoices,
             "what_to_bring": forms.Textarea(attrs={"rows": 3}),
             "setup_checklist": forms.Textarea(attrs={"rows": 3}),
         }

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from members.models import Topic
 from society import hooks
+from society.forms import CheckboxChoices
 
 from .. import services
 from ..models import Event
@@ -52,7 +53,7 @@ class SeriesForm(forms.Form):
     description = _model_field("description", widget=forms.Textarea(attrs={"rows": 5}))
     banner_upload = banner_field()
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Topic.objects.order_by("name"), required=False, widget=CheckboxChoices
     )
     new_topics = new_topics_field()
     what_to_bring = _model_field("what_to_bring", widget=forms.Textarea(attrs={"rows": 3}))
