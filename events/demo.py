@@ -310,6 +310,5 @@ def load_series(*, committee: User | None) -> None:
         minutes=60, weeks=4, skip=frozenset(), venue="Library seminar room 2", capacity=16,
         summary="One paper a week, read together.", what_to_bring="The paper, read once.",
         level=Event.Level.INTERMEDIATE, topics=tuple(Topic.objects.filter(slug="machine-learning")),
-        new_topic_names=("Research papers",),
     )  # fmt: skip
     services.create_weekly_series(plan=plan, by=committee)
