@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from members.models import Topic
@@ -30,11 +32,19 @@ def topic_slug(name: str) -> str:
 
 
 def topics_named(names: list[str]) -> list[Topic]:
-    """The topics of these names, creating those that do not exist yet (matched by slug,
-    so "NLP" and "nlp" are one topic)."""
+    """The topics of these names, creating those that do not exist yet (matched by slug or
+    by name whatever the case, so "NLP" and "nlp" are one topic)."""
     topics = []
-    for name in names:
-        topic, _ = Topic.objects.get_or_create(slug=topic_slug(name), defaults={"name": name.strip()[:60]})
+    for name in (name.strip()[:60] for name in names):
+        slug = topic_slug(name)
+        same = Topic.objects.filter(Q(slug=slug) | Q(name__iexact=name)).order_by("pk")
+        topic = same.first()
+        if topic is None:
+            try:
+                with transaction.atomic():  # someone may be creating it at this moment
+                    topic = Topic.objects.create(name=name, slug=slug)
+            except IntegrityError:
+                topic = same.first()
         topics.append(topic)
     return topics
 

@@ -99,6 +99,15 @@ def test_create_event_saves_new_topics_banner_and_speakers_with_it(committee_mem
     assert Speaker.objects.get(name="Alan Turing").photo.name.endswith("-256.jpg")
 
 
+def test_topics_named_finds_a_topic_by_its_name_whatever_its_slug():
+    nlp = TopicFactory(name="NLP", slug="natural-language-processing")
+
+    topics = services.topics_named(["nlp", "Natural language processing", "Robotics"])
+
+    assert [topic.slug for topic in topics] == [nlp.slug, nlp.slug, "robotics"]
+    assert Topic.objects.count() == 2
+
+
 # --- Weekly series ----------------------------------------------------------------------
 
 
