@@ -253,6 +253,7 @@ def load(stdout) -> None:
     load_last_year(first_wednesday, students, door)
     load_console(committee=door)
     load_announcement_to_members(committee=door)
+    load_series(committee=door)
     stdout.write(
         f"Events: {Event.objects.count()} in the calendar, {Registration.objects.active().count()} registrations."
     )
@@ -360,3 +361,17 @@ def load_announcement_to_members(*, committee: User | None) -> None:
     OutboundEmail.objects.filter(
         key__startswith=f"announcement:{announcement.pk}:", to_email="oliver@demo.ac.uk"
     ).update(state=OutboundEmail.State.FAILED, attempts=1, last_error=DEMO_SMTP_ERROR)
+
+
+def load_series(*, committee: User | None) -> None:
+    """A weekly reading club planned as drafts in one step, waiting for "Publish all"."""
+    if committee is None or Event.objects.filter(title="Paper reading club").exclude(series_key="").exists():
+        return
+    first_day = timezone.localdate() + timedelta(days=21)
+    plan = services.SeriesPlan(
+        title="Paper reading club", kind=Event.Kind.STUDY_GROUP, first_day=first_day, weekday=3, start=time(17, 0),
+        minutes=60, weeks=4, skip=frozenset(), venue="Library seminar room 2", capacity=16,
+        summary="One paper a week, read together.", what_to_bring="The paper, read once.",
+        level=Event.Level.INTERMEDIATE, topics=tuple(Topic.objects.filter(slug="machine-learning")),
+    )  # fmt: skip
+    services.create_weekly_series(plan=plan, by=committee)

@@ -142,6 +142,9 @@ class Event(models.Model):
         blank=True,
         help_text="One step per line (e.g. install Python 3.12). When set, reminders carry an “I'm set up” link.",
     )
+    # The same random key on every draft of one weekly series (services.create_weekly_series):
+    # what "Publish all" publishes. Empty for events made one by one.
+    series_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

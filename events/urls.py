@@ -29,6 +29,7 @@ urlpatterns = [
     path("manage/events/<slug:slug>/preview/", manage.event_preview, name="manage_event_preview"),
     path("manage/events/<slug:slug>/publish/", manage.event_publish, name="manage_event_publish"),
     path("manage/events/<slug:slug>/cancel/", manage.event_cancel, name="manage_event_cancel"),
+    path("manage/events/<slug:slug>/publish-series/", manage.series_publish, name="manage_series_publish"),
     path("manage/events/<slug:slug>/speakers/", manage.event_speakers, name="manage_event_speakers"),
     path("manage/events/<slug:slug>/speaker-feedback/", manage.speaker_feedback, name="manage_speaker_feedback"),
     path("manage/events/<slug:slug>/registrations/", manage.registrations, name="manage_registrations"),

@@ -36,6 +36,7 @@ EVENT_FEEDBACK_MORE = "event_feedback_more"  # Link, reversed with slug=: fuller
 MEMBER_ATTENDANCE = "member_attendance"  # () -> expression: events each user (OuterRef "pk") attended
 ANNOUNCEMENT_AUDIENCES = "announcement_audiences"  # Audience: whom the committee can write to
 FIGURES_TABLES = "figures_tables"  # FiguresTable: a table of the console's figures, downloadable as <name>.csv
+SERIES_LINKS = "series_links"  # SeriesLink: what the drafts of a new weekly series can join
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}
@@ -80,6 +81,18 @@ class FiguresTable:
     header: tuple[str, ...]
     rows: Callable[[Any, Any], list[tuple]]
     order: int = 0
+
+
+@dataclass(frozen=True)
+class SeriesLink:
+    """Something another app lets a new weekly series join (a workshop series): the
+    series form offers `choices()` under `label`; the series' service calls
+    `attach(events=..., value=..., by=...)` inside its transaction with the drafts
+    created and the value chosen (it raises events' RegistrationError to refuse)."""
+
+    label: str
+    choices: Callable[[], list[tuple[str, str]]]  # (value, what the committee reads), read when the form is drawn
+    attach: Callable[..., None]
 
 
 @dataclass(frozen=True)

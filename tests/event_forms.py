@@ -3,6 +3,7 @@ but for the given fields: so a test changes one thing and nothing else by accide
 
 from django.utils import timezone
 
+from events import services
 from events.models import Event
 
 
@@ -58,6 +59,10 @@ def console_event_data(event: Event, **changes) -> dict:
         "capacity": "" if event.capacity is None else event.capacity,
         "waitlist_enabled": _checkbox(event.waitlist_enabled),
         "members_only": _checkbox(event.members_only),
+        "reminders_enabled": _checkbox(event.reminders_enabled),
+        "what_to_bring": event.what_to_bring,
+        "setup_checklist": event.setup_checklist,
+        "version": services.event_version(event),
     }
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         data[name] = _local(getattr(event, name), "%Y-%m-%dT%H:%M")

@@ -21,8 +21,9 @@ from django.urls import clear_url_caches
 import society.urls
 from events.followups import queue_due_follow_ups
 from events.links import FEEDBACK, registration_link
+from events.models import Event
 from society.models import EmailKind, OutboundEmail
-from tests.factories import EventFactory, RegistrationFactory, UserFactory
+from tests.factories import EventFactory, RegistrationFactory, UserFactory, WorkshopSeriesFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,30 @@ def test_without_workshops_the_figures_have_no_series_table(committee_client, wi
     assert page.status_code == 200
     assert page.context["tables"] == []
     assert (series_csv.status_code, events_csv.status_code) == (404, 200)
+
+
+SERIES = {"title": "Reading club", "kind": "study_group", "weekday": "3", "start_time": "17:00", "minutes": "60",
+          "first_day": "2027-02-08", "weeks": "2", "level": ""}  # fmt: skip
+
+
+def test_without_workshops_the_series_form_offers_no_workshop_series_and_still_works(
+    committee_client, without_workshops
+):
+    form = committee_client.get("/manage/events/series/").context["form"]
+
+    response = committee_client.post("/manage/events/series/", SERIES)
+
+    assert "link_workshop_series" not in form.fields
+    assert response.status_code == 302
+    assert Event.objects.filter(title="Reading club").count() == 2
+
+
+def test_with_workshops_the_series_form_offers_the_workshop_series(committee_client):
+    WorkshopSeriesFactory(name="Intro to ML", slug="intro-ml")
+
+    form = committee_client.get("/manage/events/series/").context["form"]
+
+    assert form.fields["link_workshop_series"].choices == [("", "None"), ("intro-ml", "Intro to ML")]
 
 
 def test_without_workshops_the_follow_up_links_to_the_event_page(settings, without_workshops):

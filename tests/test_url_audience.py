@@ -166,6 +166,7 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_event_duplicate": Entry(COMMITTEE, some_event),
     "events:manage_event_preview": Entry(COMMITTEE, some_event),
     "events:manage_event_publish": Entry(COMMITTEE, some_event, post_only=True),
+    "events:manage_series_publish": Entry(COMMITTEE, some_event, post_only=True),
     "events:manage_event_cancel": Entry(COMMITTEE, some_published_event),
     "events:manage_event_speakers": Entry(COMMITTEE, some_event),
     "events:manage_speaker_feedback": Entry(COMMITTEE, some_event),

@@ -9,7 +9,7 @@ class WorkshopsConfig(AppConfig):
     verbose_name = "Workshops"
 
     def ready(self) -> None:
-        from . import audiences  # the models are ready only now
+        from . import audiences, services  # the models are ready only now
         from .selectors import series_attendance
 
         # Events links to workshop pages only through these (society.hooks).
@@ -44,3 +44,6 @@ class WorkshopsConfig(AppConfig):
         register(
             self.label, hooks.FIGURES_TABLES, "series", FiguresTable("Attendance per series", header, series_attendance)
         )
+
+        join = hooks.SeriesLink("Workshop series", services.workshop_series_choices, services.add_series_sessions)
+        register(self.label, hooks.SERIES_LINKS, "workshop_series", join)

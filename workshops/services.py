@@ -6,8 +6,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from events.models import Event, EventRating, Registration
+from events.services import RegistrationError, record_action
 
-from .models import Material, StudyGroup, StudyGroupMembership, WorkshopSeries
+from .models import Material, SeriesSession, StudyGroup, StudyGroupMembership, WorkshopSeries
 from .uploads import read_notebook
 
 
@@ -124,3 +125,25 @@ def leave_study_group(*, group: StudyGroup, user) -> bool:
     """Leave; True if the person was in the group."""
     deleted, _ = StudyGroupMembership.objects.filter(group=group, user=user).delete()
     return bool(deleted)
+
+
+def workshop_series_choices() -> list[tuple[str, str]]:
+    """The workshop series a new weekly series of drafts can join (society.hooks.SERIES_LINKS)."""
+    return [(series.slug, series.name) for series in WorkshopSeries.objects.order_by("name")]
+
+
+def add_series_sessions(*, events: list[Event], value: str, by) -> None:
+    """Add new drafts at the end of the workshop series of slug `value`, in their order
+    (society.hooks.SERIES_LINKS: runs inside the weekly series' transaction)."""
+    series = WorkshopSeries.objects.select_for_update().filter(slug=value).first()
+    if series is None:
+        raise RegistrationError("That workshop series no longer exists: choose another, or none.")
+    last = SeriesSession.objects.filter(series=series).aggregate(last=Max("order"))["last"]
+    first = 0 if last is None else last + 1
+    SeriesSession.objects.bulk_create(
+        SeriesSession(series=series, event=event, order=first + n) for n, event in enumerate(events)
+    )
+    record_action(
+        actor=by, event=events[0] if events else None, action="joined workshop series",
+        detail=f"{len(events)} drafts added to {series.name}.",
+    )  # fmt: skip

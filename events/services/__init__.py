@@ -4,7 +4,9 @@ else changes an event's status or a registration's status or check-in:
 
 - registrations: register, cancel, the waiting list, seats by hand, capacity, walk-ins
 - checkin: the check-in window, check-in and undo, attendance in bulk, self check-in
-- publishing: drafts, publish, change, cancel, duplicate, weekly series, banners
+- publishing: drafts, publish, change (refused when someone saved meanwhile), cancel, duplicate
+- details: what the console's event form adds (new topics, banner, speakers)
+- series: weekly series of drafts, made and published together
 - announcements, speakers, feeds (private calendars), ratings
 - emails: what every email about a registration says
 - webhook: the committee's chat webhook
@@ -34,22 +36,22 @@ from .checkin import (
     self_check_in_offered,
     undo_check_in,
 )
+from .details import EventExtras, set_banner, topic_slug, topics_named
 from .emails import registration_email_context
 from .feeds import calendar_feed_of, reset_calendar_feed
 from .publishing import (
     GUARDED_FIELDS,
     TIME_AND_PLACE,
-    SeriesPlan,
+    VERSION_CONFLICT,
     cancel_event,
     cancel_problem,
     create_event,
-    create_weekly_series,
     duplicate_event,
+    event_version,
     local_time_problem,
     make_local,
     publish_event,
     publish_problem,
-    set_banner,
     unique_slug,
     update_event,
 )
@@ -74,17 +76,31 @@ from .registrations import (
     registration_problem,
     waitlist_position,
 )
+from .series import (
+    MAX_WEEKS,
+    TOO_LONG,
+    SeriesPlan,
+    SeriesPublication,
+    create_weekly_series,
+    publish_series,
+    series_drafts,
+)
 from .speakers import save_speaker, set_event_speaker, set_speaker_photo
 from .webhook import post_to_webhook, set_webhook_url, webhook_text
 
 __all__ = [
     "GUARDED_FIELDS",
+    "MAX_WEEKS",
     "TIME_AND_PLACE",
+    "TOO_LONG",
+    "VERSION_CONFLICT",
     "AnnouncementError",
     "Availability",
     "BulkResult",
+    "EventExtras",
     "RegistrationError",
     "SeriesPlan",
+    "SeriesPublication",
     "add_registrant",
     "announcement_email",
     "announcement_recipients",
@@ -103,6 +119,7 @@ __all__ = [
     "create_weekly_series",
     "draft_announcement",
     "duplicate_event",
+    "event_version",
     "find_user_by_email",
     "local_time_problem",
     "lock_event",
@@ -115,6 +132,7 @@ __all__ = [
     "promote_from_waitlist",
     "publish_event",
     "publish_problem",
+    "publish_series",
     "rate_event",
     "record_action",
     "refusal_message",
@@ -128,10 +146,13 @@ __all__ = [
     "self_check_in_code",
     "self_check_in_offered",
     "send_announcement",
+    "series_drafts",
     "set_banner",
     "set_event_speaker",
     "set_speaker_photo",
     "set_webhook_url",
+    "topic_slug",
+    "topics_named",
     "undo_check_in",
     "unique_slug",
     "update_event",

@@ -2,21 +2,17 @@
 planned as a weekly series. Each locks the event's row, tells registrants through
 the outbox and the committee's webhook after commit, and writes the action log."""
 
-import secrets
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from members.services import delete_files_on_commit
-
 from ..models import Event, EventSpeaker, Registration
 from .audit import record_action
+from .details import EventExtras, apply_extras
 from .emails import queue_event_update
 from .registrations import RegistrationError, change_capacity, lock_event
 from .webhook import notify_webhook_on_commit
@@ -64,8 +60,11 @@ def unique_slug(title: str, day: date) -> str:
     return slug
 
 
-def create_event(*, event: Event, by, topics=None, now: datetime | None = None) -> Event:
-    """Save a new event (filled in by a form) as a draft with a slug of its title and day."""
+def create_event(
+    *, event: Event, by, topics=None, extras: EventExtras | None = None, now: datetime | None = None
+) -> Event:
+    """Save a new event (filled in by a form) as a draft with a slug of its title and day,
+    with `extras` (new topics, banner, speakers) in the same transaction."""
     with transaction.atomic():
         event.status = Event.Status.DRAFT
         if not event.slug:
@@ -73,6 +72,8 @@ def create_event(*, event: Event, by, topics=None, now: datetime | None = None) 
         event.save()
         if topics is not None:
             event.topics.set(topics)
+        if extras is not None:
+            apply_extras(event=event, extras=extras, by=by)
         record_action(actor=by, event=event, action="created", now=now)
     return event
 
@@ -134,22 +135,44 @@ def cancel_event(*, event: Event, by, message: str, now: datetime | None = None)
     return told
 
 
+VERSION_CONFLICT = "Someone else saved this event since you opened it: check their changes, then save again."
+
+
+def event_version(event: Event) -> str:
+    """What a form drawn now remembers of the event, to notice a save made meanwhile."""
+    return event.updated_at.isoformat()
+
+
 def update_event(
-    *, event: Event, changed: list[str], by, tell_registrants: bool, message: str = "", topics=None
+    *,
+    event: Event,
+    changed: list[str],
+    by,
+    tell_registrants: bool,
+    message: str = "",
+    topics=None,
+    extras: EventExtras | None = None,
+    expected_version: str | None = None,
 ) -> int:
     """Save an event edited in the console or the admin (the form has validated it).
     When the time or place of a published event changed and `tell_registrants`,
     everyone registered is emailed. Capacity goes through change_capacity (it may
     promote people waiting). The status is never changed here: publish or cancel.
-    `topics`, when given, replace the event's topics. Returns how many were told."""
+    `topics`, when given, replace the event's topics; `extras` add to them, and a banner
+    and speakers. With `expected_version` (event_version when the form was drawn), a
+    save made by someone else since is refused and nothing changes. Returns how many were told."""
     with transaction.atomic():
         locked = lock_event(event)
+        if expected_version is not None and event_version(locked) != expected_version:
+            raise RegistrationError(VERSION_CONFLICT)
         event.status = locked.status
         if "capacity" in changed:
             change_capacity(event=locked, capacity=event.capacity)
         event.save()
         if topics is not None:
             event.topics.set(topics)
+        if extras is not None:
+            apply_extras(event=event, extras=extras, by=by)
         told = 0
         moved = [name for name in changed if name in TIME_AND_PLACE]
         if moved and tell_registrants and event.status == Event.Status.PUBLISHED:
@@ -161,16 +184,6 @@ def update_event(
         if moved and event.status == Event.Status.PUBLISHED:
             notify_webhook_on_commit(event, "changed")
     return told
-
-
-def set_banner(*, event: Event, renditions: dict[int, bytes]) -> None:
-    """Store re-encoded banner renditions (events.images) under new random names."""
-    old_files = [event.banner.name, event.banner_small.name]
-    token = secrets.token_hex(16)
-    event.banner.save(f"{token}-1200.jpg", ContentFile(renditions[1200]), save=False)
-    event.banner_small.save(f"{token}-600.jpg", ContentFile(renditions[600]), save=False)
-    event.save(update_fields=["banner", "banner_small", "updated_at"])
-    delete_files_on_commit(old_files)
 
 
 COPIED_FIELDS = [
@@ -198,54 +211,3 @@ def duplicate_event(*, event: Event, starts_at: datetime, by) -> Event:
         )
         record_action(actor=by, event=copy, action="created", detail=f"Duplicated from {event.slug}.")
     return copy
-
-
-# --- Weekly series -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeriesPlan:
-    title: str
-    kind: str
-    first_day: date
-    weekday: int  # Monday is 0
-    start: time
-    minutes: int
-    weeks: int
-    skip: frozenset[date]
-    venue: str = ""
-    capacity: int | None = None
-
-    def days(self) -> list[date]:
-        first = self.first_day + timedelta(days=(self.weekday - self.first_day.weekday()) % 7)
-        all_days = [first + timedelta(weeks=n) for n in range(self.weeks)]
-        return [day for day in all_days if day not in self.skip]
-
-    def problems(self) -> list[str]:
-        return [p for day in self.days() if (p := local_time_problem(datetime.combine(day, self.start)))]
-
-
-def create_weekly_series(*, plan: SeriesPlan, by) -> list[Event]:
-    """Drafts, one a week on the plan's weekday and time, except the skipped dates."""
-    problems = plan.problems()
-    if problems:
-        raise RegistrationError(problems[0])
-    events = []
-    with transaction.atomic():
-        for day in plan.days():
-            starts_at = make_local(datetime.combine(day, plan.start))
-            event = Event.objects.create(
-                title=plan.title,
-                kind=plan.kind,
-                slug=unique_slug(plan.title, day),
-                starts_at=starts_at,
-                ends_at=starts_at + timedelta(minutes=plan.minutes),
-                venue=plan.venue,
-                capacity=plan.capacity,
-                status=Event.Status.DRAFT,
-            )
-            events.append(event)
-        record_action(
-            actor=by, event=events[0] if events else None, action="created series", detail=f"{len(events)} drafts."
-        )
-    return events

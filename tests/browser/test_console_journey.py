@@ -2,7 +2,9 @@
 registering, check-in at the door on a phone (by search and by the ticket's QR
 link), and an announcement that lands in the outbox."""
 
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,7 +13,7 @@ from playwright.sync_api import Page, expect
 from events.models import Event, Registration
 from society.models import EmailKind, OutboundEmail
 from tests.browser.test_members_journey import DESKTOP, PHONE, SCREENSHOTS, fits_the_screen, log_in_as
-from tests.factories import UserFactory
+from tests.factories import UserFactory, image_upload
 
 pytestmark = pytest.mark.urls("tests.browser.urls")
 
@@ -37,10 +39,9 @@ def test_committee_runs_a_weekly_series_from_the_browser(page: Page, live_server
     page.get_by_role("button", name="Create the drafts").click()
     expect(page.get_by_text("2 drafts created")).to_be_visible()
 
-    # Publish the first.
+    # Publish the first (the series' first draft is shown).
     event = Event.objects.order_by("starts_at").first()
-    page.get_by_role("link", name="Deep learning lab").first.click()
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text("Published: the event is on the public list.")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "console-event.png", full_page=True)
 
@@ -88,3 +89,36 @@ def test_committee_runs_a_weekly_series_from_the_browser(page: Page, live_server
     email = OutboundEmail.objects.get(kind=EmailKind.ANNOUNCEMENT)
     assert email.to_email == "zara@uni.ac.uk"
     assert email.key.startswith("announcement:")
+
+
+def test_committee_creates_an_event_with_a_banner_a_new_topic_and_a_new_speaker_on_a_phone(
+    page: Page, live_server, tmp_path
+):
+    committee = UserFactory(name="Priya Sharma", email="priya@uni.ac.uk", committee=True)
+    banner, photo = tmp_path / "banner.png", tmp_path / "speaker.jpg"
+    banner.write_bytes(image_upload(size=(1200, 500)).read())
+    photo.write_bytes(image_upload(image_format="JPEG").read())
+    starts = timezone.localtime() + timedelta(days=10)
+
+    log_in_as(page, live_server, committee)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/manage/events/new/")
+    page.get_by_label("Title").fill("Robots that learn")
+    page.get_by_label("Starts").fill(starts.strftime("%Y-%m-%dT18:00"))
+    page.get_by_label("Ends").fill(starts.strftime("%Y-%m-%dT20:00"))
+    page.get_by_label("Banner image").set_input_files(banner)
+    page.get_by_label("New topics").fill("Robotics")
+    page.get_by_label("New speaker: name").fill("Ada Lovelace")
+    page.get_by_label("New speaker: affiliation").fill("Analytical Engines Ltd")
+    page.get_by_label("New speaker: photo").set_input_files(photo)
+    assert fits_the_screen(page)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved. Preview it, then publish.")).to_be_visible()
+
+    event = Event.objects.get(title="Robots that learn")
+    assert list(event.topics.values_list("name", flat=True)) == ["Robotics"]
+    assert [link.speaker.name for link in event.event_speakers.select_related("speaker")] == ["Ada Lovelace"]
+    page.goto(live_server.url + f"/manage/events/{event.slug}/edit/")
+    expect(page.get_by_alt_text("The current banner of Robots that learn")).to_be_visible()
+    assert fits_the_screen(page)
+    page.screenshot(path=Path(tempfile.gettempdir()) / "console-form-phone.png", full_page=True)

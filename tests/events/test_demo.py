@@ -34,6 +34,9 @@ def test_demo_events_load_twice_with_the_same_registrations():
     assert Event.objects.get(slug="nlp-study-group").status == Event.Status.CANCELLED
     talk = Event.objects.get(slug="alignment-research-in-practice")
     assert [s.speaker.name for s in talk.event_speakers.all()] == ["Dr Hannah Cole"]
+    club = Event.objects.filter(title="Paper reading club")
+    assert (club.count(), club.values("series_key").distinct().count()) == (4, 1)
+    assert set(club.values_list("status", flat=True)) == {Event.Status.DRAFT}
 
 
 @pytest.mark.django_db

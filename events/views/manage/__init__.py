@@ -30,6 +30,7 @@ from .events import (
     event_publish,
     manage_home,
     series_create,
+    series_publish,
 )
 from .figures import figures_csv, term_figures
 from .people import add_registrant, cancel_registration, promote_registration, registrations, registrations_csv
@@ -65,6 +66,7 @@ __all__ = [
     "registrations",
     "registrations_csv",
     "series_create",
+    "series_publish",
     "speaker_edit",
     "speaker_feedback",
     "speaker_list",

@@ -1,6 +1,6 @@
 """Console: the events list, creating, editing, duplicating, series, preview, publish, cancel."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from members.permissions import committee_required
 
 from ... import services
-from ...forms import CancelEventForm, ConsoleEventForm, DuplicateForm, SeriesForm
+from ...forms import CONSOLE_EVENT_FIELDS, CancelEventForm, ConsoleEventForm, DuplicateForm, SeriesForm
 from ...markdown import render_markdown
 from ...models import ActionLog, Event, Registration
 from ...selectors import RegisterButton, with_speakers
@@ -40,10 +40,10 @@ def manage_home(request):
 
 @committee_required
 def event_create(request):
-    form = ConsoleEventForm(request.POST or None)
+    form = ConsoleEventForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         event = services.create_event(
-            event=form.save(commit=False), by=request.user, topics=form.cleaned_data["topics"]
+            event=form.save(commit=False), by=request.user, topics=form.cleaned_data["topics"], extras=form.extras()
         )
         messages.success(request, "Draft saved. Preview it, then publish.")
         return redirect("events:manage_event", slug=event.slug)
@@ -53,20 +53,49 @@ def event_create(request):
 @committee_required
 def event_edit(request, slug: str):
     event = get_managed_event(slug)
-    form = ConsoleEventForm(request.POST or None, instance=event)
+    form = ConsoleEventForm(request.POST or None, request.FILES or None, instance=event)
     if form.is_valid():
-        changed = [name for name in form.changed_data if name not in ("tell_registrants", "message", "topics")]
-        told = services.update_event(
-            event=form.save(commit=False),
-            changed=changed,
-            by=request.user,
-            tell_registrants=form.cleaned_data["tell_registrants"],
-            message=form.cleaned_data["message"],
-            topics=form.cleaned_data["topics"],
-        )
+        changed = [name for name in form.changed_data if name in CONSOLE_EVENT_FIELDS and name != "topics"]
+        try:
+            told = services.update_event(
+                event=form.save(commit=False),
+                changed=changed,
+                by=request.user,
+                tell_registrants=form.cleaned_data["tell_registrants"],
+                message=form.cleaned_data["message"],
+                topics=form.cleaned_data["topics"],
+                extras=form.extras(),
+                expected_version=form.cleaned_data["version"] or None,
+            )
+        except services.RegistrationError as error:
+            # Nothing was saved: show the person's input again, drawn on the event as it is now.
+            messages.error(request, str(error))
+            event = get_managed_event(slug)
+            data = request.POST.copy()
+            data["version"] = services.event_version(event)
+            form = ConsoleEventForm(data, instance=event)
+            context = {"form": form, "event": event, "saved_now": saved_values(form)}
+            return render(request, "events/manage/event_form.html", context)
         messages.success(request, f"Saved. {told} registrants emailed." if told else "Saved.")
         return redirect("events:manage_event", slug=event.slug)
     return render(request, "events/manage/event_form.html", {"form": form, "event": event})
+
+
+def saved_values(form: ConsoleEventForm) -> list[tuple[str, str]]:
+    """(label, value saved now) of each field where the form's input differs from the event
+    as it is now: what to compare before saving again."""
+    shown = []
+    for name in form.changed_data:
+        if name in CONSOLE_EVENT_FIELDS:
+            value = form[name].initial
+            if name == "topics":
+                value = ", ".join(topic.name for topic in value) or "none"
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            elif isinstance(value, datetime):
+                value = timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+            shown.append((form.fields[name].label, "empty" if value in (None, "") else str(value)))
+    return shown
 
 
 @committee_required
@@ -83,12 +112,34 @@ def event_duplicate(request, slug: str):
 
 @committee_required
 def series_create(request):
-    form = SeriesForm(request.POST or None)
+    form = SeriesForm(request.POST or None, request.FILES or None)
     if form.is_valid():
-        events = services.create_weekly_series(plan=form.plan, by=request.user)
-        messages.success(request, f"{len(events)} drafts created. Publish each when it is ready.")
-        return redirect("events:manage")
+        try:
+            events = services.create_weekly_series(
+                plan=form.plan, by=request.user, banner=form.banner_renditions, links=form.links()
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{len(events)} drafts created. Check this one, then publish them all.")
+            return redirect("events:manage_event", slug=events[0].slug)
     return render(request, "events/manage/series.html", {"form": form})
+
+
+@committee_required
+@require_POST
+def series_publish(request, slug: str):
+    """Publish every draft of the series this event was created in, one by one."""
+    event = get_managed_event(slug)
+    result = services.publish_series(event=event, by=request.user)
+    if result.published:
+        messages.success(request, f"Published {len(result.published)} events of the series.")
+    for draft, reason in result.refused:
+        when = timezone.localtime(draft.starts_at).strftime("%-d %b %Y")
+        messages.error(request, f"Not published ({when}): {reason}")
+    if not result.published and not result.refused:
+        messages.info(request, "This series has no drafts left to publish.")
+    return redirect("events:manage_event", slug=slug)
 
 
 @committee_required
@@ -104,6 +155,7 @@ def event_console(request, slug: str):
         "log": ActionLog.objects.filter(event=event).select_related("actor", "member")[:50],
         "speakers": event.event_speakers.select_related("speaker"),
         "announcements": event.announcements.all()[:20],
+        "series_drafts": services.series_drafts(event).count(),
     }
     return render(request, "events/manage/event.html", context)
 

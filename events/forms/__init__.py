@@ -1,0 +1,39 @@
+"""The events app's forms, one module a page family; import them from here."""
+
+from .admin import EventAdminForm, SpeakerAdminForm
+from .announcements import AudienceAnnouncementForm
+from .console import (
+    AddRegistrantForm,
+    AnnouncementForm,
+    BulkAttendanceForm,
+    CancelEventForm,
+    ConsoleSettingsForm,
+    ConsoleSpeakerForm,
+    EventSpeakerForm,
+)
+from .event import CONSOLE_EVENT_FIELDS, ConsoleEventForm, DuplicateForm, LocalDateTimeField
+from .figures import FiguresForm
+from .public import EventFilterForm, FeedbackForm, SelfCheckInForm
+from .series import SeriesForm
+
+__all__ = [
+    "CONSOLE_EVENT_FIELDS",
+    "AddRegistrantForm",
+    "AnnouncementForm",
+    "AudienceAnnouncementForm",
+    "BulkAttendanceForm",
+    "CancelEventForm",
+    "ConsoleEventForm",
+    "ConsoleSettingsForm",
+    "ConsoleSpeakerForm",
+    "DuplicateForm",
+    "EventAdminForm",
+    "EventFilterForm",
+    "EventSpeakerForm",
+    "FeedbackForm",
+    "FiguresForm",
+    "LocalDateTimeField",
+    "SelfCheckInForm",
+    "SeriesForm",
+    "SpeakerAdminForm",
+]  # fmt: skip

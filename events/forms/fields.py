@@ -1,0 +1,46 @@
+"""Fields the console's event and series forms share: a banner, topics typed by name."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .. import services
+from ..images import render_banner
+
+BANNER_HELP = "JPEG, PNG, GIF or WebP; cropped to 12:5 and resized to 1200 by 500 and 600 by 250."
+
+
+def banner_field() -> forms.FileField:
+    return forms.FileField(
+        label="Banner image", required=False, help_text=BANNER_HELP, widget=forms.FileInput(attrs={"accept": "image/*"})
+    )
+
+
+def new_topics_field() -> forms.CharField:
+    return forms.CharField(
+        label="New topics",
+        required=False,
+        max_length=500,
+        help_text="Not in the list? Type them, separated by commas, e.g. Reinforcement learning, Robotics.",
+    )
+
+
+def clean_banner(upload) -> dict[int, bytes] | None:
+    """The banner's renditions, or ValidationError saying what is wrong with the picture."""
+    return render_banner(upload) if upload else None
+
+
+def clean_topic_names(text: str) -> list[str]:
+    """Names typed by the committee, each able to become a topic, without repeats."""
+    names, slugs = [], set()
+    for name in (part.strip() for part in text.split(",")):
+        if not name:
+            continue
+        if len(name) > 60:
+            raise ValidationError(f"“{name[:60]}…” is too long for a topic: at most 60 characters.")
+        slug = services.topic_slug(name)
+        if not slug:
+            raise ValidationError(f"“{name}” cannot be a topic name: use letters or digits.")
+        if slug not in slugs:
+            names.append(name)
+            slugs.add(slug)
+    return names
