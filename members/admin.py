@@ -12,7 +12,18 @@ from society.admin_confirmation import confirmation_page
 from society.csv import csv_response
 
 from . import services
-from .models import CommitteeRole, Membership, Profile, PublicRecord, RetentionWarning, Topic, User
+from .models import (
+    CommitteeChange,
+    CommitteeRole,
+    Membership,
+    Profile,
+    PublicRecord,
+    RetentionWarning,
+    SiteText,
+    Topic,
+    UnionListImport,
+    User,
+)
 from .selectors import membership_years
 from .years import academic_year_label, current_academic_year
 
@@ -273,3 +284,41 @@ class PublicRecordAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name"]
     readonly_fields = ["token"]
     autocomplete_fields = ["user"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by a service with what they record; the admin only reads them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommitteeChange)
+class CommitteeChangeAdmin(ReadOnlyAdmin):
+    """Members' log of committee changes, written by give_role and hand_over."""
+
+    list_display = ["created_at", "action", "title", "holder", "starts_on", "ends_on", "by"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["title", "holder__email", "holder__name"]
+    list_select_related = ["holder", "by"]
+
+
+@admin.register(UnionListImport)
+class UnionListImportAdmin(ReadOnlyAdmin):
+    """Written by import_union_list."""
+
+    list_display = ["created_at", "academic_year", "filename", "added", "already_members", "unmatched", "by"]
+    list_filter = ["academic_year"]
+    list_select_related = ["by"]
+
+
+@admin.register(SiteText)
+class SiteTextAdmin(ReadOnlyAdmin):
+    """Versions of the site's texts, saved from the console (edit_site_text refuses stale edits)."""
+
+    list_display = ["key", "version", "edited_by", "created_at"]
+    list_filter = ["key"]
+    list_select_related = ["edited_by"]

@@ -13,7 +13,9 @@ ready() ran earlier in the same process (tests that override INSTALLED_APPS).
 Nobody imports the app that contributes: dependencies keep flowing one way.
 
 Contributions are plain values made once at start-up: nothing in them touches
-the database, so a page costs the same queries with or without them.
+the database, so a page costs the same queries with or without them. The
+exceptions are functions offered to MEMBER_ATTENDANCE and NEW_YEAR_CHECKLIST,
+called when a page is drawn, each with a fixed number of queries.
 """
 
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ CONSOLE_EVENT_TABS = "console_event_tabs"  # Link, reversed with slug=: an event
 EVENT_MATERIALS = "event_materials"  # Link, reversed with slug=: where an event's materials are
 EVENT_FEEDBACK_MORE = "event_feedback_more"  # Link, reversed with slug=: fuller feedback after a rating
 MEMBER_ATTENDANCE = "member_attendance"  # () -> expression: events each user (OuterRef "pk") attended
+NEW_YEAR_CHECKLIST = "new_year_checklist"  # (today=date) -> list[ChecklistItem]: the console's start-of-year list
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}
@@ -46,6 +49,18 @@ class Link:
     url_name: str
     order: int = 0  # among the links of one hook, lowest first
     section: bool = False  # active on every page under its URL, not only on that page
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """A step of the console's new-year checklist: where to do it, and whether it is done.
+    Made when the page is drawn (by a function an app offers), so it may read the database."""
+
+    label: str
+    url: str
+    done: bool
+    detail: str = ""
+    order: int = 0
 
 
 @dataclass(frozen=True)

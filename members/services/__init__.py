@@ -8,6 +8,7 @@ so tests never wait for the clock. Everything is importable from here too
 (`from members import services; services.is_member(...)`).
 """
 
+from .committee import CommitteeProblem, Handover, give_role, hand_over, role_problem
 from .membership import (
     UnionImport,
     import_union_list,
@@ -38,20 +39,28 @@ from .profiles import (
     start_welcome,
     update_profile,
 )
+from .site_texts import SiteTextProblem, edit_site_text, latest_version
 
 __all__ = [
+    "CommitteeProblem",
+    "Handover",
     "RetentionRun",
+    "SiteTextProblem",
     "UnionImport",
     "accounts_due_for_anonymising",
     "anonymise_account",
     "apply_retention",
     "delete_avatar",
     "delete_files_on_commit",
+    "edit_site_text",
     "finish_welcome",
+    "give_role",
+    "hand_over",
     "import_union_list",
     "is_member",
     "join_society",
     "lapse_membership",
+    "latest_version",
     "needs_welcome",
     "plan_union_import",
     "profile_of",
@@ -59,6 +68,7 @@ __all__ = [
     "renew_membership",
     "reset_record_link",
     "retention_warning_key",
+    "role_problem",
     "set_avatar",
     "share_record",
     "start_welcome",

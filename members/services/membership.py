@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from ..models import Membership, User
+from ..models import Membership, UnionListImport, User
 from ..union_csv import UnionRow
 from ..years import current_academic_year
 
@@ -87,12 +87,21 @@ def plan_union_import(*, rows: list[UnionRow], year: int) -> UnionImport:
     return plan
 
 
-def import_union_list(*, rows: list[UnionRow], year: int) -> UnionImport:
-    """Make every matched account a member for `year` (source: union). Matches afresh, so it is safe to repeat."""
+def import_union_list(*, rows: list[UnionRow], year: int, by: User | None = None, filename: str = "") -> UnionImport:
+    """Make every matched account a member for `year` (source: union). Matches afresh, so it is safe to repeat.
+    The import is recorded (`UnionListImport`: the new year's checklist asks whether one happened)."""
     with transaction.atomic():
         plan = plan_union_import(rows=rows, year=year)
         Membership.objects.bulk_create(
             [Membership(user=user, academic_year=year, source=Membership.Source.UNION) for user in plan.new_members],
             ignore_conflicts=True,  # someone joined between the plan and now: they stay as they are
+        )
+        UnionListImport.objects.create(
+            academic_year=year,
+            filename=filename[:100],
+            added=len(plan.new_members),
+            already_members=len(plan.already_members),
+            unmatched=len(plan.unmatched),
+            by=by,
         )
     return plan
