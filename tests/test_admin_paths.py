@@ -103,7 +103,7 @@ NO_RULE = {
     "members.User": "deleting goes through anonymise_account (DELETE_THROUGH_SERVICE)",
     "members.Topic": "a label",
     "members.Membership": "renew_membership and lapse_membership only write or delete this row",
-    "members.CommitteeRole": "a row of the committee list; no service",
+    "members.CommitteeRole": "added through give_role (logged, emailed); a change is checked by role_problem",
     "members.PublicRecord": "a preference row (share_record)",
     "members.RetentionWarning": "read-only in the admin: written by apply_retention with the warning email",
     "members.CommitteeChange": "read-only in the admin: written by give_role and hand_over",

@@ -33,12 +33,14 @@ class Handover:
     order: int = 0
 
 
-def role_problem(*, title: str, starts_on: date, ends_on: date) -> str | None:
-    """Why a role with this title and term cannot be given, or None."""
+def role_problem(*, title: str, starts_on: date, ends_on: date, ignore: CommitteeRole | None = None) -> str | None:
+    """Why a role with this title and term cannot be given (or `ignore`, a role being
+    changed, cannot be changed to it), or None."""
     if ends_on < starts_on:
         return f"The term of {title} ends ({ends_on:%d %b %Y}) before it starts ({starts_on:%d %b %Y})."
     overlapping = (
         CommitteeRole.objects.filter(title__iexact=title.strip(), starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .exclude(pk=ignore.pk if ignore else None)
         .select_related("user")
         .order_by("starts_on")
         .first()
