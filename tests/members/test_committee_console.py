@@ -317,3 +317,26 @@ def test_new_holders_get_the_console_only_when_their_term_starts(this_years_comm
     assert newcomer not in committee(today=first_day - timedelta(days=1))
     assert newcomer in committee(today=first_day)
     assert newcomer not in committee(today=last_day + timedelta(days=1))
+
+
+@pytest.mark.django_db
+def test_handover_page_hands_over_last_years_committee_until_this_year_has_roles(committee_client):
+    CommitteeRoleFactory(title="President", **term(YEAR - 1))
+
+    before = committee_client.get(reverse("members:committee_handover"))
+    CommitteeRoleFactory(title="President", **term(YEAR))
+    after = committee_client.get(reverse("members:committee_handover"))
+
+    assert before.context["from_year"] == YEAR - 1
+    assert after.context["from_year"] == YEAR
+
+
+@pytest.mark.django_db
+def test_log_and_history_name_a_deleted_account_as_such(committee_client, committee_member):
+    holder = a_member("Hana Holder")
+    services.give_role(user=holder, title="Treasurer", **term(YEAR + 2), by=holder)
+    services.anonymise_account(user=holder)
+
+    page = committee_client.get(reverse("members:committee_roles")).content.decode()
+
+    assert "a deleted account — role given: Treasurer to a deleted account" in page
