@@ -4,6 +4,7 @@ front page (offered to society.hooks.NEW_YEAR_CHECKLIST; the page belongs to eve
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from society.hooks import ChecklistItem
@@ -41,7 +42,9 @@ def new_year_checklist(*, today: date) -> list[ChecklistItem]:
             label="Hand over the committee roles",
             url=reverse("members:committee_handover"),
             done=roles > 0,
-            detail=f"{roles} roles start in {label}." if roles else f"No role starts in {label} yet.",
+            detail=f"{roles} {pluralize(roles, 'role starts,roles start')} in {label}."
+            if roles
+            else f"No role starts in {label} yet.",
             order=10,
         ),
         ChecklistItem(

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -438,7 +439,9 @@ def committee_handover(request):
             form.add_error(None, str(problem))
         else:
             messages.success(
-                request, f"{len(created)} roles for {academic_year_label(to_year)}; the new holders have been emailed."
+                request,
+                f"{len(created)} {pluralize(len(created), 'role,roles')} for {academic_year_label(to_year)}; "
+                "the new holders have been emailed.",
             )
             return redirect(roles_page_of(to_year))
     context = {

@@ -67,7 +67,7 @@ def test_new_year_checklist_ticks_each_item_once_it_is_done():
     UnionListImport.objects.update(created_at=timezone.make_aware(datetime(2030, 8, 12, 10)))
 
     assert summary(new_year_checklist(today=EARLY)) == [
-        ("Hand over the committee roles", True, "1 roles start in 2030/31."),
+        ("Hand over the committee roles", True, "1 role starts in 2030/31."),
         ("Import the students' union list", True, "Imported on 12 Aug 2030."),
         ("Renew the committee's memberships", True, "Everyone on the committee is a member in 2030/31."),
     ]
