@@ -193,7 +193,12 @@ class EmailPreferencesForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads ISO dates only (whatever the site's locale prints)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def holder_choices():

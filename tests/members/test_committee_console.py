@@ -340,3 +340,13 @@ def test_log_and_history_name_a_deleted_account_as_such(committee_client, commit
     page = committee_client.get(reverse("members:committee_roles")).content.decode()
 
     assert "a deleted account — role given: Treasurer to a deleted account" in page
+
+
+@pytest.mark.django_db
+def test_term_fields_give_the_browsers_date_picker_iso_dates(committee_client, this_years_committee):
+    starts_on, ends_on = academic_year_term(YEAR + 1)
+
+    page = committee_client.get(reverse("members:committee_handover"), {"from": YEAR}).content.decode()
+
+    assert f'<input type="date" name="starts_on" value="{starts_on:%Y-%m-%d}"' in page
+    assert f'<input type="date" name="ends_on" value="{ends_on:%Y-%m-%d}"' in page
