@@ -350,3 +350,21 @@ def test_term_fields_give_the_browsers_date_picker_iso_dates(committee_client, t
 
     assert f'<input type="date" name="starts_on" value="{starts_on:%Y-%m-%d}"' in page
     assert f'<input type="date" name="ends_on" value="{ends_on:%Y-%m-%d}"' in page
+
+
+@pytest.mark.django_db
+def test_hand_over_refuses_one_title_twice_whatever_its_case():
+    first, second = a_member("Fay First"), a_member("Sid Second")
+
+    with pytest.raises(services.CommitteeProblem) as refused:
+        services.hand_over(
+            handovers=[
+                services.Handover(title="President", holder=first),
+                services.Handover(title="president ", holder=second),
+            ],
+            **term(YEAR + 1),
+            by=None,
+        )
+
+    assert str(refused.value) == "Each title can be handed over once: nothing was handed over."
+    assert CommitteeRole.objects.count() == 0
