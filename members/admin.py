@@ -1,8 +1,10 @@
 from allauth.account.models import EmailAddress
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
@@ -12,7 +14,18 @@ from society.admin_confirmation import confirmation_page
 from society.csv import csv_response
 
 from . import services
-from .models import CommitteeRole, Membership, Profile, PublicRecord, RetentionWarning, Topic, User
+from .models import (
+    CommitteeChange,
+    CommitteeRole,
+    Membership,
+    Profile,
+    PublicRecord,
+    RetentionWarning,
+    SiteText,
+    Topic,
+    UnionListImport,
+    User,
+)
 from .selectors import membership_years
 from .years import academic_year_label, current_academic_year
 
@@ -46,9 +59,15 @@ class MembershipInline(admin.TabularInline):
 
 
 class CommitteeRoleInline(admin.TabularInline):
+    """Shown, not given here: roles are given on their own admin page or in the console (give_role)."""
+
     model = CommitteeRole
     extra = 0
     fields = ["title", "starts_on", "ends_on", "order"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class MembershipYearFilter(admin.SimpleListFilter):
@@ -240,14 +259,49 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
 
 
+class CommitteeRoleAdminForm(forms.ModelForm):
+    class Meta:
+        model = CommitteeRole
+        fields = ["title", "user", "starts_on", "ends_on", "order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        title, starts_on, ends_on = (cleaned.get(name) for name in ("title", "starts_on", "ends_on"))
+        if title and starts_on and ends_on:
+            changing = self.instance if self.instance.pk else None
+            problem = services.role_problem(title=title, starts_on=starts_on, ends_on=ends_on, ignore=changing)
+            if problem:
+                raise ValidationError(problem)
+        return cleaned
+
+
 @admin.register(CommitteeRole)
 class CommitteeRoleAdmin(admin.ModelAdmin):
+    """A new role is given by give_role, as in the console (logged, the holder emailed);
+    a change is checked by the same rule (role_problem)."""
+
+    form = CommitteeRoleAdminForm
+
     list_display = ["title", "user", "starts_on", "ends_on", "order"]
     list_filter = ["title", "starts_on"]
     search_fields = ["title", "user__email", "user__name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
     ordering = ["order", "-starts_on"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        role = services.give_role(
+            user=obj.user,
+            title=obj.title,
+            starts_on=obj.starts_on,
+            ends_on=obj.ends_on,
+            order=obj.order,
+            by=request.user,
+        )
+        obj.pk, obj.title, obj.created_at, obj.updated_at = role.pk, role.title, role.created_at, role.updated_at
+        obj._state.adding = False
 
 
 @admin.register(RetentionWarning)
@@ -273,3 +327,41 @@ class PublicRecordAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name"]
     readonly_fields = ["token"]
     autocomplete_fields = ["user"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by a service with what they record; the admin only reads them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommitteeChange)
+class CommitteeChangeAdmin(ReadOnlyAdmin):
+    """Members' log of committee changes, written by give_role and hand_over."""
+
+    list_display = ["created_at", "action", "title", "holder", "starts_on", "ends_on", "by"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["title", "holder__email", "holder__name"]
+    list_select_related = ["holder", "by"]
+
+
+@admin.register(UnionListImport)
+class UnionListImportAdmin(ReadOnlyAdmin):
+    """Written by import_union_list."""
+
+    list_display = ["created_at", "academic_year", "filename", "added", "already_members", "unmatched", "by"]
+    list_filter = ["academic_year"]
+    list_select_related = ["by"]
+
+
+@admin.register(SiteText)
+class SiteTextAdmin(ReadOnlyAdmin):
+    """Versions of the site's texts, saved from the console (edit_site_text refuses stale edits)."""
+
+    list_display = ["key", "version", "edited_by", "created_at"]
+    list_filter = ["key"]
+    list_select_related = ["edited_by"]

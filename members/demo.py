@@ -1,7 +1,6 @@
 """Demo members: an admin, a committee, and students, with profiles and this year's memberships."""
 
 import io
-from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,9 +9,9 @@ from PIL import Image, ImageOps
 
 from . import services
 from .avatars import render_avatar
-from .models import CommitteeRole, Membership, Profile, Topic, User
+from .models import CommitteeRole, Membership, Profile, SiteText, Topic, User
 from .permissions import committee_group
-from .years import academic_year_ends, academic_year_starts, current_academic_year
+from .years import academic_year_term, current_academic_year
 
 DEMO_PASSWORD = "society-demo"  # noqa: S105 (demo accounts, local development only)
 ADMIN_EMAIL = "admin@demo.ac.uk"
@@ -29,6 +28,10 @@ ROLES = [
     ("mei@demo.ac.uk", "Events Lead"),
     ("jonas@demo.ac.uk", "Workshops Lead"),
 ]
+CONTACT_TEXT = (
+    "Write to the committee at [ai-society@demo.ac.uk](mailto:ai-society@demo.ac.uk), or find us on "
+    "[Instagram](https://www.instagram.com/) and [LinkedIn](https://www.linkedin.com/)."
+)
 ROLE_ONLY_COMMITTEE = [("jonas@demo.ac.uk", "Jonas Weber")]
 TOPICS = [
     "Machine learning",
@@ -111,16 +114,16 @@ def load(stdout) -> None:
     for index, user in enumerate(people):
         demo_profile(user, index, topics, with_avatar=index < len(ROLES))
         services.renew_membership(user=user, year=year, source=Membership.Source.JOINED)
+    starts_on, ends_on = academic_year_term(year)
+    president = User.objects.get(email=ROLES[0][0])
     for order, (email, title) in enumerate(ROLES):
-        CommitteeRole.objects.update_or_create(
-            title=title,
-            starts_on=academic_year_starts(year),
-            defaults={
-                "user": User.objects.get(email=email),
-                "ends_on": academic_year_ends(year) - timedelta(days=1),
-                "order": order,
-            },
-        )
+        if not CommitteeRole.objects.filter(title=title, starts_on=starts_on).exists():
+            holder = User.objects.get(email=email)
+            services.give_role(
+                user=holder, title=title, starts_on=starts_on, ends_on=ends_on, order=order, by=president
+            )
+    if services.latest_version(SiteText.Key.CONTACT) == 0:
+        services.edit_site_text(key=SiteText.Key.CONTACT, body=CONTACT_TEXT, based_on=0, by=president)
     # A member who shares their participation record (filled in by the events demo).
     record = services.share_record(user=User.objects.get(email=STUDENTS[0][0]), public=True)
     stdout.write(

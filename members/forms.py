@@ -6,9 +6,10 @@ from society.links import https_by_default
 from society.models import EmailKind
 
 from .avatars import render_avatar
-from .models import Profile, Topic
-from .selectors import NOT_MEMBER_THIS_YEAR, counts_attendance, membership_years
-from .services import start_welcome
+from .models import CommitteeRole, Profile, Topic
+from .selectors import NOT_MEMBER_THIS_YEAR, counts_attendance, membership_years, possible_holders
+from .services import Handover, start_welcome
+from .services.site_texts import MAX_LENGTH as MAX_SITE_TEXT_LENGTH
 from .union_csv import MAX_BYTES, UnionCsvError, parse_union_csv
 from .years import academic_year_label, current_academic_year
 
@@ -186,3 +187,84 @@ class EmailPreferencesForm(forms.Form):
         widget=CheckboxChoices,
         help_text="Emails about your account and your registrations always reach you.",
     )
+
+
+# --- The committee's console: roles, hand-over, site texts ------------------------------
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which reads ISO dates only (whatever the site's locale prints)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def holder_choices():
+    """Members of last, this or next academic year: whom a role can be given to."""
+    year = current_academic_year()
+    return possible_holders(years=[year - 1, year, year + 1])
+
+
+class HolderField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return f"{user.display_name} ({user.email})"
+
+
+class CommitteeRoleForm(forms.Form):
+    """Give a role. Saving is `services.give_role(**form.cleaned_data, by=...)`."""
+
+    user = HolderField(label="Member", queryset=None, help_text="This year's, last year's or next year's members.")
+    title = forms.CharField(max_length=80, help_text="President, Treasurer, Events Lead…")
+    starts_on = forms.DateField(label="Term starts", widget=DateInput)
+    ends_on = forms.DateField(label="Term ends", widget=DateInput, help_text="The last day of the term.")
+    order = forms.IntegerField(min_value=0, max_value=999, initial=0, help_text="Lower numbers are listed first.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = holder_choices()
+
+
+class HandoverForm(forms.Form):
+    """Next year's committee, one row a title: `holder_<pk>` for each of this year's roles
+    still to hand over (keyed by the role, so a page drawn before someone else handed a
+    title over never gives the wrong one), and the term they all share."""
+
+    starts_on = forms.DateField(label="Term starts", widget=DateInput)
+    ends_on = forms.DateField(label="Term ends", widget=DateInput, help_text="The last day of the term.")
+
+    def __init__(self, *args, roles: list[CommitteeRole], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles = roles
+        # One query for every row's list of members (a ModelChoiceField per row would query per row).
+        self.holders = {str(user.pk): user for user in holder_choices()}
+        choices = [("", "Nobody yet")] + [
+            (pk, f"{user.display_name} ({user.email})") for pk, user in self.holders.items()
+        ]
+        for role in roles:
+            self.fields[f"holder_{role.pk}"] = forms.ChoiceField(label=role.title, choices=choices, required=False)
+
+    def field_of(self, role: CommitteeRole):
+        return self[f"holder_{role.pk}"] if role in self.roles else None
+
+    def handovers(self) -> list[Handover]:
+        return [
+            Handover(title=role.title, holder=self.holders[chosen], order=role.order)
+            for role in self.roles
+            if (chosen := self.cleaned_data.get(f"holder_{role.pk}"))
+        ]
+
+
+class SiteTextForm(forms.Form):
+    """Edit one site text. Saving is `services.edit_site_text(...)`; `based_on` is the
+    version the editor saw."""
+
+    body = forms.CharField(
+        label="Text (Markdown)",
+        required=False,
+        max_length=MAX_SITE_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="**bold**, *italic*, [a link](https://…), - a list. HTML is shown as text.",
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

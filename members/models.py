@@ -303,3 +303,91 @@ class PublicRecord(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("members:public_record", kwargs={"token": self.token})
+
+
+class CommitteeChange(models.Model):
+    """Members' own log of changes to the committee: who gave which role to whom, when.
+    People by foreign key, never by email; the title and term are kept as they were."""
+
+    class Action(models.TextChoices):
+        GIVEN = "given", "Role given"
+        HANDED_OVER = "handed_over", "Handed over for the next year"
+
+    action = models.CharField(max_length=20, choices=Action.choices)
+    role = models.ForeignKey(CommitteeRole, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
+    title = models.CharField(max_length=80)
+    holder = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    starts_on = models.DateField("term starts")
+    ends_on = models.DateField("term ends")
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.title} to {self.holder} by {self.by}"
+
+
+class UnionListImport(models.Model):
+    """A students' union list was imported for `academic_year`: when, by whom, with what result."""
+
+    academic_year = models.PositiveSmallIntegerField(help_text="The year it starts in: 2026 means 2026/27.")
+    filename = models.CharField(max_length=100, blank=True)
+    added = models.PositiveIntegerField(default=0)
+    already_members = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Union list for {academic_year_label(self.academic_year)} ({self.created_at:%d %b %Y})"
+
+
+class SiteText(models.Model):
+    """One version of a text of the site the committee edits (Markdown). Versions are
+    never changed: the newest of a key is shown, the older ones are its history. A key
+    with no version shows its default, today's text (`DEFAULTS`)."""
+
+    class Key(models.TextChoices):
+        ABOUT = "about", "About the society (the about page)"
+        CONTACT = "contact", "Contact address and social links (the about page)"
+        PRIVACY_CONTACT = "privacy_contact", "Who to contact about your data (the privacy notice)"
+
+    DEFAULTS = {
+        Key.ABOUT: (
+            "We are a student-run society for anyone curious about artificial intelligence, from first-years "
+            "writing their first notebook to PhD students who want to share their research.\n\n"
+            "Most weeks we run a hands-on workshop; each term we invite guest speakers from research and "
+            "industry; study groups read papers and enter competitions together; and every workshop's code and "
+            "slides stay online for members to catch up.\n"
+        ),
+        Key.CONTACT: "",
+        Key.PRIVACY_CONTACT: (
+            "Ask the committee about anything else, or complain to the Information Commissioner's Office "
+            "(ico.org.uk).\n"
+        ),
+    }
+
+    key = models.CharField(max_length=30, choices=Key.choices)
+    version = models.PositiveIntegerField()
+    body = models.TextField(blank=True, max_length=10_000)
+    edited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [
+            # Two edits made from the same version cannot both be saved.
+            models.UniqueConstraint(fields=["key", "version"], name="site_text_one_version_number"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="site_text_version_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()}, version {self.version}"

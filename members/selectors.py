@@ -1,11 +1,11 @@
 """Reads of members that pages share: the committee's directory and the about page."""
 
-from django.db.models import Exists, Expression, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from society import hooks
 
-from .models import CommitteeRole, Membership, Topic, User
-from .years import current_academic_year
+from .models import CommitteeRole, Membership, SiteText, Topic, User
+from .years import academic_year_of, academic_year_term, current_academic_year
 
 NOT_MEMBER_THIS_YEAR = "none"
 
@@ -81,3 +81,44 @@ def current_committee() -> QuerySet[CommitteeRole]:
         .select_related("user__profile")
         .order_by("order", "title", "user__name")
     )
+
+
+def roles_in_year(year: int) -> QuerySet[CommitteeRole]:
+    """Roles whose term overlaps academic `year`, in the committee's order, with their holders."""
+    first, last = academic_year_term(year)
+    return (
+        CommitteeRole.objects.filter(starts_on__lte=last, ends_on__gte=first)
+        .select_related("user")
+        .order_by("order", "title", "starts_on")
+    )
+
+
+def role_years() -> list[int]:
+    """Academic years any role started in, with this one and the next, newest first."""
+    this_year = current_academic_year()
+    starts = CommitteeRole.objects.order_by().values_list("starts_on", flat=True).distinct()
+    return sorted({academic_year_of(day) for day in starts} | {this_year, this_year + 1}, reverse=True)
+
+
+def possible_holders(*, years: list[int]) -> QuerySet[User]:
+    """Active accounts that are members in any of `years`, by name: whom a role can be given to."""
+    members = Membership.objects.filter(academic_year__in=years).values("user")
+    return User.objects.filter(is_active=True, pk__in=members).order_by("name", "email")
+
+
+def newest_site_texts() -> dict[str, SiteText]:
+    """Key -> the newest saved version of each site text that was ever edited. One query."""
+    newest = SiteText.objects.filter(key=OuterRef("key")).order_by("-version").values("version")[:1]
+    saved = SiteText.objects.filter(version=Subquery(newest)).select_related("edited_by")
+    return {text.key: text for text in saved}
+
+
+def site_texts() -> dict[str, str]:
+    """Key -> Markdown of every site text: its newest version, else its default. One query."""
+    saved = newest_site_texts()
+    return {key: saved[key].body if key in saved else default for key, default in SiteText.DEFAULTS.items()}
+
+
+def site_text_history(key: str) -> QuerySet[SiteText]:
+    """The versions of one text, newest first, with who saved each."""
+    return SiteText.objects.filter(key=key).select_related("edited_by").order_by("-version")

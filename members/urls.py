@@ -24,4 +24,9 @@ urlpatterns = [
     path("manage/members/union-list/", views.union_upload, name="union_upload"),
     path("manage/members/union-list/preview/", views.union_preview, name="union_preview"),
     path("manage/members/union-list/report/", views.union_report, name="union_report"),
+    path("manage/committee/", views.committee_roles, name="committee_roles"),
+    path("manage/committee/new/", views.committee_role_new, name="committee_role_new"),
+    path("manage/committee/hand-over/", views.committee_handover, name="committee_handover"),
+    path("manage/site-texts/", views.site_text_list, name="site_texts"),
+    path("manage/site-texts/<str:key>/", views.site_text_edit, name="site_text_edit"),
 ]

@@ -4,35 +4,51 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from society.csv import csv_response
 from society.emails import email_preferences, set_email_preferences
+from society.markdown import render_markdown
 from society.privacy import collect_personal_data
 from society.records import collect_record
 
 from . import services
 from .forms import (
+    CommitteeRoleForm,
     DeleteAccountForm,
     DirectoryFilterForm,
     EmailPreferencesForm,
+    HandoverForm,
     ProfileForm,
+    SiteTextForm,
     UnionListForm,
     WelcomeForm,
 )
-from .models import Membership, Profile, PublicRecord, User
+from .models import CommitteeChange, Membership, Profile, PublicRecord, SiteText, User
 from .permissions import committee_required
-from .selectors import counts_attendance, current_committee, member_directory
+from .selectors import (
+    counts_attendance,
+    current_committee,
+    member_directory,
+    newest_site_texts,
+    role_years,
+    roles_in_year,
+    site_text_history,
+    site_texts,
+)
 from .union_csv import UnionRow
-from .years import academic_year_label, current_academic_year
+from .years import academic_year_label, academic_year_of, academic_year_term, current_academic_year
 
 MEMBERS_PER_PAGE = 50
 UNION_IMPORT_SESSION_KEY = "members:union-import"
 UNION_REPORT_SESSION_KEY = "members:union-report"
+SITE_TEXT_VERSIONS_SHOWN = 50
 
 
 def get_member_for_committee(user_id: int) -> User:
@@ -49,15 +65,22 @@ def profile_or_blank(user: User) -> Profile:
 
 
 def about(request):
-    return render(request, "members/about.html", {"roles": current_committee()})
+    texts = site_texts()
+    context = {
+        "roles": current_committee(),
+        "about_text": render_markdown(texts[SiteText.Key.ABOUT]),
+        "contact_text": render_markdown(texts[SiteText.Key.CONTACT]),
+    }
+    return render(request, "members/about.html", context)
 
 
 def privacy_policy(request):
-    return render(
-        request,
-        "members/privacy_policy.html",
-        {"retention_years": round(settings.RETENTION_DAYS / 365, 1), "warning_days": settings.RETENTION_WARNING_DAYS},
-    )
+    context = {
+        "retention_years": round(settings.RETENTION_DAYS / 365, 1),
+        "warning_days": settings.RETENTION_WARNING_DAYS,
+        "contact_text": render_markdown(site_texts()[SiteText.Key.PRIVACY_CONTACT]),
+    }
+    return render(request, "members/privacy_policy.html", context)
 
 
 # --- The member's own pages ------------------------------------------------------
@@ -320,7 +343,7 @@ def union_preview(request):
             del request.session[UNION_IMPORT_SESSION_KEY]
             messages.info(request, "The upload was discarded: nothing changed.")
             return redirect("members:directory")
-        result = services.import_union_list(rows=rows, year=year)
+        result = services.import_union_list(rows=rows, year=year, by=request.user, filename=pending["filename"])
         del request.session[UNION_IMPORT_SESSION_KEY]
         request.session[UNION_REPORT_SESSION_KEY] = {
             "year": year,
@@ -340,3 +363,135 @@ def union_report(request):
     report = request.session.get(UNION_REPORT_SESSION_KEY)
     year_label = academic_year_label(report["year"]) if report else ""
     return render(request, "members/manage/union_report.html", {"report": report, "year_label": year_label})
+
+
+# --- The committee: roles and the hand-over ----------------------------------------
+
+
+def chosen_year(value: str, *, default: int) -> int:
+    """An academic year from the query string ("2026"), or `default` when it is not one."""
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2999 else default
+
+
+@committee_required
+def committee_roles(request):
+    this_year = current_academic_year()
+    year = chosen_year(request.GET.get("year", ""), default=this_year)
+    context = {
+        "roles": roles_in_year(year),
+        "year": year,
+        "year_label": academic_year_label(year),
+        "years": [(choice, academic_year_label(choice)) for choice in sorted({*role_years(), year}, reverse=True)],
+        "today": timezone.localdate(),
+        "changes": CommitteeChange.objects.select_related("holder", "by")[:20],
+    }
+    return render(request, "members/manage/committee_roles.html", context)
+
+
+def roles_page_of(year: int) -> str:
+    return f"{reverse('members:committee_roles')}?year={year}"
+
+
+@committee_required
+def committee_role_new(request):
+    starts_on, ends_on = academic_year_term(current_academic_year())
+    form = CommitteeRoleForm(request.POST or None, initial={"starts_on": starts_on, "ends_on": ends_on, "order": 0})
+    if form.is_valid():
+        try:
+            role = services.give_role(**form.cleaned_data, by=request.user)
+        except services.CommitteeProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"{role.user.display_name} is {role.title}; they have been emailed.")
+            return redirect(roles_page_of(academic_year_of(role.starts_on)))
+    return render(request, "members/manage/committee_role_form.html", {"form": form})
+
+
+def handover_from_year(value: str) -> int:
+    """The year whose committee hands over: the one asked for, else this year once it has
+    roles, else last year (early in a year, before anyone handed over to it)."""
+    this_year = current_academic_year()
+    if value:
+        return chosen_year(value, default=this_year)
+    return this_year if roles_in_year(this_year).exists() else this_year - 1
+
+
+@committee_required
+def committee_handover(request):
+    from_year = handover_from_year(request.GET.get("from", ""))
+    to_year = from_year + 1
+    handed_over = {role.title.lower(): role for role in roles_in_year(to_year)}
+    rows = {}
+    for role in roles_in_year(from_year):
+        rows.setdefault(role.title.lower(), role)  # one row a title, even when two people held it in turn
+    to_hand_over = [role for title, role in rows.items() if title not in handed_over]
+    starts_on, ends_on = academic_year_term(to_year)
+    form = HandoverForm(request.POST or None, roles=to_hand_over, initial={"starts_on": starts_on, "ends_on": ends_on})
+    if form.is_valid():
+        try:
+            created = services.hand_over(
+                handovers=form.handovers(),
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                by=request.user,
+            )
+        except services.CommitteeProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(
+                request,
+                f"{len(created)} {pluralize(len(created), 'role,roles')} for {academic_year_label(to_year)}; "
+                "the new holders have been emailed.",
+            )
+            return redirect(roles_page_of(to_year))
+    context = {
+        "form": form,
+        "rows": [(role, handed_over.get(title), form.field_of(role)) for title, role in rows.items()],
+        "from_label": academic_year_label(from_year),
+        "to_label": academic_year_label(to_year),
+        "from_year": from_year,
+    }
+    return render(request, "members/manage/committee_handover.html", context)
+
+
+# --- The committee: the site's texts ---------------------------------------------------
+
+
+@committee_required
+def site_text_list(request):
+    newest = newest_site_texts()
+    rows = [(key, label, newest.get(key)) for key, label in SiteText.Key.choices]
+    return render(request, "members/manage/site_texts.html", {"rows": rows})
+
+
+@committee_required
+def site_text_edit(request, key: str):
+    if key not in SiteText.Key.values:
+        raise Http404("There is no such text.")
+    label = SiteText.Key(key).label
+    history = list(site_text_history(key)[:SITE_TEXT_VERSIONS_SHOWN])
+    current = history[0].body if history else SiteText.DEFAULTS[key]
+    based_on = history[0].version if history else 0
+    form = SiteTextForm(request.POST or None, initial={"body": current, "based_on": based_on})
+    if form.is_valid():
+        try:
+            services.edit_site_text(
+                key=key, body=form.cleaned_data["body"], based_on=form.cleaned_data["based_on"], by=request.user
+            )
+        except services.SiteTextProblem as problem:
+            form.add_error(None, str(problem))
+            # Their text stays in the box; sent again, it is saved on the newest version they now see.
+            form.data = form.data.copy()
+            form.data["based_on"] = str(based_on)
+        else:
+            messages.success(request, f"Saved: {label}.")
+            return redirect("members:site_text_edit", key=key)
+    context = {
+        "form": form,
+        "key": key,
+        "label": label,
+        "preview": render_markdown(current),
+        "history": history,
+        "is_default": not history,
+    }
+    return render(request, "members/manage/site_text_edit.html", context)

@@ -1,7 +1,7 @@
 """Academic years: 2026/27 is stored as 2026 and runs from ACADEMIC_YEAR_START
 (1 August by default) in 2026 to the day before it in 2027."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,3 +30,8 @@ def academic_year_starts(year: int) -> date:
 def academic_year_ends(year: int) -> date:
     """The first day after the academic year (when its memberships have ended)."""
     return academic_year_starts(year + 1)
+
+
+def academic_year_term(year: int) -> tuple[date, date]:
+    """The first and last day of academic `year` (a committee role's term by default)."""
+    return academic_year_starts(year), academic_year_ends(year) - timedelta(days=1)

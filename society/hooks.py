@@ -13,7 +13,9 @@ ready() ran earlier in the same process (tests that override INSTALLED_APPS).
 Nobody imports the app that contributes: dependencies keep flowing one way.
 
 Contributions are plain values made once at start-up: nothing in them touches
-the database, so a page costs the same queries with or without them.
+the database, so a page costs the same queries with or without them. The
+exceptions are functions offered to MEMBER_ATTENDANCE and NEW_YEAR_CHECKLIST,
+called when a page is drawn, each with a fixed number of queries.
 """
 
 from collections.abc import Callable
@@ -37,6 +39,7 @@ MEMBER_ATTENDANCE = "member_attendance"  # () -> expression: events each user (O
 ANNOUNCEMENT_AUDIENCES = "announcement_audiences"  # Audience: whom the committee can write to
 FIGURES_TABLES = "figures_tables"  # FiguresTable: a table of the console's figures, downloadable as <name>.csv
 SERIES_LINKS = "series_links"  # SeriesLink: what the drafts of a new weekly series can join
+NEW_YEAR_CHECKLIST = "new_year_checklist"  # (today=date) -> list[ChecklistItem]: the console's start-of-year list
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}
@@ -65,6 +68,18 @@ class Audience:
     choices: Callable[[], list[tuple[int, str]]]
     recipients: Callable[[int], Any]
     describe: Callable[[int], str]
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """A step of the console's new-year checklist: where to do it, and whether it is done.
+    Made when the page is drawn (by a function an app offers), so it may read the database."""
+
+    label: str
+    url: str
+    done: bool
+    detail: str = ""
     order: int = 0
 
 

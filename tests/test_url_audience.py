@@ -238,6 +238,11 @@ AUDIENCE: dict[str, Entry] = {
     "members:union_upload": Entry(COMMITTEE),
     "members:union_preview": Entry(COMMITTEE),
     "members:union_report": Entry(COMMITTEE),
+    "members:committee_roles": Entry(COMMITTEE),
+    "members:committee_role_new": Entry(COMMITTEE),
+    "members:committee_handover": Entry(COMMITTEE),
+    "members:site_texts": Entry(COMMITTEE),
+    "members:site_text_edit": Entry(COMMITTEE, lambda: {"key": "about"}),
 }
 
 

@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from events import services
 from events.models import Registration
-from members.models import Membership, Profile
+from members.models import CommitteeChange, CommitteeRole, Membership, Profile
 from members.years import current_academic_year
 from society.models import OutboundEmail
 from tests.factories import CommitteeRoleFactory, EventFactory, MembershipFactory, ProfileFactory, UserFactory
@@ -171,3 +172,43 @@ def test_admin_cannot_anonymise_their_own_account(admin_client_, admin_user, mem
     member.refresh_from_db()
     assert (admin_user.is_active, admin_user.is_superuser, admin_user.email) == (True, True, "admin@uni.ac.uk")
     assert member.is_active is False
+
+
+@pytest.mark.django_db
+def test_a_role_added_in_the_admin_is_given_as_in_the_console(admin_client_, admin_user, member):
+    response = admin_client_.post(
+        reverse("admin:members_committeerole_add"),
+        {"title": "Treasurer", "user": member.pk, "starts_on": "2030-08-01", "ends_on": "2031-07-31", "order": 1},
+    )
+
+    assert response.status_code == 302
+    role = CommitteeRole.objects.get()
+    change = CommitteeChange.objects.get()
+    assert (change.role, change.holder, change.by, change.action) == (role, member, admin_user, "given")
+    assert list(OutboundEmail.objects.values_list("key", "to_email")) == [(f"committee-role:{role.pk}", member.email)]
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_role_overlapping_another_of_the_same_title(admin_client_, member):
+    sitting = CommitteeRoleFactory(title="Treasurer", starts_on=date(2030, 8, 1), ends_on=date(2031, 7, 31))
+    other = CommitteeRoleFactory(title="Treasurer", starts_on=date(2031, 8, 1), ends_on=date(2032, 7, 31))
+    data = {"title": "treasurer", "user": member.pk, "starts_on": "2031-06-01", "ends_on": "2031-12-31", "order": 0}
+
+    added = admin_client_.post(reverse("admin:members_committeerole_add"), data)
+    changed = admin_client_.post(
+        reverse("admin:members_committeerole_change", args=[other.pk]), {**data, "user": other.user.pk}
+    )
+    kept = admin_client_.post(
+        reverse("admin:members_committeerole_change", args=[sitting.pk]),
+        {"title": "Treasurer", "user": sitting.user.pk, "starts_on": "2030-08-01", "ends_on": "2031-07-30", "order": 3},
+    )
+
+    message = (
+        f"{sitting.user.display_name} is Treasurer from 01 Aug 2030 to 31 Jul 2031: "
+        "two terms of one title cannot overlap."
+    )
+    assert added.context["adminform"].form.non_field_errors() == [message]
+    assert changed.context["adminform"].form.non_field_errors() == [message]
+    assert kept.status_code == 302  # a role's own term never overlaps itself
+    assert CommitteeRole.objects.count() == 2
+    assert OutboundEmail.objects.count() == 0

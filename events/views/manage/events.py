@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.permissions import committee_required
+from society import hooks
 
 from ... import services
 from ...forms import CONSOLE_EVENT_FIELDS, CancelEventForm, ConsoleEventForm, DuplicateForm, SeriesForm
@@ -35,7 +36,14 @@ def manage_home(request):
         )
         .order_by("starts_at")[:EVENTS_SHOWN]
     )
-    return render(request, "events/manage/home.html", {"events": events})
+    return render(request, "events/manage/home.html", {"events": events, "checklist": new_year_checklist()})
+
+
+def new_year_checklist() -> list[hooks.ChecklistItem]:
+    """What the installed apps say is to be done at the start of the academic year (none at other times)."""
+    today = timezone.localdate()
+    items = [item for make in hooks.contributions(hooks.NEW_YEAR_CHECKLIST).values() for item in make(today=today)]
+    return sorted(items, key=lambda item: item.order)
 
 
 @committee_required
