@@ -186,3 +186,16 @@ class EmailPreferencesForm(forms.Form):
         widget=CheckboxChoices,
         help_text="Emails about your account and your registrations always reach you.",
     )
+
+
+class TopicNameForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=60)
+
+
+class MergeTopicsForm(forms.Form):
+    merged = forms.ModelChoiceField(
+        label="Merge this topic", queryset=Topic.objects.order_by("name"), to_field_name="slug"
+    )
+    kept = forms.ModelChoiceField(
+        label="into this one (kept)", queryset=Topic.objects.order_by("name"), to_field_name="slug"
+    )

@@ -24,4 +24,7 @@ urlpatterns = [
     path("manage/members/union-list/", views.union_upload, name="union_upload"),
     path("manage/members/union-list/preview/", views.union_preview, name="union_preview"),
     path("manage/members/union-list/report/", views.union_report, name="union_report"),
+    path("manage/topics/", views.manage_topics, name="manage_topics"),
+    path("manage/topics/merge/", views.merge_topics, name="merge_topics"),
+    path("manage/topics/<slug:slug>/rename/", views.rename_topic, name="rename_topic"),
 ]

@@ -88,7 +88,7 @@ def test_without_workshops_the_console_home_works_without_workshop_links(committ
     response = committee_client.get("/manage/")
 
     assert response.status_code == 200
-    assert nav_labels(response, "Console") == ["Events", "Speakers", "Figures", "Members", "Settings"]
+    assert nav_labels(response, "Console") == ["Events", "Speakers", "Topics", "Figures", "Members", "Settings"]
     assert nav_labels(response, "Main") == ["AI Society", "Events", "About", "Manage", "My events", "My account"]
     assert workshop_links(response) == []
 
@@ -170,7 +170,9 @@ def test_with_workshops_the_console_shows_its_tabs_and_links(committee_client):
     console = committee_client.get("/manage/events/gans/")
     materials = committee_client.get("/manage/events/gans/materials/")
 
-    assert nav_labels(home, "Console") == ["Events", "Speakers", "Workshops", "Figures", "Members", "Settings"]
+    assert nav_labels(home, "Console") == [
+        "Events", "Speakers", "Workshops", "Study groups", "Topics", "Figures", "Members", "Settings",
+    ]  # fmt: skip
     assert nav_labels(home, "Main") == [
         "AI Society", "Events", "Workshops", "About", "Manage", "My events", "My account",
     ]  # fmt: skip

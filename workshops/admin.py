@@ -13,7 +13,8 @@ class SeriesSessionInline(admin.TabularInline):
 
 @admin.register(WorkshopSeries)
 class WorkshopSeriesAdmin(admin.ModelAdmin):
-    list_display = ["name", "level"]
+    list_display = ["name", "level", "retired_at"]
+    list_filter = [("retired_at", admin.EmptyFieldListFilter)]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     inlines = [SeriesSessionInline]
