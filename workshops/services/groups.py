@@ -19,6 +19,7 @@ from events.services import (
     publish_event,
     record_action,
     register,
+    unique_slug,
 )
 from society.emails import queue_email
 from society.models import EmailKind
@@ -54,11 +55,11 @@ def _member_count(group: StudyGroup) -> int:
 
 def save_study_group(*, group: StudyGroup, by, now: datetime | None = None) -> StudyGroup:
     """Create or change a study group (filled in by the console's form). A new one
-    gets a slug made from its name; places are never fewer than its members."""
+    without a slug gets one made from its name; places are never fewer than its members."""
     with transaction.atomic():
         created = group.pk is None
         if created:
-            group.slug = _unique_group_slug(group.name)
+            group.slug = group.slug or _unique_group_slug(group.name)
         else:
             StudyGroup.objects.select_for_update().get(pk=group.pk)  # joining waits for us
             members = _member_count(group)
@@ -117,7 +118,8 @@ def generate_meetings(
         for day in plan.days():
             starts_at = make_local(datetime.combine(day, plan.start))
             event = Event(
-                title=f"{group.name}: {day:%-d %B}", kind=Event.Kind.STUDY_GROUP, starts_at=starts_at,
+                title=f"{group.name}: {day:%-d %B}",
+                slug=unique_slug(group.name, day), kind=Event.Kind.STUDY_GROUP, starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=plan.minutes), venue=plan.venue, capacity=group.capacity,
                 summary=f"A meeting of the study group {group.name}.",
             )  # fmt: skip

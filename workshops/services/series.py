@@ -29,12 +29,12 @@ def unique_series_slug(name: str, *, exclude: int | None = None) -> str:
 
 
 def save_series(*, series: WorkshopSeries, by, topics=None, now: datetime | None = None) -> WorkshopSeries:
-    """Create or change a series (filled in by the console's form). A new one gets a
-    slug made from its name; an existing one keeps its slug, so shared links still work."""
+    """Create or change a series (filled in by the console's form). A new one without
+    a slug gets one made from its name; an existing one keeps its slug, so shared links still work."""
     with transaction.atomic():
         created = series.pk is None
         if created:
-            series.slug = unique_series_slug(series.name)
+            series.slug = series.slug or unique_series_slug(series.name)
         series.save()
         if topics is not None:
             series.topics.set(topics)
