@@ -141,6 +141,7 @@ def test_members_are_emailed_of_each_new_meeting_unless_they_opted_out(settings,
     assert email.subject == f"Paper reading: a new meeting on {starts:%A} {starts.day} {starts:%B}"
     assert f"Register with one click: {register_url}\n" in email.body_text
     assert "The group's page: https://society.example.ac.uk/study-groups/paper-reading/\n" in email.body_text
+    assert f'<a href="{register_url}">Register with one click</a>' in email.body_html
     assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert services.tell_member_of_meeting(group=group, event=meeting, user=keen) is False  # once per key
 
