@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from . import services
+from .forms import StudyGroupAdminForm
 from .models import Material, SeriesSession, StudyGroup, StudyGroupMembership, WorkshopSeries
 
 
@@ -18,6 +19,9 @@ class WorkshopSeriesAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     inlines = [SeriesSessionInline]
+
+    def save_model(self, request, obj, form, change):
+        services.save_series(series=obj, by=request.user)  # logged, as in the console
 
 
 @admin.register(Material)
@@ -57,7 +61,11 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(StudyGroup)
 class StudyGroupAdmin(admin.ModelAdmin):
+    form = StudyGroupAdminForm
     list_display = ["name", "topic", "organiser", "capacity"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organiser", "meetings"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        services.save_study_group(group=obj, by=request.user)  # places never below the members; logged

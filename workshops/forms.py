@@ -7,6 +7,7 @@ from django.utils import timezone
 from events.models import Event
 from members.models import Topic, User
 
+from . import services
 from .models import Material, StudyGroup, WorkshopSeries
 from .uploads import check_upload
 
@@ -147,11 +148,36 @@ class StudyGroupConsoleForm(forms.ModelForm):
         self.fields["organiser"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
         self.fields["meeting_minutes"].min_value = 15
 
+    def clean_capacity(self):
+        return _checked_places(self)
+
     def clean(self):
         cleaned = super().clean()
         if (cleaned.get("meeting_weekday") is None) != (cleaned.get("meeting_time") is None):
             raise ValidationError("Give both the day and the time the group meets, or neither.")
         return cleaned
+
+
+def _checked_places(form: forms.ModelForm) -> int:
+    capacity = form.cleaned_data["capacity"]
+    problem = services.places_problem(form.instance, capacity=capacity)
+    if problem:
+        raise ValidationError(problem)
+    return capacity
+
+
+class StudyGroupAdminForm(forms.ModelForm):
+    """The admin's study-group form: places are never fewer than the group's members."""
+
+    class Meta:
+        model = StudyGroup
+        fields = [
+            "name", "slug", "topic", "description", "organiser", "meeting_pattern", "meeting_weekday",
+            "meeting_time", "meeting_minutes", "meeting_place", "capacity", "meetings",
+        ]  # fmt: skip
+
+    def clean_capacity(self):
+        return _checked_places(self)
 
 
 class GenerateMeetingsForm(forms.Form):

@@ -14,6 +14,7 @@ from .groups import (
     leave_study_group,
     meeting_plan,
     meeting_plan_problem,
+    places_problem,
     register_for_meeting,
     save_study_group,
     tell_member_of_meeting,
@@ -24,6 +25,6 @@ from .series import add_session, move_session, remove_session, retire_series, sa
 __all__ = [
     "WorkshopError", "add_material", "add_session", "cancel_meeting", "delete_material", "generate_meetings",
     "give_feedback", "join_study_group", "leave_study_group", "meeting_plan", "meeting_plan_problem",
-    "move_material", "move_session", "register_for_meeting", "remove_session", "render_material",
+    "move_material", "move_session", "places_problem", "register_for_meeting", "remove_session", "render_material",
     "retire_series", "save_series", "save_study_group", "tell_member_of_meeting", "unique_series_slug",
 ]  # fmt: skip

@@ -53,6 +53,15 @@ def _member_count(group: StudyGroup) -> int:
     return StudyGroupMembership.objects.filter(group=group).count()
 
 
+def places_problem(group: StudyGroup, *, capacity: int) -> str | None:
+    """Why a group cannot have `capacity` places: fewer than its members (None: it can).
+    Forms ask it to show the message beside the field; save_study_group refuses with it."""
+    members = _member_count(group) if group.pk else 0
+    if capacity < members:
+        return f"{group.name} has {members} members: its places cannot be fewer. Nobody is removed by hand."
+    return None
+
+
 def save_study_group(*, group: StudyGroup, by, now: datetime | None = None) -> StudyGroup:
     """Create or change a study group (filled in by the console's form). A new one
     without a slug gets one made from its name; places are never fewer than its members."""
@@ -62,11 +71,9 @@ def save_study_group(*, group: StudyGroup, by, now: datetime | None = None) -> S
             group.slug = group.slug or _unique_group_slug(group.name)
         else:
             StudyGroup.objects.select_for_update().get(pk=group.pk)  # joining waits for us
-            members = _member_count(group)
-            if group.capacity < members:
-                raise WorkshopError(
-                    f"{group.name} has {members} members: its places cannot be fewer. Nobody is removed by hand."
-                )
+            problem = places_problem(group, capacity=group.capacity)
+            if problem:
+                raise WorkshopError(problem)
         group.save()
         action = "created study group" if created else "edited study group"
         record_action(actor=by, action=action, detail=group.name, now=now)
