@@ -253,3 +253,40 @@ def test_console_group_page_costs_constant_queries(committee_client):
 
     url = reverse("workshops:manage_study_group", kwargs={"slug": group.slug})
     assert_constant_queries(lambda: committee_client.get(url), add_rows)
+
+
+def test_generate_meetings_page_publishes_and_says_how_many(committee_client):
+    group = patterned_group()
+    first = next_weekday(3)
+    url = reverse("workshops:manage_study_group_meetings", kwargs={"slug": group.slug})
+
+    response = committee_client.post(url, {"first_day": first.isoformat(), "weeks": 2, "skip": ""}, follow=True)
+
+    assert "2 meetings published; the group&#x27;s members are being emailed." in response.content.decode()
+    assert list(group.meetings.values_list("status", flat=True)) == ["published", "published"]
+
+
+def test_generate_meetings_page_with_every_date_skipped_says_so(committee_client):
+    group = patterned_group()
+    first = next_weekday(3)
+    url = reverse("workshops:manage_study_group_meetings", kwargs={"slug": group.slug})
+
+    response = committee_client.post(url, {"first_day": first.isoformat(), "weeks": 1, "skip": first.isoformat()})
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == ["Every date is skipped: there is no meeting to create."]
+    assert Event.objects.count() == 0
+
+
+def test_register_link_of_a_cancelled_meeting_registers_nobody(client, committee_member):
+    group = patterned_group()
+    member = UserFactory()
+    [meeting] = services.generate_meetings(group=group, first_day=next_weekday(3), weeks=1, by=committee_member)
+    services.cancel_meeting(group=group, event=meeting, by=committee_member, message="Room taken.")
+    url = reverse("workshops:meeting_register", kwargs={"token": links.meeting_token(meeting, member)})
+
+    page = client.get(url)
+    client.post(url)
+
+    assert "This meeting is cancelled: there is nothing to register for." in page.content.decode()
+    assert Registration.objects.count() == 0
