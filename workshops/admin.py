@@ -11,6 +11,10 @@ class SeriesSessionInline(admin.TabularInline):
     autocomplete_fields = ["event"]
     extra = 1
 
+    def has_add_permission(self, request, obj=None):
+        # A retired series takes no new sessions (workshops.services.add_session), here neither.
+        return not (obj and obj.retired_at) and super().has_add_permission(request, obj)
+
 
 @admin.register(WorkshopSeries)
 class WorkshopSeriesAdmin(admin.ModelAdmin):

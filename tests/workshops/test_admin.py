@@ -3,8 +3,9 @@ places are taken on the site (join_study_group keeps to the places), not typed i
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import MaterialFactory, StudyGroupFactory, UserFactory
+from tests.factories import MaterialFactory, StudyGroupFactory, UserFactory, WorkshopSeriesFactory
 from workshops import services
 from workshops.models import Material
 
@@ -53,3 +54,12 @@ def test_study_group_places_below_its_members_are_refused_in_the_admin(admin_cli
     ]
     group.refresh_from_db()
     assert group.capacity == 3
+
+
+def test_a_retired_series_takes_no_new_sessions_in_the_admin(admin_client_):
+    series = WorkshopSeriesFactory(retired_at=timezone.now())
+
+    page = admin_client_.get(reverse("admin:workshops_workshopseries_change", args=[series.pk]))
+
+    [inline] = [i for i in page.context["inline_admin_formsets"] if i.opts.model.__name__ == "SeriesSession"]
+    assert inline.has_add_permission is False
