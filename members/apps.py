@@ -14,6 +14,7 @@ class MembersConfig(AppConfig):
         hooks.register(self.label, hooks.MAIN_NAV, "about", Link("About", "members:about", order=30))
         hooks.register(self.label, hooks.ACCOUNT_NAV, "account", Link("My account", "members:me", order=20))
         hooks.register(self.label, hooks.FOOTER_NAV, "about", Link("About", "members:about", order=20))
+        hooks.register(self.label, hooks.CONSOLE_NAV, "topics", Link("Topics", "members:manage_topics", order=30))
         hooks.register(self.label, hooks.FOOTER_NAV, "privacy", Link("Privacy", "members:privacy_policy", order=30))
         committee = Link("Committee", "members:committee_roles", order=40, section=True)
         hooks.register(self.label, hooks.CONSOLE_NAV, "committee", committee)

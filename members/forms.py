@@ -268,3 +268,16 @@ class SiteTextForm(forms.Form):
         help_text="**bold**, *italic*, [a link](https://…), - a list. HTML is shown as text.",
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class TopicNameForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=60)
+
+
+class MergeTopicsForm(forms.Form):
+    merged = forms.ModelChoiceField(
+        label="Merge this topic", queryset=Topic.objects.order_by("name"), to_field_name="slug"
+    )
+    kept = forms.ModelChoiceField(
+        label="into this one (kept)", queryset=Topic.objects.order_by("name"), to_field_name="slug"
+    )

@@ -1,10 +1,11 @@
 """Reads of members that pages share: the committee's directory and the about page."""
 
-from django.db.models import Exists, Expression, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Expression, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from society import hooks
 
-from .models import CommitteeRole, Membership, SiteText, Topic, User
+from .models import CommitteeRole, Membership, Profile, SiteText, Topic, User
 from .years import academic_year_of, academic_year_term, current_academic_year
 
 NOT_MEMBER_THIS_YEAR = "none"
@@ -122,3 +123,24 @@ def site_texts() -> dict[str, str]:
 def site_text_history(key: str) -> QuerySet[SiteText]:
     """The versions of one text, newest first, with who saved each."""
     return SiteText.objects.filter(key=key).select_related("edited_by").order_by("-version")
+
+
+def topics_with_counts() -> tuple[QuerySet[Topic], list[tuple[str, str]]]:
+    """Every topic with how many rows of each kind point at it (events, profiles, series,
+    study groups: found through Django's relation introspection, so members names no
+    other app), in one query. Returns the topics and the (annotation, label) pairs."""
+    topics = Topic.objects.order_by("name")
+    columns = []
+    for number, relation in enumerate(Topic._meta.related_objects):
+        if relation.many_to_many:
+            to_topic = relation.field.m2m_reverse_field_name()
+            rows = relation.through.objects.filter(**{to_topic: OuterRef("pk")})
+        else:
+            to_topic = relation.field.name
+            rows = relation.related_model._base_manager.filter(**{to_topic: OuterRef("pk")})
+        name = f"count_{number}"
+        count = rows.order_by().values(to_topic).annotate(n=Count("pk")).values("n")
+        topics = topics.annotate(**{name: Coalesce(Subquery(count), 0)})
+        label = relation.related_model._meta.verbose_name_plural
+        columns.append((name, "members' interests" if relation.related_model is Profile else str(label)))
+    return topics, columns

@@ -29,4 +29,7 @@ urlpatterns = [
     path("manage/committee/hand-over/", views.committee_handover, name="committee_handover"),
     path("manage/site-texts/", views.site_text_list, name="site_texts"),
     path("manage/site-texts/<str:key>/", views.site_text_edit, name="site_text_edit"),
+    path("manage/topics/", views.manage_topics, name="manage_topics"),
+    path("manage/topics/merge/", views.merge_topics, name="merge_topics"),
+    path("manage/topics/<slug:slug>/rename/", views.rename_topic, name="rename_topic"),
 ]

@@ -25,12 +25,14 @@ from .forms import (
     DirectoryFilterForm,
     EmailPreferencesForm,
     HandoverForm,
+    MergeTopicsForm,
     ProfileForm,
     SiteTextForm,
+    TopicNameForm,
     UnionListForm,
     WelcomeForm,
 )
-from .models import CommitteeChange, Membership, Profile, PublicRecord, SiteText, User
+from .models import CommitteeChange, Membership, Profile, PublicRecord, SiteText, Topic, User
 from .permissions import committee_required
 from .selectors import (
     counts_attendance,
@@ -41,6 +43,7 @@ from .selectors import (
     roles_in_year,
     site_text_history,
     site_texts,
+    topics_with_counts,
 )
 from .union_csv import UnionRow
 from .years import academic_year_label, academic_year_of, academic_year_term, current_academic_year
@@ -495,3 +498,56 @@ def site_text_edit(request, key: str):
         "is_default": not history,
     }
     return render(request, "members/manage/site_text_edit.html", context)
+
+
+# --- Topics (the committee's console) ----------------------------------------------
+
+
+@committee_required
+def manage_topics(request):
+    """Topics with what points at them; a new topic (POST), and the merge form."""
+    form = TopicNameForm(request.POST or None)
+    if form.is_valid():
+        try:
+            topic = services.create_topic(name=form.cleaned_data["name"])
+        except services.TopicError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"“{topic.name}” added.")
+            return redirect("members:manage_topics")
+    topics, columns = topics_with_counts()
+    rows = [(topic, [getattr(topic, name) for name, _ in columns]) for topic in topics]
+    context = {"form": form, "merge_form": MergeTopicsForm(), "rows": rows, "labels": [label for _, label in columns]}
+    return render(request, "members/manage/topics.html", context, status=400 if form.errors else 200)
+
+
+@committee_required
+def rename_topic(request, slug: str):
+    topic = get_object_or_404(Topic, slug=slug)
+    form = TopicNameForm(request.POST or None, initial={"name": topic.name})
+    if form.is_valid():
+        try:
+            services.rename_topic(topic=topic, name=form.cleaned_data["name"])
+        except services.TopicError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Renamed to “{form.cleaned_data['name']}”.")
+            return redirect("members:manage_topics")
+    context = {"form": form, "topic": topic}
+    return render(request, "members/manage/topic_rename.html", context, status=400 if form.errors else 200)
+
+
+@committee_required
+def merge_topics(request):
+    """GET shows the form; POST merges one topic into another (refused into itself)."""
+    form = MergeTopicsForm(request.POST or None)
+    if form.is_valid():
+        merged, kept = form.cleaned_data["merged"], form.cleaned_data["kept"]
+        try:
+            moved = services.merge_topics(merged=merged, kept=kept)
+        except services.TopicError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"“{merged.name}” merged into “{kept.name}”: {sum(moved.values())} links moved.")
+            return redirect("members:manage_topics")
+    return render(request, "members/manage/topic_merge.html", {"form": form}, status=400 if form.errors else 200)

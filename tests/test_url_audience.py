@@ -23,11 +23,14 @@ from tests.factories import (
     EventFactory,
     MaterialFactory,
     RegistrationFactory,
+    SeriesSessionFactory,
     SpeakerFactory,
     StudyGroupFactory,
+    TopicFactory,
     UserFactory,
     WorkshopSeriesFactory,
 )
+from workshops.links import meeting_token
 
 PUBLIC = "public"
 MEMBER = "member"
@@ -132,6 +135,29 @@ def some_study_group() -> dict:
     return {"slug": StudyGroupFactory().slug}
 
 
+def some_session() -> dict:
+    session = SeriesSessionFactory()
+    return {"slug": session.series.slug, "event_slug": session.event.slug}
+
+
+def some_topic() -> dict:
+    return {"slug": TopicFactory().slug}
+
+
+def some_meeting() -> dict:
+    group = StudyGroupFactory()
+    meeting = EventFactory(kind="study_group")
+    group.meetings.add(meeting)
+    return {"slug": group.slug, "event_slug": meeting.slug}
+
+
+def meeting_link() -> dict:
+    group = StudyGroupFactory()
+    meeting = EventFactory(kind="study_group")
+    group.meetings.add(meeting)
+    return {"token": meeting_token(meeting, UserFactory())}
+
+
 def public_material(kind: str):
     def kwargs() -> dict:
         return {"token": MaterialFactory(kind=kind, visibility="public").token}
@@ -213,6 +239,20 @@ AUDIENCE: dict[str, Entry] = {
     "workshops:study_group_join": Entry(MEMBER, some_study_group, post_only=True),
     "workshops:study_group_leave": Entry(MEMBER, some_study_group, post_only=True),
     "workshops:manage_workshops": Entry(COMMITTEE),
+    "workshops:manage_series_new": Entry(COMMITTEE),
+    "workshops:manage_series": Entry(COMMITTEE, some_series),
+    "workshops:manage_series_add_session": Entry(COMMITTEE, some_series, post_only=True),
+    "workshops:manage_series_move_session": Entry(COMMITTEE, some_session, post_only=True),
+    "workshops:manage_series_remove_session": Entry(COMMITTEE, some_session, post_only=True),
+    "workshops:manage_series_retire": Entry(COMMITTEE, some_series, post_only=True),
+    "workshops:manage_study_groups": Entry(COMMITTEE),
+    "workshops:manage_study_group_new": Entry(COMMITTEE),
+    "workshops:manage_study_group": Entry(COMMITTEE, some_study_group),
+    "workshops:manage_study_group_meetings": Entry(COMMITTEE, some_study_group),
+    "workshops:manage_study_group_cancel_meeting": Entry(COMMITTEE, some_meeting),
+    "workshops:meeting_register_button": Entry(MEMBER, some_meeting, post_only=True),
+    # From the email telling a group's member of a new meeting: the signed token is the key.
+    "workshops:meeting_register": Entry(PUBLIC, meeting_link),
     "workshops:manage_series_materials": Entry(COMMITTEE, some_series),
     "workshops:manage_series_feedback": Entry(COMMITTEE, some_series),
     "workshops:manage_event_materials": Entry(COMMITTEE, some_event),
@@ -243,6 +283,9 @@ AUDIENCE: dict[str, Entry] = {
     "members:committee_handover": Entry(COMMITTEE),
     "members:site_texts": Entry(COMMITTEE),
     "members:site_text_edit": Entry(COMMITTEE, lambda: {"key": "about"}),
+    "members:manage_topics": Entry(COMMITTEE),
+    "members:merge_topics": Entry(COMMITTEE),
+    "members:rename_topic": Entry(COMMITTEE, some_topic),
 }
 
 

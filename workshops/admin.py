@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from . import services
+from .forms import StudyGroupAdminForm
 from .models import Material, SeriesSession, StudyGroup, StudyGroupMembership, WorkshopSeries
 
 
@@ -10,13 +11,21 @@ class SeriesSessionInline(admin.TabularInline):
     autocomplete_fields = ["event"]
     extra = 1
 
+    def has_add_permission(self, request, obj=None):
+        # A retired series takes no new sessions (workshops.services.add_session), here neither.
+        return not (obj and obj.retired_at) and super().has_add_permission(request, obj)
+
 
 @admin.register(WorkshopSeries)
 class WorkshopSeriesAdmin(admin.ModelAdmin):
-    list_display = ["name", "level"]
+    list_display = ["name", "level", "retired_at"]
+    list_filter = [("retired_at", admin.EmptyFieldListFilter)]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     inlines = [SeriesSessionInline]
+
+    def save_model(self, request, obj, form, change):
+        services.save_series(series=obj, by=request.user)  # logged, as in the console
 
 
 @admin.register(Material)
@@ -56,7 +65,11 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(StudyGroup)
 class StudyGroupAdmin(admin.ModelAdmin):
+    form = StudyGroupAdminForm
     list_display = ["name", "topic", "organiser", "capacity"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organiser", "meetings"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        services.save_study_group(group=obj, by=request.user)  # places never below the members; logged

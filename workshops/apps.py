@@ -16,6 +16,8 @@ class WorkshopsConfig(AppConfig):
         register = hooks.register
         register(self.label, hooks.MAIN_NAV, "workshops", Link("Workshops", "workshops:list", order=20))
         register(self.label, hooks.CONSOLE_NAV, "workshops", Link("Workshops", "workshops:manage_workshops"))
+        groups = Link("Study groups", "workshops:manage_study_groups", order=1)
+        register(self.label, hooks.CONSOLE_NAV, "study_groups", groups)
         tabs = hooks.CONSOLE_EVENT_TABS
         register(self.label, tabs, "materials", Link("Materials", "workshops:manage_event_materials", order=1))
         register(self.label, tabs, "feedback", Link("Feedback", "workshops:manage_event_feedback", order=2))

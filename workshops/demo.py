@@ -3,7 +3,7 @@ small PDF and notebook made here), two study groups with meetings, some
 feedback. Safe to run again: rows are found by slug or title and updated."""
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -126,29 +126,31 @@ def _feedback(workshops: list[Event]) -> None:
 
 
 def _study_groups() -> None:
+    """Two groups with a weekly pattern; members join, then the next two meetings are
+    generated (and published, and members told) through the services, as the console does."""
     organiser = User.objects.filter(is_active=True).order_by("id").first()
+    committee = User.objects.current_committee().order_by("id").first()
+    students = list(User.objects.filter(is_active=True, is_staff=False).order_by("id")[1:3])
     groups = [
         ("paper-reading", "Paper reading group", "natural-language-processing", "Thursdays 6pm, Lab 2.14", 10, 3, 18),
         ("kaggle-team", "Kaggle team", "data-science", "Saturdays 11am, online", 5, 5, 11),
     ]  # fmt: skip
     today = timezone.localdate()
     for slug, name, topic, pattern, capacity, weekday, hour in groups:
-        # The meetings fall on the group's own day and hour, as its pattern says.
-        first_day = today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
-        group, _ = StudyGroup.objects.update_or_create(
-            slug=slug,
-            defaults={"name": name, "topic": Topic.objects.filter(slug=topic).first(), "organiser": organiser,
-                      "meeting_pattern": pattern, "capacity": capacity,
-                      "description": "We meet every week; bring questions."},
-        )  # fmt: skip
-        for week in (1, 2):
-            start = timezone.make_aware(datetime.combine(first_day + timedelta(weeks=week - 1), time(hour)))
-            meeting, _ = Event.objects.update_or_create(
-                slug=f"{slug}-meeting-{week}",
-                defaults={"title": f"{name}: week {week}", "kind": Event.Kind.STUDY_GROUP, "starts_at": start,
-                          "ends_at": start + timedelta(hours=1), "status": Event.Status.PUBLISHED, "capacity": capacity,
-                          "venue": pattern.split(", ")[-1]},
-            )  # fmt: skip
-            group.meetings.add(meeting)
-        if organiser:
-            StudyGroupMembership.objects.get_or_create(group=group, user=organiser)
+        group = StudyGroup.objects.filter(slug=slug).first() or StudyGroup(slug=slug)
+        group.name, group.topic, group.organiser = name, Topic.objects.filter(slug=topic).first(), organiser
+        group.meeting_pattern, group.capacity, group.description = (
+            pattern,
+            capacity,
+            "We meet every week; bring questions.",
+        )
+        group.meeting_weekday, group.meeting_time, group.meeting_minutes = weekday, time(hour), 60
+        group.meeting_place = pattern.split(", ")[-1]
+        group = services.save_study_group(group=group, by=committee)
+        for person in [organiser, *students]:
+            if person and not StudyGroupMembership.objects.filter(group=group, user=person).exists():
+                services.join_study_group(group=group, user=person)
+        if not group.meetings.filter(starts_at__gte=timezone.now()).exists():
+            # The meetings fall on the group's own day and hour, as its pattern says.
+            first_day = today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+            services.generate_meetings(group=group, first_day=first_day, weeks=2, by=committee)

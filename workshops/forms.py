@@ -1,7 +1,14 @@
+from datetime import date, timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from .models import Material
+from events.models import Event
+from members.models import Topic, User
+
+from . import services
+from .models import Material, StudyGroup, WorkshopSeries
 from .uploads import check_upload
 
 
@@ -68,3 +75,134 @@ class SearchForm(forms.Form):
         if len(q.strip()) < 2:
             raise ValidationError("Type at least two letters to search.")
         return q.strip()
+
+
+# --- The committee console: series and study groups ----------------------------------
+
+
+class SeriesConsoleForm(forms.ModelForm):
+    """A series' details; the slug is made from the name when the series is created."""
+
+    class Meta:
+        model = WorkshopSeries
+        fields = ["name", "level", "prerequisites", "description", "topics"]
+        widgets = {
+            "prerequisites": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "topics": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.order_by("name")
+
+
+RECENT_DAYS = 60
+
+
+class AddSessionForm(forms.Form):
+    """Events to add: upcoming or from the last two months, not cancelled, not in the series yet."""
+
+    event = forms.ModelChoiceField(queryset=Event.objects.none(), to_field_name="slug", label="Event")
+
+    def __init__(self, *args, series: WorkshopSeries, **kwargs):
+        super().__init__(*args, **kwargs)
+        since = timezone.now() - timedelta(days=RECENT_DAYS)
+        self.fields["event"].queryset = (
+            Event.objects.filter(ends_at__gte=since)
+            .exclude(status=Event.Status.CANCELLED)
+            .exclude(series_sessions__series=series)
+            .order_by("starts_at")
+        )
+        self.fields["event"].label_from_instance = lambda event: (
+            f"{timezone.localtime(event.starts_at):%-d %b %Y} · {event.title}"
+        )
+
+
+class StudyGroupConsoleForm(forms.ModelForm):
+    """A study group's details and meeting pattern (the console's form)."""
+
+    class Meta:
+        model = StudyGroup
+        fields = [
+            "name", "topic", "organiser", "description", "capacity", "meeting_pattern",
+            "meeting_weekday", "meeting_time", "meeting_minutes", "meeting_place",
+        ]  # fmt: skip
+        labels = {
+            "capacity": "Places",
+            "meeting_pattern": "Meeting pattern, as members read it",
+            "meeting_weekday": "Meets on",
+            "meeting_time": "At",
+            "meeting_minutes": "Length in minutes",
+            "meeting_place": "Where",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = User.objects.filter(is_active=True).order_by("name", "email")
+        self.fields["organiser"].required = False
+        self.fields["organiser"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+        self.fields["meeting_minutes"].min_value = 15
+
+    def clean_capacity(self):
+        return _checked_places(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("meeting_weekday") is None) != (cleaned.get("meeting_time") is None):
+            raise ValidationError("Give both the day and the time the group meets, or neither.")
+        return cleaned
+
+
+def _checked_places(form: forms.ModelForm) -> int:
+    capacity = form.cleaned_data["capacity"]
+    problem = services.places_problem(form.instance, capacity=capacity)
+    if problem:
+        raise ValidationError(problem)
+    return capacity
+
+
+class StudyGroupAdminForm(forms.ModelForm):
+    """The admin's study-group form: places are never fewer than the group's members."""
+
+    class Meta:
+        model = StudyGroup
+        fields = [
+            "name", "slug", "topic", "description", "organiser", "meeting_pattern", "meeting_weekday",
+            "meeting_time", "meeting_minutes", "meeting_place", "capacity", "meetings",
+        ]  # fmt: skip
+
+    def clean_capacity(self):
+        return _checked_places(self)
+
+
+class GenerateMeetingsForm(forms.Form):
+    first_day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    weeks = forms.IntegerField(label="Number of weeks", min_value=1, max_value=30, initial=6)
+    skip = forms.CharField(
+        label="Skip these dates",
+        required=False,
+        max_length=1000,
+        help_text="One a line or separated by commas, like 2026-11-04 (reading week).",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_skip(self):
+        days = set()
+        for text in self.cleaned_data["skip"].replace(",", "\n").split():
+            try:
+                days.add(date.fromisoformat(text))
+            except ValueError:
+                raise ValidationError(f"{text} is not a date: write it like 2026-11-04.") from None
+        return frozenset(days)
+
+
+class CancelMeetingForm(forms.Form):
+    message = forms.CharField(
+        label="Message to everyone registered", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confirm = forms.BooleanField(label="Yes, cancel this meeting and email everyone registered")

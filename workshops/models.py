@@ -13,6 +13,7 @@ from society.links import web_link
 
 from .storage import private_storage
 
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 # github.com/<owner>/<repo>/blob/<ref>/<path>.ipynb: a notebook Colab can open.
 GITHUB_NOTEBOOK = re.compile(r"^https://github\.com/([\w.-]+/[\w.-]+/blob/.+\.ipynb)$")
 
@@ -27,6 +28,8 @@ class WorkshopSeries(models.Model):
     prerequisites = models.TextField(blank=True, help_text="Plain text: what to know before the first session.")
     topics = models.ManyToManyField(Topic, blank=True, related_name="workshop_series")
     sessions = models.ManyToManyField(Event, through="SeriesSession", related_name="workshop_series")
+    # A retired series is listed apart and offered no new sessions; its page stays.
+    retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -153,6 +156,13 @@ class StudyGroup(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="organised_study_groups"
     )
     meeting_pattern = models.CharField(max_length=200, help_text="E.g. Thursdays 6pm, Lab 2.14.")
+    # The pattern the console generates meetings from (workshops.services.plan_meetings).
+    meeting_weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=list(enumerate(WEEKDAYS)), help_text="The day its meetings fall on."
+    )
+    meeting_time = models.TimeField(null=True, blank=True, help_text="Local time of the society.")
+    meeting_minutes = models.PositiveSmallIntegerField(default=60)
+    meeting_place = models.CharField(max_length=200, blank=True)
     capacity = models.PositiveSmallIntegerField(default=12)
     meetings = models.ManyToManyField(
         Event, blank=True, related_name="study_groups", limit_choices_to={"kind": Event.Kind.STUDY_GROUP}

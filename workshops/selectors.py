@@ -54,7 +54,7 @@ def series_session_ids(series_id: int) -> set[int]:
 
 
 def series_list():
-    """All series with their sessions, current ones (with a session still to come) first."""
+    """All series with their sessions, current ones (not retired, with a session still to come) first."""
     sessions = SeriesSession.objects.select_related("event").filter(
         event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED]
     )
@@ -63,7 +63,7 @@ def series_list():
     for item in series:
         events = [session.event for session in item.series_sessions.all()]
         item.first_start = min((event.starts_at for event in events), default=None)
-        item.is_current = any(event.ends_at >= now for event in events)
+        item.is_current = not item.retired_at and any(event.ends_at >= now for event in events)
         item.session_count = len(events)
     # Current ones first, soonest first; then the rest, latest first.
     current = sorted((s for s in series if s.is_current), key=lambda s: s.first_start or now)

@@ -40,16 +40,19 @@ from .profiles import (
     update_profile,
 )
 from .site_texts import SiteTextProblem, edit_site_text, latest_version
+from .topics import TopicError, create_topic, merge_topics, rename_topic, topic_name_problem
 
 __all__ = [
     "CommitteeProblem",
     "Handover",
     "RetentionRun",
     "SiteTextProblem",
+    "TopicError",
     "UnionImport",
     "accounts_due_for_anonymising",
     "anonymise_account",
     "apply_retention",
+    "create_topic",
     "delete_avatar",
     "delete_files_on_commit",
     "edit_site_text",
@@ -61,10 +64,12 @@ __all__ = [
     "join_society",
     "lapse_membership",
     "latest_version",
+    "merge_topics",
     "needs_welcome",
     "plan_union_import",
     "profile_of",
     "record_of",
+    "rename_topic",
     "renew_membership",
     "reset_record_link",
     "retention_warning_key",
@@ -72,6 +77,7 @@ __all__ = [
     "set_avatar",
     "share_record",
     "start_welcome",
+    "topic_name_problem",
     "update_profile",
     "warn_before_anonymising",
 ]

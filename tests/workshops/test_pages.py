@@ -125,3 +125,16 @@ def test_colab_link_for_a_github_notebook():
     material = MaterialFactory(kind="link", url="https://github.com/owner/repo/blob/main/nb/intro.ipynb")
     assert material.colab_url == "https://colab.research.google.com/github/owner/repo/blob/main/nb/intro.ipynb"
     assert MaterialFactory(kind="link", url="https://github.com/owner/repo").colab_url == ""
+
+
+@pytest.mark.django_db
+def test_series_list_puts_a_retired_series_after_the_current_ones(client):
+    now = timezone.now()
+    retired = SeriesSessionFactory(
+        series=WorkshopSeriesFactory(retired_at=now), event=EventFactory(starts_at=now + timedelta(days=1))
+    ).series
+    current = SeriesSessionFactory(event=EventFactory(starts_at=now + timedelta(days=2))).series
+
+    text = client.get(reverse("workshops:list")).content.decode()
+
+    assert text.index(current.name) < text.index(retired.name)

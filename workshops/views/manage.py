@@ -14,12 +14,6 @@ from ..models import Material, SeriesSession, WorkshopSeries
 
 
 @committee_required
-def manage_workshops(request):
-    series = WorkshopSeries.objects.annotate(session_count=Count("series_sessions"))
-    return render(request, "workshops/manage/workshops.html", {"series_list": series})
-
-
-@committee_required
 def manage_event_materials(request, slug: str):
     event = get_object_or_404(Event, slug=slug)
     return _materials_page(request, owner={"event": event}, title=event.title, back=event)

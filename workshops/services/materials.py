@@ -1,19 +1,15 @@
-"""Workshop workflows: adding and ordering materials, rendering notebooks,
-feedback, study groups. Views, the admin, tasks and the demo all call these."""
+"""Materials of an event or a series (adding, rendering notebooks, ordering,
+deleting) and written feedback."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from events.models import Event, EventRating, Registration
-from events.services import RegistrationError, record_action
 
-from .models import Material, SeriesSession, StudyGroup, StudyGroupMembership, WorkshopSeries
-from .uploads import read_notebook
-
-
-class WorkshopError(Exception):
-    """A rule of the workshops app said no; the message is for the person."""
+from ..models import Material, WorkshopSeries
+from ..uploads import read_notebook
+from .errors import WorkshopError
 
 
 def add_material(
@@ -51,7 +47,7 @@ def add_material(
         material.file.save(upload.name or "download", upload, save=False)
     material.save()
     if kind == Material.Kind.NOTEBOOK:
-        from .tasks import render_notebook
+        from ..tasks import render_notebook
 
         transaction.on_commit(lambda: render_notebook.delay(material.pk))
     return material
@@ -59,7 +55,7 @@ def add_material(
 
 def render_material(*, material: Material) -> Material:
     """Render a notebook material's file to inert HTML and store it (idempotent)."""
-    from .notebooks import render_notebook_html
+    from ..notebooks import render_notebook_html
 
     with material.file.open("rb") as stored:
         notebook = read_notebook(stored)
@@ -104,46 +100,3 @@ def give_feedback(*, registration: Registration, score: int, what_worked: str, w
         rating.score, rating.what_worked, rating.what_to_improve = score, what_worked, what_to_improve
         rating.save()
     return rating
-
-
-def join_study_group(*, group: StudyGroup, user) -> StudyGroupMembership:
-    """Join, if a place is free (the group's row is locked while counting)."""
-    with transaction.atomic():
-        group = StudyGroup.objects.select_for_update().get(pk=group.pk)
-        if StudyGroupMembership.objects.filter(group=group, user=user).exists():
-            raise WorkshopError("You are already in this study group.")
-        if StudyGroupMembership.objects.filter(group=group).count() >= group.capacity:
-            raise WorkshopError("This study group is full.")
-        try:
-            with transaction.atomic():
-                return StudyGroupMembership.objects.create(group=group, user=user)
-        except IntegrityError as error:
-            raise WorkshopError("You are already in this study group.") from error
-
-
-def leave_study_group(*, group: StudyGroup, user) -> bool:
-    """Leave; True if the person was in the group."""
-    deleted, _ = StudyGroupMembership.objects.filter(group=group, user=user).delete()
-    return bool(deleted)
-
-
-def workshop_series_choices() -> list[tuple[str, str]]:
-    """The workshop series a new weekly series of drafts can join (society.hooks.SERIES_LINKS)."""
-    return [(series.slug, series.name) for series in WorkshopSeries.objects.order_by("name")]
-
-
-def add_series_sessions(*, events: list[Event], value: str, by) -> None:
-    """Add new drafts at the end of the workshop series of slug `value`, in their order
-    (society.hooks.SERIES_LINKS: runs inside the weekly series' transaction)."""
-    series = WorkshopSeries.objects.select_for_update().filter(slug=value).first()
-    if series is None:
-        raise RegistrationError("That workshop series no longer exists: choose another, or none.")
-    last = SeriesSession.objects.filter(series=series).aggregate(last=Max("order"))["last"]
-    first = 0 if last is None else last + 1
-    SeriesSession.objects.bulk_create(
-        SeriesSession(series=series, event=event, order=first + n) for n, event in enumerate(events)
-    )
-    record_action(
-        actor=by, event=events[0] if events else None, action="joined workshop series",
-        detail=f"{len(events)} drafts added to {series.name}.",
-    )  # fmt: skip

@@ -1,0 +1,79 @@
+"""Topics (the labels events, series, study groups and interests share): create,
+rename, merge. Merging finds what points at a topic by Django's relation
+introspection, so members names no other app."""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..models import Topic
+
+
+class TopicError(Exception):
+    """A rule about topics said no; the message is for the committee (a form error)."""
+
+
+def topic_name_problem(name: str, *, exclude: Topic | None = None) -> str | None:
+    """Why `name` cannot name a topic: empty, or another topic has it (in any case)."""
+    name = " ".join(name.split())
+    if not name:
+        return "A topic needs a name."
+    taken = Topic.objects.filter(name__iexact=name).exclude(pk=exclude.pk if exclude else None).first()
+    return f"There is already a topic called “{taken.name}”: merge into it instead." if taken else None
+
+
+def create_topic(*, name: str) -> Topic:
+    """A new topic; its slug (used in the events list's filter) is made from the name."""
+    name = " ".join(name.split())
+    with transaction.atomic():
+        problem = topic_name_problem(name)
+        if problem:
+            raise TopicError(problem)
+        base = slugify(name)[:55] or "topic"
+        slug, n = base, 2
+        while Topic.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return Topic.objects.create(name=name, slug=slug)
+
+
+def rename_topic(*, topic: Topic, name: str) -> Topic:
+    """Rename a topic. Its slug stays, so filtered links people shared keep working."""
+    name = " ".join(name.split())
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        problem = topic_name_problem(name, exclude=topic)
+        if problem:
+            raise TopicError(problem)
+        topic.name = name
+        topic.save(update_fields=["name", "updated_at"])
+    return topic
+
+
+def merge_topics(*, merged: Topic, kept: Topic) -> dict[str, int]:
+    """Everything about `merged` becomes about `kept` (events, members' interests, series,
+    study groups: whatever points at Topic, found through Django's relation introspection
+    so members names no other app), then `merged` is deleted. One transaction.
+    Returns how many rows moved, by the relation's model label."""
+    if merged.pk == kept.pk:
+        raise TopicError("A topic cannot be merged into itself: choose another topic to keep.")
+    moved: dict[str, int] = {}
+    with transaction.atomic():
+        locked = {t.pk: t for t in Topic.objects.select_for_update().filter(pk__in=[merged.pk, kept.pk])}
+        if len(locked) != 2:
+            raise TopicError("One of these topics no longer exists: nothing was changed.")
+        for relation in Topic._meta.related_objects:
+            if relation.many_to_many:
+                through = relation.through
+                to_topic, to_owner = relation.field.m2m_reverse_field_name(), relation.field.m2m_field_name()
+                both = through.objects.filter(**{to_topic: kept}).values(to_owner)
+                through.objects.filter(**{to_topic: merged, f"{to_owner}__in": both}).delete()
+                count = through.objects.filter(**{to_topic: merged}).update(**{to_topic: kept})
+                label = relation.related_model._meta.label
+            elif relation.one_to_many:
+                name = relation.field.name
+                count = relation.related_model._base_manager.filter(**{name: merged}).update(**{name: kept})
+                label = relation.related_model._meta.label
+            else:
+                raise TopicError(f"{relation.related_model._meta.label} points at topics in a way merging cannot move.")
+            moved[label] = moved.get(label, 0) + count
+        locked[merged.pk].delete()
+    return moved
