@@ -85,7 +85,7 @@ def test_committee_runs_a_weekly_series_from_the_browser(page: Page, live_server
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_text("We code along tonight.")).to_be_visible()
     page.get_by_role("button", name="Send now").click()
-    expect(page.get_by_text("Sent to 1 people.")).to_be_visible()
+    expect(page.get_by_text("Sent to 1 person.")).to_be_visible()
     email = OutboundEmail.objects.get(kind=EmailKind.ANNOUNCEMENT)
     assert email.to_email == "zara@uni.ac.uk"
     assert email.key.startswith("announcement:")
