@@ -247,6 +247,7 @@ AUDIENCE: dict[str, Entry] = {
     "workshops:manage_series_retire": Entry(COMMITTEE, some_series, post_only=True),
     "workshops:manage_study_groups": Entry(COMMITTEE),
     "workshops:manage_study_group_new": Entry(COMMITTEE),
+    "workshops:manage_study_groups_archive": Entry(COMMITTEE, post_only=True),
     "workshops:manage_study_group": Entry(COMMITTEE, some_study_group),
     "workshops:manage_study_group_meetings": Entry(COMMITTEE, some_study_group),
     "workshops:manage_study_group_cancel_meeting": Entry(COMMITTEE, some_meeting),

@@ -69,6 +69,7 @@ class StudyGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "topic", "organiser", "capacity"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organiser", "meetings"]
+    readonly_fields = ["archived_at"]  # archived through the console's new-year clean-up
     inlines = [MembershipInline]
 
     def save_model(self, request, obj, form, change):

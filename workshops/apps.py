@@ -10,6 +10,7 @@ class WorkshopsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audiences, services  # the models are ready only now
+        from .new_year import new_year_checklist
         from .selectors import series_attendance
 
         # Events links to workshop pages only through these (society.hooks).
@@ -49,3 +50,4 @@ class WorkshopsConfig(AppConfig):
 
         join = hooks.SeriesLink("Workshop series", services.workshop_series_choices, services.add_series_sessions)
         register(self.label, hooks.SERIES_LINKS, "workshop_series", join)
+        register(self.label, hooks.NEW_YEAR_CHECKLIST, "workshops", new_year_checklist)

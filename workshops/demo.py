@@ -112,7 +112,25 @@ def load(stdout) -> None:
             )  # fmt: skip
     _feedback(workshops)
     _study_groups()
+    _last_years_group()
     stdout.write(f"Workshops: series “{series.name}” with {len(workshops)} sessions, study groups.\n")
+
+
+def _last_years_group() -> None:
+    """A group from last academic year, archived by the new year's clean-up."""
+    if StudyGroup.objects.filter(slug="reading-club-last-year").exists():
+        return
+    committee = User.objects.current_committee().order_by("id").first()
+    group = services.save_study_group(
+        group=StudyGroup(
+            slug="reading-club-last-year", name="Reading club (last year)", capacity=8,
+            meeting_pattern="Tuesdays 1pm, library", description="Last year's weekly paper reading.",
+        ),
+        by=committee,
+    )  # fmt: skip
+    # It was set up a year ago (the demo has no clock to wind back).
+    StudyGroup.objects.filter(pk=group.pk).update(created_at=timezone.now() - timedelta(days=365))
+    services.archive_last_years_study_groups(by=committee)
 
 
 def _feedback(workshops: list[Event]) -> None:

@@ -164,6 +164,8 @@ class StudyGroup(models.Model):
     meeting_minutes = models.PositiveSmallIntegerField(default=60)
     meeting_place = models.CharField(max_length=200, blank=True)
     capacity = models.PositiveSmallIntegerField(default=12)
+    # Archived at the end of its academic year: listed apart, no longer joined.
+    archived_at = models.DateTimeField(null=True, blank=True)
     meetings = models.ManyToManyField(
         Event, blank=True, related_name="study_groups", limit_choices_to={"kind": Event.Kind.STUDY_GROUP}
     )

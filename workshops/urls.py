@@ -40,6 +40,7 @@ urlpatterns = [
     path("manage/workshops/<slug:slug>/retire/", console.series_retire, name="manage_series_retire"),
     path("manage/study-groups/", console.study_groups, name="manage_study_groups"),
     path("manage/study-groups/new/", console.study_group_new, name="manage_study_group_new"),
+    path("manage/study-groups/archive/", console.study_groups_archive, name="manage_study_groups_archive"),
     path("manage/study-groups/<slug:slug>/", console.study_group_console, name="manage_study_group"),
     path("manage/study-groups/<slug:slug>/meetings/", console.study_group_meetings, name="manage_study_group_meetings"),
     path(

@@ -8,8 +8,10 @@ call these, so callers write `from workshops import services; services.x(...)`:
 
 from .errors import WorkshopError
 from .groups import (
+    archive_last_years_study_groups,
     cancel_meeting,
     generate_meetings,
+    groups_to_archive,
     join_study_group,
     leave_study_group,
     meeting_plan,
@@ -36,10 +38,12 @@ __all__ = [
     "add_material",
     "add_series_sessions",
     "add_session",
+    "archive_last_years_study_groups",
     "cancel_meeting",
     "delete_material",
     "generate_meetings",
     "give_feedback",
+    "groups_to_archive",
     "join_study_group",
     "leave_study_group",
     "meeting_plan",

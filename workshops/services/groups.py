@@ -2,7 +2,7 @@
 places), the committee's groups, their meetings generated as study-group events,
 and telling members of a new meeting."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +21,7 @@ from events.services import (
     register,
     unique_slug,
 )
+from members.years import academic_year_starts, current_academic_year
 from society.emails import queue_email
 from society.models import EmailKind
 
@@ -32,6 +33,8 @@ def join_study_group(*, group: StudyGroup, user) -> StudyGroupMembership:
     """Join, if a place is free (the group's row is locked while counting)."""
     with transaction.atomic():
         group = StudyGroup.objects.select_for_update().get(pk=group.pk)
+        if group.archived_at:
+            raise WorkshopError("This study group has ended: it takes no new members.")
         if StudyGroupMembership.objects.filter(group=group, user=user).exists():
             raise WorkshopError("You are already in this study group.")
         if StudyGroupMembership.objects.filter(group=group).count() >= group.capacity:
@@ -188,3 +191,28 @@ def register_for_meeting(*, group: StudyGroup, event: Event, user, now: datetime
         return register(event=event, user=user, now=now)
     except RegistrationError as error:
         raise WorkshopError(str(error)) from error
+
+
+def groups_to_archive(*, today: date | None = None):
+    """Study groups made before this academic year started and not archived yet."""
+    starts = academic_year_starts(current_academic_year(today=today))
+    first_moment = timezone.make_aware(datetime.combine(starts, time.min))
+    return StudyGroup.objects.filter(archived_at__isnull=True, created_at__lt=first_moment).order_by("name")
+
+
+def archive_last_years_study_groups(*, by, now: datetime | None = None) -> list[StudyGroup]:
+    """The new year's clean-up: archive last year's study groups (those with meetings
+    still to come are kept: cancel them first, or keep the group going). Returns those archived."""
+    now = now or timezone.now()
+    archived = []
+    with transaction.atomic():
+        for group in groups_to_archive(today=timezone.localdate(now)).select_for_update():
+            if group.meetings.filter(starts_at__gte=now, status=Event.Status.PUBLISHED).exists():
+                continue
+            group.archived_at = now
+            group.save(update_fields=["archived_at", "updated_at"])
+            archived.append(group)
+        if archived:
+            names = ", ".join(group.name for group in archived)
+            record_action(actor=by, action="archived study groups", detail=names, now=now)
+    return archived

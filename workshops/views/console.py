@@ -129,7 +129,28 @@ def study_groups(request):
             distinct=True,
         ),
     )
-    return render(request, "workshops/manage/study_groups.html", {"groups": groups})
+    groups = list(groups.order_by("name"))
+    context = {
+        "groups": [group for group in groups if not group.archived_at],
+        "archived": [group for group in groups if group.archived_at],
+        "to_archive": services.groups_to_archive().count(),
+    }
+    return render(request, "workshops/manage/study_groups.html", context)
+
+
+@committee_required
+@require_POST
+def study_groups_archive(request):
+    """The new year's clean-up: archive last year's study groups (not those still meeting)."""
+    archived = services.archive_last_years_study_groups(by=request.user)
+    left = services.groups_to_archive().count()
+    if archived:
+        messages.success(request, f"Archived: {', '.join(group.name for group in archived)}.")
+    if left:
+        messages.info(request, f"{left} kept: they have meetings to come. Cancel those first, or keep them going.")
+    if not archived and not left:
+        messages.info(request, "There is nothing from last year to archive.")
+    return redirect("workshops:manage_study_groups")
 
 
 @committee_required

@@ -18,7 +18,11 @@ from ..models import StudyGroup
 
 
 def study_group_list(request):
-    groups = StudyGroup.objects.select_related("topic", "organiser").annotate(member_count=Count("memberships"))
+    groups = (
+        StudyGroup.objects.filter(archived_at__isnull=True)
+        .select_related("topic", "organiser")
+        .annotate(member_count=Count("memberships"))
+    )
     return render(request, "workshops/study_group_list.html", {"groups": groups})
 
 
