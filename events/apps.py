@@ -10,6 +10,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from .selectors import events_attended  # the models are ready only now
+        from .services import record_action
 
         hooks.register(self.label, hooks.MAIN_NAV, "events", Link("Events", "events:list", order=10, section=True))
         hooks.register(self.label, hooks.COMMITTEE_NAV, "manage", Link("Manage", "events:manage"))
@@ -19,3 +20,4 @@ class EventsConfig(AppConfig):
         hooks.register(self.label, hooks.CONSOLE_NAV, "announcements", announcements)
         hooks.register(self.label, hooks.CONSOLE_NAV, "emails", Link("Emails", "events:manage_emails", order=20))
         hooks.register(self.label, hooks.MEMBER_ATTENDANCE, "events_attended", events_attended)
+        hooks.register(self.label, hooks.ACTION_LOG, "events", record_action)

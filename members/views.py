@@ -509,7 +509,7 @@ def manage_topics(request):
     form = TopicNameForm(request.POST or None)
     if form.is_valid():
         try:
-            topic = services.create_topic(name=form.cleaned_data["name"])
+            topic = services.create_topic(name=form.cleaned_data["name"], by=request.user)
         except services.TopicError as error:
             form.add_error("name", str(error))
         else:
@@ -527,7 +527,7 @@ def rename_topic(request, slug: str):
     form = TopicNameForm(request.POST or None, initial={"name": topic.name})
     if form.is_valid():
         try:
-            services.rename_topic(topic=topic, name=form.cleaned_data["name"])
+            services.rename_topic(topic=topic, name=form.cleaned_data["name"], by=request.user)
         except services.TopicError as error:
             form.add_error("name", str(error))
         else:
@@ -544,7 +544,7 @@ def merge_topics(request):
     if form.is_valid():
         merged, kept = form.cleaned_data["merged"], form.cleaned_data["kept"]
         try:
-            moved = services.merge_topics(merged=merged, kept=kept)
+            moved = services.merge_topics(merged=merged, kept=kept, by=request.user)
         except services.TopicError as error:
             form.add_error(None, str(error))
         else:

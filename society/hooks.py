@@ -39,6 +39,7 @@ MEMBER_ATTENDANCE = "member_attendance"  # () -> expression: events each user (O
 ANNOUNCEMENT_AUDIENCES = "announcement_audiences"  # Audience: whom the committee can write to
 FIGURES_TABLES = "figures_tables"  # FiguresTable: a table of the console's figures, downloadable as <name>.csv
 SERIES_LINKS = "series_links"  # SeriesLink: what the drafts of a new weekly series can join
+ACTION_LOG = "action_log"  # (actor=, action=, detail=) -> None: writes the committee's action log
 NEW_YEAR_CHECKLIST = "new_year_checklist"  # (today=date) -> list[ChecklistItem]: the console's start-of-year list
 
 # hook -> contribution name -> (app label, contribution)
@@ -159,3 +160,10 @@ def link_url(hook: str, **url_kwargs: Any) -> str | None:
     """The URL of the first Link offered to `hook`, or None when no installed app offers one."""
     found = links(hook, **url_kwargs)
     return found[0].url if found else None
+
+
+def log_action(*, actor, action: str, detail: str = "") -> None:
+    """Write the committee's action log through whichever installed app keeps it
+    (events does), for apps that may not import it; inside the caller's transaction."""
+    for record in contributions(ACTION_LOG).values():
+        record(actor=actor, action=action, detail=detail)

@@ -5,6 +5,8 @@ introspection, so members names no other app."""
 from django.db import transaction
 from django.utils.text import slugify
 
+from society.hooks import log_action
+
 from ..models import Topic
 
 
@@ -21,7 +23,7 @@ def topic_name_problem(name: str, *, exclude: Topic | None = None) -> str | None
     return f"There is already a topic called “{taken.name}”: merge into it instead." if taken else None
 
 
-def create_topic(*, name: str) -> Topic:
+def create_topic(*, name: str, by=None) -> Topic:
     """A new topic; its slug (used in the events list's filter) is made from the name."""
     name = " ".join(name.split())
     with transaction.atomic():
@@ -32,10 +34,12 @@ def create_topic(*, name: str) -> Topic:
         slug, n = base, 2
         while Topic.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
-        return Topic.objects.create(name=name, slug=slug)
+        topic = Topic.objects.create(name=name, slug=slug)
+        log_action(actor=by, action="created topic", detail=name)
+        return topic
 
 
-def rename_topic(*, topic: Topic, name: str) -> Topic:
+def rename_topic(*, topic: Topic, name: str, by=None) -> Topic:
     """Rename a topic. Its slug stays, so filtered links people shared keep working."""
     name = " ".join(name.split())
     with transaction.atomic():
@@ -43,12 +47,13 @@ def rename_topic(*, topic: Topic, name: str) -> Topic:
         problem = topic_name_problem(name, exclude=topic)
         if problem:
             raise TopicError(problem)
+        log_action(actor=by, action="renamed topic", detail=f"{topic.name} → {name}")
         topic.name = name
         topic.save(update_fields=["name", "updated_at"])
     return topic
 
 
-def merge_topics(*, merged: Topic, kept: Topic) -> dict[str, int]:
+def merge_topics(*, merged: Topic, kept: Topic, by=None) -> dict[str, int]:
     """Everything about `merged` becomes about `kept` (events, members' interests, series,
     study groups: whatever points at Topic, found through Django's relation introspection
     so members names no other app), then `merged` is deleted. One transaction.
@@ -75,5 +80,6 @@ def merge_topics(*, merged: Topic, kept: Topic) -> dict[str, int]:
             else:
                 raise TopicError(f"{relation.related_model._meta.label} points at topics in a way merging cannot move.")
             moved[label] = moved.get(label, 0) + count
+        log_action(actor=by, action="merged topics", detail=f"{locked[merged.pk].name} into {locked[kept.pk].name}")
         locked[merged.pk].delete()
     return moved

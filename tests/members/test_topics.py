@@ -139,3 +139,21 @@ def test_topics_page_costs_constant_queries(committee_client):
             EventFactory().topics.add(topic)
 
     assert_constant_queries(lambda: committee_client.get(reverse("members:manage_topics")), add_topics)
+
+
+@pytest.mark.django_db
+def test_topic_changes_are_in_the_committee_action_log(committee_member):
+    from events.models import ActionLog
+
+    vision = services.create_topic(name="Vision", by=committee_member)
+    services.rename_topic(topic=vision, name="Computer vision", by=committee_member)
+    kept = services.create_topic(name="Deep learning", by=committee_member)
+    services.merge_topics(merged=vision, kept=kept, by=committee_member)
+
+    entries = ActionLog.objects.order_by("created_at", "id").values_list("actor", "action", "detail")
+    assert list(entries) == [
+        (committee_member.pk, "created topic", "Vision"),
+        (committee_member.pk, "renamed topic", "Vision → Computer vision"),
+        (committee_member.pk, "created topic", "Deep learning"),
+        (committee_member.pk, "merged topics", "Computer vision into Deep learning"),
+    ]
