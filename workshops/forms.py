@@ -1,9 +1,10 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from events.forms import SkippedDatesField
 from events.models import Event
 from members.models import Topic, User
 
@@ -183,22 +184,7 @@ class StudyGroupAdminForm(forms.ModelForm):
 class GenerateMeetingsForm(forms.Form):
     first_day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     weeks = forms.IntegerField(label="Number of weeks", min_value=1, max_value=30, initial=6)
-    skip = forms.CharField(
-        label="Skip these dates",
-        required=False,
-        max_length=1000,
-        help_text="One a line or separated by commas, like 2026-11-04 (reading week).",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def clean_skip(self):
-        days = set()
-        for text in self.cleaned_data["skip"].replace(",", "\n").split():
-            try:
-                days.add(date.fromisoformat(text))
-            except ValueError:
-                raise ValidationError(f"{text} is not a date: write it like 2026-11-04.") from None
-        return frozenset(days)
+    skip = SkippedDatesField()
 
 
 class CancelMeetingForm(forms.Form):

@@ -12,6 +12,7 @@ from .console import (
     EventSpeakerForm,
 )
 from .event import CONSOLE_EVENT_FIELDS, ConsoleEventForm, DuplicateForm, LocalDateTimeField
+from .fields import SkippedDatesField
 from .figures import FiguresForm
 from .public import EventFilterForm, FeedbackForm, SelfCheckInForm
 from .series import SeriesForm
@@ -35,5 +36,6 @@ __all__ = [
     "LocalDateTimeField",
     "SelfCheckInForm",
     "SeriesForm",
+    "SkippedDatesField",
     "SpeakerAdminForm",
 ]  # fmt: skip

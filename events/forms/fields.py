@@ -1,9 +1,12 @@
 """Fields the console's event and series forms share: a banner, topics typed by name."""
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .. import services
+from members.services import topic_slug
+
 from ..images import render_banner
 
 BANNER_HELP = "JPEG, PNG, GIF or WebP; cropped to 12:5 and resized to 1200 by 500 and 600 by 250."
@@ -37,10 +40,29 @@ def clean_topic_names(text: str) -> list[str]:
             continue
         if len(name) > 60:
             raise ValidationError(f"“{name[:60]}…” is too long for a topic: at most 60 characters.")
-        slug = services.topic_slug(name)
+        slug = topic_slug(name)
         if not slug:
             raise ValidationError(f"“{name}” cannot be a topic name: use letters or digits.")
         if slug not in slugs:
             names.append(name)
             slugs.add(slug)
     return names
+
+
+class SkippedDatesField(forms.CharField):
+    """Dates a weekly plan leaves out (reading week), typed one a line or separated by
+    commas; cleans to a frozenset of dates, or says which one is not a date."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Skip these dates")
+        kwargs.setdefault("help_text", "One a line or separated by commas, like 2026-11-04 (reading week).")
+        super().__init__(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), **kwargs)
+
+    def clean(self, value) -> frozenset[date]:
+        days = set()
+        for text in super().clean(value).replace(",", "\n").split():
+            try:
+                days.add(date.fromisoformat(text))
+            except ValueError:
+                raise ValidationError(f"{text} is not a date: write it like 2026-11-04.") from None
+        return frozenset(days)

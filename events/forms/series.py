@@ -1,7 +1,5 @@
 """The console's weekly series form."""
 
-from datetime import date
-
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -11,7 +9,7 @@ from society.forms import CheckboxChoices
 
 from .. import services
 from ..models import Event
-from .fields import banner_field, clean_banner, clean_topic_names, new_topics_field
+from .fields import SkippedDatesField, banner_field, clean_banner, clean_topic_names, new_topics_field
 
 
 def _model_field(name: str, **kwargs) -> forms.Field:
@@ -38,13 +36,7 @@ class SeriesForm(forms.Form):
         initial=10,
         error_messages={"max_value": services.TOO_LONG},
     )
-    skip = forms.CharField(
-        label="Skip these dates",
-        required=False,
-        max_length=1000,
-        help_text="One a line or separated by commas, like 2026-11-04 (reading week).",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    skip = SkippedDatesField()
     venue = forms.CharField(label="Room", max_length=200, required=False)
     building = _model_field("building")
     capacity = forms.IntegerField(min_value=1, required=False, help_text="Empty: unlimited.")
@@ -82,15 +74,6 @@ class SeriesForm(forms.Form):
 
     def clean_new_topics(self):
         return clean_topic_names(self.cleaned_data["new_topics"])
-
-    def clean_skip(self):
-        days = set()
-        for text in self.cleaned_data["skip"].replace(",", "\n").split():
-            try:
-                days.add(date.fromisoformat(text))
-            except ValueError:
-                raise ValidationError(f"{text} is not a date: write it like 2026-11-04.") from None
-        return frozenset(days)
 
     def clean(self):
         cleaned = super().clean()

@@ -36,7 +36,7 @@ from .checkin import (
     self_check_in_offered,
     undo_check_in,
 )
-from .details import EventExtras, set_banner, topic_slug, topics_named
+from .details import EventExtras, set_banner
 from .emails import registration_email_context
 from .feeds import calendar_feed_of, reset_calendar_feed
 from .publishing import (
@@ -151,8 +151,6 @@ __all__ = [
     "set_event_speaker",
     "set_speaker_photo",
     "set_webhook_url",
-    "topic_slug",
-    "topics_named",
     "undo_check_in",
     "unique_slug",
     "update_event",

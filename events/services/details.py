@@ -6,12 +6,8 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils.text import slugify
 
-from members.models import Topic
-from members.services import delete_files_on_commit
+from members.services import delete_files_on_commit, topics_named
 
 from ..models import Event, EventSpeaker, Speaker
 from .speakers import save_speaker, set_event_speaker
@@ -26,33 +22,10 @@ class EventExtras:
     new_speaker_photo: bytes | None = None  # from events.images.render_speaker_photo
 
 
-def topic_slug(name: str) -> str:
-    """The slug a topic typed by name gets ("" when the name has no letters or digits to make one)."""
-    return slugify(name)[:60]
-
-
-def topics_named(names: list[str]) -> list[Topic]:
-    """The topics of these names, creating those that do not exist yet (matched by slug or
-    by name whatever the case, so "NLP" and "nlp" are one topic)."""
-    topics = []
-    for name in (name.strip()[:60] for name in names):
-        slug = topic_slug(name)
-        same = Topic.objects.filter(Q(slug=slug) | Q(name__iexact=name)).order_by("pk")
-        topic = same.first()
-        if topic is None:
-            try:
-                with transaction.atomic():  # someone may be creating it at this moment
-                    topic = Topic.objects.create(name=name, slug=slug)
-            except IntegrityError:
-                topic = same.first()
-        topics.append(topic)
-    return topics
-
-
 def apply_extras(*, event: Event, extras: EventExtras, by) -> None:
     """Save `extras` on a saved event; call inside the transaction that saved it."""
     if extras.new_topic_names:
-        event.topics.add(*topics_named(extras.new_topic_names))
+        event.topics.add(*topics_named(extras.new_topic_names, by=by))
     if extras.banner:
         set_banner(event=event, renditions=extras.banner)
     speakers = list(extras.speakers)

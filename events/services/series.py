@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Topic
+from members.services import topics_named
 from society.hooks import SeriesLink
 
 from ..models import Event
 from .audit import record_action
-from .details import set_banner, topics_named
+from .details import set_banner
 from .publishing import local_time_problem, make_local, publish_event, unique_slug
 from .registrations import RegistrationError
 
@@ -83,7 +84,7 @@ def create_weekly_series(
     key = secrets.token_hex(8)
     events = []
     with transaction.atomic():
-        topics = [*plan.topics, *topics_named(list(plan.new_topic_names))]
+        topics = [*plan.topics, *topics_named(list(plan.new_topic_names), by=by)]
         for day in plan.days():
             starts_at = make_local(datetime.combine(day, plan.start))
             event = Event.objects.create(

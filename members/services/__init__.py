@@ -40,7 +40,7 @@ from .profiles import (
     update_profile,
 )
 from .site_texts import SiteTextProblem, edit_site_text, latest_version
-from .topics import TopicError, create_topic, merge_topics, rename_topic, topic_name_problem
+from .topics import TopicError, create_topic, merge_topics, rename_topic, topic_name_problem, topic_slug, topics_named
 
 __all__ = [
     "CommitteeProblem",
@@ -78,6 +78,8 @@ __all__ = [
     "share_record",
     "start_welcome",
     "topic_name_problem",
+    "topic_slug",
+    "topics_named",
     "update_profile",
     "warn_before_anonymising",
 ]

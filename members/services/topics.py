@@ -2,7 +2,8 @@
 rename, merge. Merging finds what points at a topic by Django's relation
 introspection, so members names no other app."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from society.hooks import log_action
@@ -23,6 +24,11 @@ def topic_name_problem(name: str, *, exclude: Topic | None = None) -> str | None
     return f"There is already a topic called “{taken.name}”: merge into it instead." if taken else None
 
 
+def topic_slug(name: str) -> str:
+    """The slug a topic of this name gets ("" when the name has no letters or digits to make one)."""
+    return slugify(name)[:55]
+
+
 def create_topic(*, name: str, by=None) -> Topic:
     """A new topic; its slug (used in the events list's filter) is made from the name."""
     name = " ".join(name.split())
@@ -30,13 +36,31 @@ def create_topic(*, name: str, by=None) -> Topic:
         problem = topic_name_problem(name)
         if problem:
             raise TopicError(problem)
-        base = slugify(name)[:55] or "topic"
+        base = topic_slug(name) or "topic"
         slug, n = base, 2
         while Topic.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         topic = Topic.objects.create(name=name, slug=slug)
         log_action(actor=by, action="created topic", detail=name)
         return topic
+
+
+def topics_named(names: list[str], *, by=None) -> list[Topic]:
+    """The topics of these names (typed in a form), each created through create_topic when
+    none exists yet; matched by name whatever the case or by its slug, so "NLP", "nlp"
+    and "N.L.P." are one topic."""
+    topics = []
+    for name in (" ".join(name.split())[:60] for name in names):
+        same = Topic.objects.filter(Q(slug=topic_slug(name)) | Q(name__iexact=name)).order_by("pk")
+        topic = same.first()
+        if topic is None:
+            try:
+                with transaction.atomic():  # someone may be creating it at this moment
+                    topic = create_topic(name=name, by=by)
+            except (IntegrityError, TopicError):
+                topic = same.first()
+        topics.append(topic)
+    return topics
 
 
 def rename_topic(*, topic: Topic, name: str, by=None) -> Topic:

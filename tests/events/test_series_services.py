@@ -12,6 +12,7 @@ from events import services
 from events.images import render_banner, render_speaker_photo
 from events.models import ActionLog, Event, EventSpeaker, Speaker
 from members.models import Topic
+from members.services import topics_named
 from society import hooks
 from tests.factories import (
     EventFactory,
@@ -102,7 +103,7 @@ def test_create_event_saves_new_topics_banner_and_speakers_with_it(committee_mem
 def test_topics_named_finds_a_topic_by_its_name_whatever_its_slug():
     nlp = TopicFactory(name="NLP", slug="natural-language-processing")
 
-    topics = services.topics_named(["nlp", "Natural language processing", "Robotics"])
+    topics = topics_named(["nlp", "Natural language processing", "Robotics"])
 
     assert [topic.slug for topic in topics] == [nlp.slug, nlp.slug, "robotics"]
     assert Topic.objects.count() == 2
