@@ -20,6 +20,7 @@ class SeriesSessionInline(admin.TabularInline):
 class WorkshopSeriesAdmin(admin.ModelAdmin):
     list_display = ["name", "level", "retired_at"]
     list_filter = [("retired_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["retired_at"]  # retired and brought back in the console (retire_series)
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     inlines = [SeriesSessionInline]

@@ -151,6 +151,20 @@ def register(
     return registration, True
 
 
+def cancellation_problem(registration: Registration, *, by=None, now: datetime | None = None) -> str | None:
+    """Why this place cannot be given up now (None: it can, or it is already given up).
+    `by`: the committee member asking for someone else (the message names the holder)."""
+    if registration.checked_in_at is not None:
+        who = "You were" if by is None else f"{registration.user.display_name} was"
+        return (
+            f"{who} checked in at this event, so the place cannot be cancelled. "
+            "If that was a mistake, the committee undoes the check-in first."
+        )
+    if registration.is_active and (now or timezone.now()) >= registration.event.starts_at:
+        return "The event has started: it is too late to cancel."
+    return None
+
+
 def cancel(*, registration: Registration, by=None, seen: str | None = None, now: datetime | None = None) -> list:
     """Give up a seat (or a place on the waiting list) until the event starts.
 
@@ -164,16 +178,11 @@ def cancel(*, registration: Registration, by=None, seen: str | None = None, now:
         registration = lock_registration(registration)
         event = registration.event
         check_not_stale(registration, seen)
-        if registration.checked_in_at is not None:
-            who = "You were" if by is None else f"{registration.user.display_name} was"
-            raise RegistrationError(
-                f"{who} checked in at this event, so the place cannot be cancelled. "
-                "If that was a mistake, the committee undoes the check-in first."
-            )
+        problem = cancellation_problem(registration, by=by, now=now)
+        if problem:
+            raise RegistrationError(problem)
         if not registration.is_active:
             return []
-        if now >= event.starts_at:
-            raise RegistrationError("The event has started: it is too late to cancel.")
         was_confirmed = registration.is_confirmed
         registration.status = Status.CANCELLED
         registration.cancelled_at = now

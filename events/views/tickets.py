@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -80,9 +79,7 @@ def ticket(request, token: str):
         "event": registration.event,
         "position": services.waitlist_position(registration),
         "qr_code": qr_code_svg(check_in_url(registration)) if registration.is_confirmed else "",
-        "can_cancel": registration.is_active
-        and registration.checked_in_at is None
-        and timezone.now() < registration.event.starts_at,
+        "can_cancel": registration.is_active and services.cancellation_problem(registration) is None,
     }
     return render(request, "events/ticket.html", context)
 
