@@ -2,7 +2,8 @@
 make every email once). The reminder and digest tasks are periodic (celery beat,
 see the migrations); the webhook is sent on commit by the services."""
 
-import urllib.error
+import http.client
+import logging
 
 from celery import shared_task
 from django.db import OperationalError
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from . import followups, reminders, services
 from .models import Event
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
@@ -27,12 +30,20 @@ def send_weekly_digest() -> int:
 
 @shared_task(
     bind=True,
-    autoretry_for=(urllib.error.URLError, TimeoutError, ConnectionError),
+    # 429 and 5xx answers, timeouts, DNS and TLS failures, broken answers: try again later.
+    autoretry_for=(services.WebhookUnavailable, OSError, http.client.HTTPException),
     retry_backoff=30,
     retry_kwargs={"max_retries": 6},
 )
 def notify_webhook(self, event_id: int, change: str) -> bool:
     """Tell the committee's webhook that an event was published, changed or cancelled.
-    Running twice posts twice: a repeated chat message is harmless."""
+    Running twice posts twice: a repeated chat message is harmless. A refused address,
+    a redirect or a 4xx answer is dropped and logged: trying again would change nothing."""
     event = Event.objects.filter(pk=event_id).first()
-    return bool(event) and services.post_to_webhook(event=event, change=change)
+    if not event:
+        return False
+    try:
+        return services.post_to_webhook(event=event, change=change)
+    except services.WebhookRefused as refusal:
+        logger.warning("Webhook post about event %s (%s) dropped: %s", event_id, change, refusal)
+        return False

@@ -315,6 +315,9 @@ REMINDER_OFFSETS_HOURS = sorted(
     {env_int_item("REMINDER_OFFSETS_HOURS", item) for item in env_list("REMINDER_OFFSETS_HOURS", "24,1")}, reverse=True
 )
 FOLLOW_UP_DELAY_HOURS = env_int("FOLLOW_UP_DELAY_HOURS", 2)
+# The hosts the committee's webhook may post to: a name, ".name" for the name and its
+# subdomains, or "*" for any host whose addresses are all public (checked when posting).
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "hooks.slack.com,discord.com,discordapp.com")
 # Check-in (door, ticket QR code, self check-in, attendance in bulk) is open from this
 # many hours before an event's start until this many hours after its end; then the
 # attendance is final.

@@ -18,6 +18,7 @@ from django.db import connection
 from society.celery import app as celery_app
 from tests.factories import UserFactory
 from tests.smtp import SMTPServer
+from tests.webhooks import LocalWebhook, make_certificate, trust_local_webhook
 
 # Playwright runs an event loop in the test thread; the ORM calls beside it are
 # synchronous and safe here.
@@ -191,3 +192,18 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 10
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def webhook_certificate(tmp_path_factory):
+    return make_certificate(tmp_path_factory.mktemp("webhook"))
+
+
+@pytest.fixture
+def webhook_server(webhook_certificate, settings, monkeypatch):
+    """The committee's webhook: a real HTTPS server on this machine, the one local
+    address the webhook may post to (tests/webhooks.py)."""
+    hook = LocalWebhook(*webhook_certificate).start()
+    trust_local_webhook(hook, settings=settings, monkeypatch=monkeypatch)
+    yield hook
+    hook.stop()

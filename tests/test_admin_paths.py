@@ -10,12 +10,9 @@ console's road on the very same rows, and must leave the same registrations,
 emails, action-log entries and webhook posts behind.
 """
 
-import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.apps import apps
@@ -223,27 +220,10 @@ def test_guarded_models_shown_inline_are_read_only_there(admin_request):
 
 
 @pytest.fixture
-def webhook(db):
-    """The committee's webhook, answered by a small HTTP server on this machine: the texts it received."""
-    received = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"])))["text"])
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    ConsoleSettings.objects.update_or_create(
-        pk=1, defaults={"webhook_url": f"http://127.0.0.1:{server.server_port}/hook"}
-    )
-    yield received
-    server.shutdown()
-    server.server_close()
+def webhook(db, webhook_server):
+    """The committee's webhook, answered by an HTTPS server on this machine (tests/webhooks.py)."""
+    ConsoleSettings.objects.update_or_create(pk=1, defaults={"webhook_url": webhook_server.url})
+    return webhook_server
 
 
 @pytest.fixture
@@ -259,7 +239,7 @@ def outcome_of(django_capture_on_commit_callbacks, webhook):
         with transaction.atomic():
             last_log = ActionLog.objects.aggregate(last=Max("id"))["last"] or 0
             last_email = OutboundEmail.objects.aggregate(last=Max("id"))["last"] or 0
-            webhook.clear()
+            webhook.received.clear()
             with django_capture_on_commit_callbacks(execute=True):
                 road()
             left = {
@@ -278,7 +258,7 @@ def outcome_of(django_capture_on_commit_callbacks, webhook):
                     (email.key.rsplit(":", 1)[0], email.to_email, email.subject)
                     for email in OutboundEmail.objects.filter(id__gt=last_email)
                 ),
-                "webhook": list(webhook),
+                "webhook": webhook.texts,
             }
             transaction.set_rollback(True)
         return left
@@ -420,7 +400,7 @@ def test_adding_a_registration_in_the_admin_does_what_adding_in_the_console_does
 
 def test_setting_the_webhook_in_the_admin_does_what_the_console_does(admin_client, outcome_of):
     event = EventFactory()
-    url = "https://hooks.example.com/committee"
+    url = "https://hooks.slack.com/services/T0/B0/committee"
 
     console = outcome_of(
         lambda: admin_client.post(reverse("events:manage_settings"), {"webhook_url": url}), event=event

@@ -1,11 +1,11 @@
 """The console's smaller forms: cancel, registrants, attendance, announcements, settings, speakers."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from society.links import https_by_default
 
+from .. import services
 from ..models import Announcement, ConsoleSettings, EventSpeaker
 from .admin import SpeakerAdminForm
 
@@ -50,8 +50,9 @@ class ConsoleSettingsForm(forms.ModelForm):
 
     def clean_webhook_url(self):
         url = self.cleaned_data["webhook_url"]
-        if url and not url.startswith("https://") and not settings.DEBUG:
-            raise ValidationError("The webhook must be an https:// address.")
+        problem = url and services.webhook_url_problem(url)
+        if problem:
+            raise ValidationError(problem)
         return url
 
 

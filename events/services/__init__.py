@@ -87,7 +87,14 @@ from .series import (
     series_drafts,
 )
 from .speakers import save_speaker, set_event_speaker, set_speaker_photo
-from .webhook import post_to_webhook, set_webhook_url, webhook_text
+from .webhook import (
+    WebhookRefused,
+    WebhookUnavailable,
+    post_to_webhook,
+    set_webhook_url,
+    webhook_text,
+    webhook_url_problem,
+)
 
 __all__ = [
     "GUARDED_FIELDS",
@@ -102,6 +109,8 @@ __all__ = [
     "RegistrationError",
     "SeriesPlan",
     "SeriesPublication",
+    "WebhookRefused",
+    "WebhookUnavailable",
     "add_registrant",
     "announcement_email",
     "announcement_recipients",
@@ -158,4 +167,5 @@ __all__ = [
     "update_event",
     "waitlist_position",
     "webhook_text",
+    "webhook_url_problem",
 ]  # fmt: skip

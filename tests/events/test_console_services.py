@@ -1,10 +1,7 @@
 """The console's rules (events.services): series, DST, publishing, cancelling,
 walk-ins, attendance, self check-in codes, announcements, the webhook."""
 
-import json
-import threading
 from datetime import UTC, date, datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.utils import timezone
@@ -224,38 +221,17 @@ def test_announcement_goes_to_confirmed_only_skips_opt_outs_and_sends_once(commi
     assert "Charged, please." in email.body_text
 
 
-class _Hook(BaseHTTPRequestHandler):
-    received: list = []
-
-    def do_POST(self):
-        _Hook.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def webhook_server():
-    _Hook.received = []
-    server = HTTPServer(("127.0.0.1", 0), _Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-
-
 def test_publishing_tells_the_webhook_in_slack_format(
     django_capture_on_commit_callbacks, committee_member, webhook_server
 ):
-    ConsoleSettings.objects.create(pk=1, webhook_url=f"http://127.0.0.1:{webhook_server.server_port}/hook")
+    ConsoleSettings.objects.create(pk=1, webhook_url=webhook_server.url)
     event = EventFactory(status=Event.Status.DRAFT, title="Transformers")
 
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_event(event=event, by=committee_member)
 
-    assert len(_Hook.received) == 1
-    assert _Hook.received[0]["text"].startswith("New event: Transformers")
+    assert len(webhook_server.received) == 1
+    assert webhook_server.received[0]["text"].startswith("New event: Transformers")
 
 
 def test_no_webhook_set_sends_nothing(django_capture_on_commit_callbacks, committee_member):

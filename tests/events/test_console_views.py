@@ -321,15 +321,15 @@ def test_announcement_of_another_event_is_404(committee_client):
     assert response.status_code == 404
 
 
-def test_webhook_must_be_https_unless_debug(committee_client, settings):
-    settings.DEBUG = False
+def test_webhook_must_be_https_even_in_debug(committee_client, settings):
+    settings.DEBUG = True
 
     response = committee_client.post(url("manage_settings"), {"webhook_url": "http://hooks.example.com/x"})
 
     assert response.context["form"].errors["webhook_url"] == ["The webhook must be an https:// address."]
     assert ConsoleSettings.load().webhook_url == ""
-    committee_client.post(url("manage_settings"), {"webhook_url": "https://hooks.example.com/x"})
-    assert ConsoleSettings.load().webhook_url == "https://hooks.example.com/x"
+    committee_client.post(url("manage_settings"), {"webhook_url": "https://hooks.slack.com/services/T0/B0/x"})
+    assert ConsoleSettings.load().webhook_url == "https://hooks.slack.com/services/T0/B0/x"
 
 
 def test_speaker_contact_details_only_in_the_console(client, committee_client):
