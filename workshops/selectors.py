@@ -35,11 +35,11 @@ class Viewer:
         return cls(user=user, committee=is_committee(user), member=is_member(user), attended=attended)
 
     def may_see(self, material: Material, *, session_ids: set[int] | None = None, now=None) -> bool:
-        """Committee: always. Others: once available, by visibility. Attendees of a
+        """Committee: always. Others: once released, by visibility. Attendees of a
         series material are those who attended any of its sessions (`session_ids`)."""
         if self.committee:
             return True
-        if material.available_from and material.available_from > (now or timezone.now()):
+        if not is_released(material, now=now):
             return False
         if material.visibility == Material.Visibility.PUBLIC:
             return True
@@ -47,6 +47,15 @@ class Viewer:
             return self.member
         events = {material.event_id} if material.event_id else (session_ids or set())
         return bool(events & self.attended)
+
+
+def is_released(material: Material, *, now=None) -> bool:
+    """Out for its audience: its event is published (not a draft, which the committee
+    alone knows of), and its `available_from` has come. Until then only the committee
+    sees it, and to everyone else it does not exist (404)."""
+    if material.event_id and material.event.is_draft:
+        return False
+    return not (material.available_from and material.available_from > (now or timezone.now()))
 
 
 def series_session_ids(series_id: int) -> set[int]:
@@ -74,7 +83,7 @@ def series_list():
 def event_materials(event_ids, *, viewer: Viewer, session_ids: set[int] | None = None) -> dict[int, list]:
     """Visible materials of these events, by event id (one query)."""
     found: dict[int, list] = {event_id: [] for event_id in event_ids}
-    for material in Material.objects.filter(event_id__in=list(event_ids)):
+    for material in Material.objects.filter(event_id__in=list(event_ids)).select_related("event"):
         if viewer.may_see(material, session_ids=session_ids):
             found[material.event_id].append(material)
     return found

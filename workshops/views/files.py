@@ -6,7 +6,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
@@ -24,13 +23,14 @@ NOTEBOOK_CSP = (
 
 def get_material_for(request, token: str) -> Material:
     """The material, if `request.user` may see it: a visitor is asked to log in,
-    a member who may not see it is refused, a not-yet-available one is not found."""
+    a member who may not see it is refused, one not yet released (not available yet,
+    or of a draft event) is not found."""
     material = get_object_or_404(Material.objects.select_related("event", "series"), token=token)
     viewer = selectors.Viewer.of(request.user)
     session_ids = selectors.series_session_ids(material.series_id) if material.series_id else None
     if viewer.may_see(material, session_ids=session_ids):
         return material
-    if material.available_from and material.available_from > timezone.now():
+    if not selectors.is_released(material):
         raise Http404("Not available yet.")
     if not request.user.is_authenticated:
         raise _LoginNeeded
