@@ -3,9 +3,13 @@
 Three layers: outputs that are code (application/javascript, widget views and
 their saved state) are dropped before rendering; nbconvert's sanitiser cleans
 HTML and Markdown outputs; then nh3 cleans the whole result against a short
-allow-list (no <script>, no on* attributes, no javascript: links). The page is
-shown in a sandboxed frame without allow-scripts, under a CSP with no script source.
+allow-list (no <script>, no on* attributes; links only to http, https, mailto and
+relative addresses; data: only for PNG, JPEG, GIF and WebP images, the plots). The
+page is shown in a sandboxed frame without allow-scripts, under a CSP with no script
+source and a sandbox of its own.
 """
+
+import re
 
 import nbformat
 import nh3
@@ -23,6 +27,11 @@ TAGS = {
     "th", "thead", "tr", "ul",
 }  # fmt: skip
 ATTRIBUTES = {"*": {"class", "title", "id"}, "a": {"href"}, "img": {"src", "alt", "width", "height"}}
+# nh3 keeps these schemes (and relative URLs); data: is then kept only by _only_image_data.
+URL_SCHEMES = {"http", "https", "mailto", "data"}
+IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]")
+# What a browser ignores in a URL's scheme: spaces and control characters.
+IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
 
 
 def strip_scripts(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -46,12 +55,26 @@ def render_notebook_html(notebook: nbformat.NotebookNode) -> str:
 
 
 def clean(html) -> str:
-    """Inert HTML: the allow-list below, no script, no on* attribute, no javascript: URL."""
+    """Inert HTML: the allow-list above, no script, no on* attribute, no javascript: URL,
+    no data: URL but an image's."""
     return nh3.clean(
         html.decode() if isinstance(html, bytes) else str(html),
         tags=TAGS,
         attributes=ATTRIBUTES,
-        url_schemes={"http", "https", "data"},
+        url_schemes=URL_SCHEMES,
+        attribute_filter=_only_image_data,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+def _only_image_data(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's last word on each attribute (its value with entities decoded): a data: URL
+    stays only as an <img>'s source of a PNG, JPEG, GIF or WebP image (not SVG, which
+    can hold script); links never keep one."""
+    if attribute not in ("href", "src"):
+        return value
+    url = IGNORED_IN_SCHEME.sub("", value).lower()
+    if not url.startswith("data:"):
+        return value
+    return value if (tag, attribute) == ("img", "src") and IMAGE_DATA.match(url) else None

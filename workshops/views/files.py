@@ -14,10 +14,11 @@ from .. import selectors
 from ..models import Material
 
 # The rendered notebook's own policy: no script at all, images only inline,
-# its styles inline, and only our own pages may frame it.
+# its styles inline, and only our own pages may frame it. `sandbox` (allowing
+# nothing) holds even when the page is opened outside its sandboxed frame.
 NOTEBOOK_CSP = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-    "frame-ancestors 'self'{extra}; base-uri 'none'; form-action 'none'"
+    "frame-ancestors 'self'{extra}; base-uri 'none'; form-action 'none'; sandbox"
 )
 
 
