@@ -362,6 +362,27 @@ class EventRating(models.Model):
         return f"{self.score}/5 for {self.registration.event} by {self.registration.user}"
 
 
+class SelfCheckInAttempts(models.Model):
+    """Wrong self check-in codes typed by one member for one event. After
+    SELF_CHECK_IN_TRIES of them, self check-in pauses for that member until
+    `paused_until` (events.services.checkin); a right code starts again from nought."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    failures = models.PositiveSmallIntegerField(default=0)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "self check-in attempts"
+        verbose_name_plural = "self check-in attempts"
+        constraints = [models.UniqueConstraint(fields=["event", "member"], name="self_check_in_attempts_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member} at {self.event}: {self.failures} wrong"
+
+
 class CalendarFeed(models.Model):
     """The secret address of a member's own calendar feed; resetting it gives a new token."""
 
