@@ -342,8 +342,9 @@ class Registration(models.Model):
 
 class EventRating(models.Model):
     """An attendee's rating of an event (1 to 5), one per registration: the one
-    home of feedback. The follow-up email's one-click link records the score;
-    the workshops feedback form (once) adds what worked and what to improve."""
+    home of feedback. The follow-up email's rating links open a form whose POST
+    records the score; the workshops feedback form (once) adds what worked and
+    what to improve."""
 
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="rating")
     score = models.PositiveSmallIntegerField()
