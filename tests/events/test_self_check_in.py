@@ -150,6 +150,16 @@ def test_the_pause_minutes_come_from_the_environment_fifteen_by_default():
     assert (given.stdout, default.stdout) == ("20\n", "15\n"), given.stderr + default.stderr
 
 
+def test_a_deleted_account_leaves_no_count_of_wrong_codes(registration):
+    from members.services import anonymise_account
+
+    type_code(registration, wrong_code(registration.event, at(10, 45)), at(10, 45))
+
+    anonymise_account(user=registration.user)
+
+    assert SelfCheckInAttempts.objects.count() == 0
+
+
 # --- The previous minute's code: half a minute only -----------------------------------
 
 
