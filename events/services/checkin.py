@@ -170,7 +170,7 @@ def self_check_in_link_problem(token: str, *, event: Event) -> str | None:
     return None
 
 
-def self_check_in_paused_message(until: datetime) -> str:
+def _paused_message(until: datetime) -> str:
     at = formats.time_format(timezone.localtime(until), "H:i")
     return f"Too many wrong codes. Try again at {at}, or ask a committee member at the door."
 
@@ -181,7 +181,7 @@ def _try_code(*, event: Event, user, code: str, now: datetime) -> str | None:
     with transaction.atomic():
         attempts, _ = SelfCheckInAttempts.objects.select_for_update().get_or_create(event=event, member=user)
         if attempts.paused_until and now < attempts.paused_until:
-            return self_check_in_paused_message(attempts.paused_until)
+            return _paused_message(attempts.paused_until)
         if self_check_in_code_is_right(event=event, code=code, now=now):
             refusal = None
             attempts.failures, attempts.paused_until = 0, None
@@ -191,7 +191,7 @@ def _try_code(*, event: Event, user, code: str, now: datetime) -> str | None:
             if attempts.failures >= SELF_CHECK_IN_TRIES:
                 pause = timedelta(minutes=settings.SELF_CHECK_IN_PAUSE_MINUTES)
                 attempts.failures, attempts.paused_until = 0, now + pause
-                refusal = self_check_in_paused_message(attempts.paused_until)
+                refusal = _paused_message(attempts.paused_until)
         attempts.save(update_fields=["failures", "paused_until", "updated_at"])
     return refusal
 

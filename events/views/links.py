@@ -87,5 +87,11 @@ def feedback(request, token: str):
             status = 400
     else:
         form = FeedbackForm(initial={"score": rating.score, "comment": rating.comment} if rating else None)
-    context = {"registration": registration, "event": registration.event, "form": form, "rating": rating}
-    return render(request, "events/feedback.html", {**context, "chosen": chosen}, status=status)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "form": form,
+        "rating": rating,
+        "chosen": chosen,
+    }
+    return render(request, "events/feedback.html", context, status=status)
