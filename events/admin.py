@@ -23,6 +23,7 @@ from .models import (
     EventRating,
     EventSpeaker,
     Registration,
+    SelfCheckInAttempts,
     Speaker,
 )
 
@@ -427,6 +428,24 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     fields = readonly_fields
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SelfCheckInAttempts)
+class SelfCheckInAttemptsAdmin(admin.ModelAdmin):
+    """Written by self check-in (events.services.checkin): read-only. Deleting a row
+    lifts a member's pause at once."""
+
+    list_display = ["member", "event", "failures", "paused_until", "updated_at"]
+    search_fields = ["member__email", "member__name", "event__title"]
+    list_select_related = ["member", "event"]
+    readonly_fields = ["event", "member", "failures", "paused_until", "created_at", "updated_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

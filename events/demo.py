@@ -79,7 +79,7 @@ WHAT_TO_BRING = "A laptop and its charger. Python 3.11 or newer, with Jupyter in
 SETUP_CHECKLIST = """- Install Python 3.11 or newer
 - pip install jupyter numpy torch
 - Open the workshop notebook from the event page and run the first cell"""
-# One-click ratings on past workshops (score per attendee, in order).
+# Ratings of past workshops (score per attendee, in order).
 DEMO_SCORES = [5, 4, 5, 3, 4, 5, 2]
 FULL_WORKSHOP_SEATS = 4  # workshop 6 is full, with a waiting list
 

@@ -1,5 +1,5 @@
 """Signed links in emails that work without logging in: "I can't come", "I'm set up",
-and the one-click ratings. Each names one registration and one purpose, and
+and the rating links. Each names one registration and one purpose, and
 expires; a tampered, expired or other-purpose token reads as None (the views 404)."""
 
 from urllib.parse import urlencode

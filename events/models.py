@@ -342,8 +342,9 @@ class Registration(models.Model):
 
 class EventRating(models.Model):
     """An attendee's rating of an event (1 to 5), one per registration: the one
-    home of feedback. The follow-up email's one-click link records the score;
-    the workshops feedback form (once) adds what worked and what to improve."""
+    home of feedback. The follow-up email's rating links open a form whose POST
+    records the score; the workshops feedback form (once) adds what worked and
+    what to improve."""
 
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="rating")
     score = models.PositiveSmallIntegerField()
@@ -360,6 +361,27 @@ class EventRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.registration.event} by {self.registration.user}"
+
+
+class SelfCheckInAttempts(models.Model):
+    """Wrong self check-in codes typed by one member for one event. After
+    SELF_CHECK_IN_TRIES of them, self check-in pauses for that member until
+    `paused_until` (events.services.checkin); a right code starts again from nought."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    failures = models.PositiveSmallIntegerField(default=0)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "self check-in attempts"
+        verbose_name_plural = "self check-in attempts"
+        constraints = [models.UniqueConstraint(fields=["event", "member"], name="self_check_in_attempts_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member} at {self.event}: {self.failures} wrong"
 
 
 class CalendarFeed(models.Model):

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from . import services
-from .models import ActionLog, CalendarFeed, EventRating, Registration
+from .models import ActionLog, CalendarFeed, EventRating, Registration, SelfCheckInAttempts
 
 
 def export(user) -> dict:
@@ -30,13 +30,15 @@ def export(user) -> dict:
 def forget(user) -> None:
     """An anonymised account gives back its seats at events still to come that it
     has not been checked in to (the waiting list moves up), its private calendar,
-    and its name in the action log; attendance stays, anonymous, in the figures."""
+    its count of wrong self check-in codes, and its name in the action log;
+    attendance stays, anonymous, in the figures."""
     upcoming = Registration.objects.active().filter(
         user=user, event__starts_at__gt=timezone.now(), checked_in_at__isnull=True
     )
     for registration in upcoming.select_related("event"):
         services.cancel(registration=registration)
     CalendarFeed.objects.filter(user=user).delete()
+    SelfCheckInAttempts.objects.filter(member=user).delete()
     ActionLog.objects.filter(actor=user).update(actor=None)
     ActionLog.objects.filter(member=user).update(member=None)
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("me/tickets/<slug:token>/cancel/", views.cancel_registration, name="cancel"),
     path("check-in/<slug:token>/", views.check_in, name="check_in"),
     path("events/<slug:slug>/self-check-in/", views.self_check_in, name="self_check_in"),
+    path("events/<slug:slug>/here/<str:token>/", views.self_check_in_link, name="self_check_in_link"),
     path("manage/", manage.manage_home, name="manage"),
     path("manage/events/new/", manage.event_create, name="manage_event_create"),
     path("manage/events/series/", manage.series_create, name="manage_series"),

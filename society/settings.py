@@ -323,6 +323,8 @@ WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "hooks.slack.com,disco
 # attendance is final.
 CHECK_IN_OPENS_HOURS = env_int("CHECK_IN_OPENS_HOURS", 2)
 CHECK_IN_CLOSES_HOURS = env_int("CHECK_IN_CLOSES_HOURS", 48)
+# Self check-in: after five wrong codes for one event, a member waits this long.
+SELF_CHECK_IN_PAUSE_MINUTES = env_int("SELF_CHECK_IN_PAUSE_MINUTES", 15)
 
 # --- Workshop materials ------------------------------------------------------
 

@@ -111,6 +111,7 @@ NO_RULE = {
     "events.CalendarFeed": "read-only here",
     "events.EventRating": "a score",
     "events.ActionLog": "read-only here",
+    "events.SelfCheckInAttempts": "read-only here: written by self_check_in; deleting a row lifts a pause",
     "workshops.WorkshopSeries": "a list of sessions",
     "workshops.Material": "file fields read-only here; new files through the console",
     "workshops.StudyGroup": "a group's details",

@@ -167,12 +167,12 @@ def test_without_workshops_the_follow_up_links_to_the_event_page(settings, witho
 
 
 def rate(client, settings) -> str:
-    """An attendee rates GANs 4 from their email's link; the page they see."""
+    """An attendee rates GANs 4 from their email's link; the page they see then."""
     settings.SITE_URL = "https://society.example.ac.uk"
     registration = RegistrationFactory(event=EventFactory(slug="gans", starts_at=START, ends_at=END), checked_in_at=END)
     link = registration_link(registration, FEEDBACK, score=4)
-    response = client.get(link.removeprefix(settings.SITE_URL))
-    assert response.status_code == 200
+    response = client.post(link.removeprefix(settings.SITE_URL), {"score": 4}, follow=True)
+    assert (response.status_code, "Thank you for your feedback!" in response.content.decode()) == (200, True)
     return response.content.decode()
 
 

@@ -13,7 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from events import links
+from events import links, services
 from events.models import Announcement
 from members.models import PublicRecord
 from society.emails import unsubscribe_token
@@ -56,6 +56,12 @@ def unsubscribe_link() -> dict:
 
 def published_event() -> dict:
     return {"slug": EventFactory().slug}
+
+
+def projector_link() -> dict:
+    """The link the projector's QR code opens (a signed token for the event)."""
+    event = EventFactory()
+    return {"slug": event.slug, "token": services.self_check_in_link_token(event=event)}
 
 
 def public_record() -> dict:
@@ -184,6 +190,7 @@ AUDIENCE: dict[str, Entry] = {
     # The committee see who holds the ticket; everyone else a plain page with nothing personal.
     "events:check_in": Entry(PUBLIC, some_ticket),
     "events:self_check_in": Entry(MEMBER, published_event, post_only=True),
+    "events:self_check_in_link": Entry(MEMBER, projector_link),
     "events:manage": Entry(COMMITTEE),
     "events:manage_event_create": Entry(COMMITTEE),
     "events:manage_series": Entry(COMMITTEE),

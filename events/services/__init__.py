@@ -33,6 +33,8 @@ from .checkin import (
     check_in_problem,
     self_check_in,
     self_check_in_code,
+    self_check_in_link_problem,
+    self_check_in_link_token,
     self_check_in_offered,
     undo_check_in,
 )
@@ -155,6 +157,8 @@ __all__ = [
     "save_speaker",
     "self_check_in",
     "self_check_in_code",
+    "self_check_in_link_problem",
+    "self_check_in_link_token",
     "self_check_in_offered",
     "send_announcement",
     "series_drafts",

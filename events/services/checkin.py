@@ -11,18 +11,25 @@ Every change locks the event's row, like registering.
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import formats, timezone
 
-from ..models import Event, Registration
+from ..models import Event, Registration, SelfCheckInAttempts
 from .audit import record_action
 from .registrations import RegistrationError, check_not_stale, lock_event, lock_registration
 
 SELF_CHECK_IN_WINDOW = 60  # seconds a projector code is shown
+# The previous minute's code still works this many seconds into the next minute (the
+# projector page reloads every 20 seconds, so a code can stay on screen that long).
+SELF_CHECK_IN_GRACE = 30
 SELF_CHECK_IN_DIGITS = 6
+SELF_CHECK_IN_TRIES = 5  # wrong codes, then a pause of SELF_CHECK_IN_PAUSE_MINUTES
+SELF_CHECK_IN_LINK_SALT = "events.self-check-in-link"
+SELF_CHECK_IN_LINK_MAX_AGE = timedelta(minutes=5)
 
 
 def _local(moment: datetime) -> str:
@@ -118,6 +125,12 @@ def bulk_attendance(*, event: Event, emails: list[str], by, now: datetime | None
 
 
 # --- Self check-in -----------------------------------------------------------------------
+#
+# Two roads, one function (self_check_in): the six-digit code on the projector, typed on
+# the event page, and the projector's QR code, which opens a signed link that lasts five
+# minutes. Codes can be guessed, so wrong ones are counted per member and event: after
+# SELF_CHECK_IN_TRIES of them the member waits SELF_CHECK_IN_PAUSE_MINUTES. The link
+# cannot be guessed, so it is not counted.
 
 
 def self_check_in_code(*, event: Event, now: datetime | None = None, windows_back: int = 0) -> str:
@@ -128,23 +141,82 @@ def self_check_in_code(*, event: Event, now: datetime | None = None, windows_bac
     return str(int.from_bytes(digest.digest()[:8], "big") % 10**SELF_CHECK_IN_DIGITS).zfill(SELF_CHECK_IN_DIGITS)
 
 
+def self_check_in_code_is_right(*, event: Event, code: str, now: datetime) -> bool:
+    """This minute's code; the previous minute's too, in the first SELF_CHECK_IN_GRACE
+    seconds of the new minute (for a screen that has not reloaded yet)."""
+    windows_back = (0, 1) if now.timestamp() % SELF_CHECK_IN_WINDOW < SELF_CHECK_IN_GRACE else (0,)
+    return any(
+        hmac.compare_digest(code, self_check_in_code(event=event, now=now, windows_back=n)) for n in windows_back
+    )
+
+
+def self_check_in_link_token(*, event: Event) -> str:
+    """What the projector's QR code carries instead of the code: a token, signed with
+    the time, that names the event and is good for SELF_CHECK_IN_LINK_MAX_AGE."""
+    return signing.TimestampSigner(salt=SELF_CHECK_IN_LINK_SALT).sign_object({"e": event.pk}, compress=True)
+
+
+def self_check_in_link_problem(token: str, *, event: Event) -> str | None:
+    """Why the projector link `token` does not check anyone in to `event` (None: it does)."""
+    signer = signing.TimestampSigner(salt=SELF_CHECK_IN_LINK_SALT)
+    try:
+        data = signer.unsign_object(token, max_age=SELF_CHECK_IN_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        return "This check-in link has expired (each lasts five minutes): scan the code on the screen again."
+    except signing.BadSignature:
+        data = None
+    if not isinstance(data, dict) or data.get("e") != event.pk:
+        return "This check-in link is not valid: scan the code on the screen again, or type the six-digit code."
+    return None
+
+
+def _paused_message(until: datetime) -> str:
+    at = formats.time_format(timezone.localtime(until), "H:i")
+    return f"Too many wrong codes. Try again at {at}, or ask a committee member at the door."
+
+
+def _try_code(*, event: Event, user, code: str, now: datetime) -> str | None:
+    """Check a typed code and count it: why it is refused, or None when it is right.
+    The member's attempts row is locked, so wrong codes sent at once all count."""
+    with transaction.atomic():
+        attempts, _ = SelfCheckInAttempts.objects.select_for_update().get_or_create(event=event, member=user)
+        if attempts.paused_until and now < attempts.paused_until:
+            return _paused_message(attempts.paused_until)
+        if self_check_in_code_is_right(event=event, code=code, now=now):
+            refusal = None
+            attempts.failures, attempts.paused_until = 0, None
+        else:
+            attempts.failures += 1
+            refusal = "That code is not the one on the screen (codes change every minute)."
+            if attempts.failures >= SELF_CHECK_IN_TRIES:
+                pause = timedelta(minutes=settings.SELF_CHECK_IN_PAUSE_MINUTES)
+                attempts.failures, attempts.paused_until = 0, now + pause
+                refusal = _paused_message(attempts.paused_until)
+        attempts.save(update_fields=["failures", "paused_until", "updated_at"])
+    return refusal
+
+
 def self_check_in_offered(event: Event, now: datetime) -> bool:
     """Whether the event page offers self check-in: while check-in is open and the event is not over."""
     return check_in_problem(event, now=now) is None and now < event.ends_at
 
 
-def self_check_in(*, event: Event, user, code: str, now: datetime | None = None) -> Registration:
-    """A registered member marks themselves present with the code on the projector.
-    The current and previous minute's codes are accepted (about two minutes)."""
+def self_check_in(
+    *, event: Event, user, code: str | None = None, link_token: str | None = None, now: datetime | None = None
+) -> Registration:
+    """A registered member marks themselves present, with the code on the projector
+    (`code`, counted: see above) or with the link its QR code opens (`link_token`)."""
     now = now or timezone.now()
     problem = check_in_problem(event, now=now)
     if problem:
         raise RegistrationError(problem)
-    code = code.strip()
-    valid = [self_check_in_code(event=event, now=now, windows_back=n) for n in (0, 1)]
-    if not any(hmac.compare_digest(code, candidate) for candidate in valid):
-        raise RegistrationError("That code is not the one on the screen (codes change every minute).")
     registration = Registration.objects.confirmed().filter(event=event, user=user).first()
     if registration is None:
         raise RegistrationError("You have no confirmed seat at this event: ask the committee at the door.")
+    if link_token is not None:
+        refusal = self_check_in_link_problem(link_token, event=event)
+    else:
+        refusal = _try_code(event=event, user=user, code=(code or "").strip(), now=now)
+    if refusal:
+        raise RegistrationError(refusal)
     return check_in(registration=registration, by=user, now=now)

@@ -10,6 +10,7 @@ from .tickets import (
     register,
     reset_calendar,
     self_check_in,
+    self_check_in_link,
     ticket,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "register",
     "reset_calendar",
     "self_check_in",
+    "self_check_in_link",
     "set_up",
     "ticket",
 ]

@@ -1,9 +1,10 @@
 """Pages opened from links in emails, which work without logging in: the signed
-token names the registration (events.links). A tampered or expired token is a 404."""
+token names the registration (events.links). Opening a link changes nothing (mail
+scanners open every link in an email); a button on the page, a POST, does. A
+tampered or expired token gets a page that says so (404)."""
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -11,18 +12,28 @@ from .. import links, services
 from ..forms import FeedbackForm
 from ..models import EventRating, Registration
 
+NOT_VALID = "This link is not valid, or has expired."
 
-def get_registration_by_link(token: str, purpose: str) -> Registration:
+
+def get_registration_by_link(token: str, purpose: str) -> Registration | None:
+    """The registration a link's token names, or None (tampered, expired, another purpose)."""
     registration_id = links.read_registration_token(token, purpose)
     if registration_id is None:
-        raise Http404("This link is not valid, or has expired.")
-    return get_object_or_404(Registration.objects.select_related("event", "user"), pk=registration_id)
+        return None
+    return Registration.objects.select_related("event", "user").filter(pk=registration_id).first()
+
+
+def link_refused(request, message: str = NOT_VALID):
+    context = {"message": message, "not_valid": message == NOT_VALID}
+    return render(request, "events/link_refused.html", context, status=404)
 
 
 @never_cache
 def cant_come(request, token: str):
     """GET shows a button; POST cancels (so the seat goes to the waiting list)."""
     registration = get_registration_by_link(token, links.CANT_COME)
+    if registration is None:
+        return link_refused(request)
     event = registration.event
     context = {"registration": registration, "event": event, "started": timezone.now() >= event.starts_at}
     if request.method == "POST" and registration.is_active and registration.checked_in_at is None:
@@ -40,6 +51,8 @@ def cant_come(request, token: str):
 def set_up(request, token: str):
     """The event's setup checklist; POST records "I'm set up" (the committee sees the count)."""
     registration = get_registration_by_link(token, links.SET_UP)
+    if registration is None:
+        return link_refused(request)
     if request.method == "POST" and registration.is_confirmed:
         services.mark_set_up(registration=registration)
         messages.success(request, "Thanks: you're set up. See you there!")
@@ -49,12 +62,16 @@ def set_up(request, token: str):
 
 @never_cache
 def feedback(request, token: str):
-    """A one-click rating (?score=1..5) is recorded at once, then the form asks for a comment."""
+    """The follow-up email's five rating links (?score=1..5) open this form with their
+    score chosen; only its POST records the rating (and the comment)."""
     registration = get_registration_by_link(token, links.FEEDBACK)
+    if registration is None:
+        return link_refused(request)
     if registration.checked_in_at is None:
-        raise Http404("Only people who came can rate an event.")
+        return link_refused(request, "Only people who came can rate an event.")
     rating = EventRating.objects.filter(registration=registration).first()
     status = 200
+    chosen = None
     if request.method == "POST":
         form = FeedbackForm(request.POST)
         if form.is_valid():
@@ -65,11 +82,16 @@ def feedback(request, token: str):
     elif "score" in request.GET:
         form = FeedbackForm({"score": request.GET["score"], "comment": rating.comment if rating else ""})
         if form.is_valid():
-            rating = services.rate_event(registration=registration, score=form.cleaned_data["score"])
-            messages.success(request, f"Thanks: your rating of {rating.score} out of 5 is recorded.")
+            chosen = form.cleaned_data["score"]
         else:
             status = 400
     else:
         form = FeedbackForm(initial={"score": rating.score, "comment": rating.comment} if rating else None)
-    context = {"registration": registration, "event": registration.event, "form": form, "rating": rating}
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "form": form,
+        "rating": rating,
+        "chosen": chosen,
+    }
     return render(request, "events/feedback.html", context, status=status)

@@ -59,13 +59,12 @@ def event_detail(request, slug: str):
     now = timezone.now()
     present = button.registration is not None and button.registration.checked_in_at is not None
     can_self_check_in = button.state == "registered" and services.self_check_in_offered(event, now) and not present
-    code = request.GET.get("code", "")[:6]
     context = {
         "event": event,
         "button": button,
         "description": render_markdown(event.description),
         "now": now,
-        "self_check_in": _self_check_in_form(code) if can_self_check_in else None,
+        "self_check_in": SelfCheckInForm() if can_self_check_in else None,
         "present": present,
     }
     return render(request, "events/event_detail.html", context)
@@ -86,8 +85,3 @@ def calendar_feed(request):
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     events = Event.objects.listed().filter(ends_at__gte=since).order_by("starts_at")[:FEED_MAX_EVENTS]
     return ics_response(events_feed(events), "events.ics")
-
-
-def _self_check_in_form(code: str) -> SelfCheckInForm:
-    """Filled in when the member came from the projector's QR code."""
-    return SelfCheckInForm(initial={"code": code if code.isdigit() else ""})

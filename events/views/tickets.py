@@ -1,5 +1,6 @@
 """A member's side of events: registering, cancelling, tickets, My events,
-their private calendar, and the check-in link a ticket's QR code opens."""
+their private calendar, the check-in link a ticket's QR code opens, and self
+check-in (the projector's code, or the link its QR code opens)."""
 
 import segno
 from django.conf import settings
@@ -150,3 +151,24 @@ def self_check_in(request, slug: str):
     except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect(event)
+
+
+@never_cache
+@login_required
+def self_check_in_link(request, slug: str, token: str):
+    """What the projector's QR code opens: the event and an "I'm here" button. Only the
+    POST checks in (a link preview or a scanner opening the page changes nothing)."""
+    event = get_event_for(request.user, slug)
+    problem = services.self_check_in_link_problem(token, event=event)
+    if problem:
+        return render(request, "events/self_check_in_link.html", {"event": event, "problem": problem}, status=400)
+    if request.method == "POST":
+        try:
+            services.self_check_in(event=event, user=request.user, link_token=token)
+            messages.success(request, "You are checked in. Enjoy the event!")
+        except services.RegistrationError as error:
+            messages.error(request, str(error))
+        return redirect(event)
+    registration = Registration.objects.confirmed().filter(event=event, user=request.user).first()
+    context = {"event": event, "registration": registration, "problem": services.check_in_problem(event)}
+    return render(request, "events/self_check_in_link.html", context)

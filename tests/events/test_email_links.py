@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from events import links
@@ -77,7 +78,9 @@ def test_cant_come_after_the_start_says_so_and_changes_nothing(client):
 
 
 @pytest.mark.parametrize("purpose", [links.CANT_COME, links.SET_UP, links.FEEDBACK])
-def test_tampered_expired_and_other_purpose_tokens_are_404_and_change_nothing(client, monkeypatch, purpose):
+def test_tampered_expired_and_other_purpose_links_are_refused_with_a_message_and_change_nothing(
+    client, monkeypatch, purpose
+):
     registration = RegistrationFactory(checked_in_at=timezone.now())
     other = links.SET_UP if purpose != links.SET_UP else links.CANT_COME
     wrong_purpose = path_of(registration, other)
@@ -88,11 +91,14 @@ def test_tampered_expired_and_other_purpose_tokens_are_404_and_change_nothing(cl
         good.replace(good.split("/")[3], wrong_purpose.split("/")[3]),
     ]
 
-    statuses = [client.get(url + "?score=5").status_code for url in bad_urls]
-    statuses += [client.post(url, {"score": 5}).status_code for url in bad_urls]
+    responses = [client.get(url + "?score=5") for url in bad_urls]
+    responses += [client.post(url, {"score": 5}) for url in bad_urls]
 
     registration.refresh_from_db()
-    assert statuses == [404] * 6
+    assert [response.status_code for response in responses] == [404] * 6
+    for response in responses:
+        assert '<h1 class="h3">This link is not valid, or has expired.</h1>' in response.content.decode()
+        assert "Nothing has changed." in response.content.decode()
     assert (registration.status, registration.set_up_at) == (Registration.Status.CONFIRMED, None)
     assert EventRating.objects.count() == 0
 
@@ -126,22 +132,57 @@ def test_set_up_shows_the_checklist_and_records_once_and_the_committee_sees_the_
 # --- Ratings -------------------------------------------------------------------------
 
 
-def test_a_one_click_rating_is_recorded_and_the_form_then_takes_a_comment(client):
+def test_a_mail_scanner_opening_all_five_rating_links_records_nothing(client):
+    """Corporate mail gateways open every link of an email: the last one must not win."""
     registration = RegistrationFactory(checked_in_at=timezone.now())
 
-    page = client.get(path_of(registration, links.FEEDBACK, score=4))
-    assert page.status_code == 200
-    assert EventRating.objects.get(registration=registration).score == 4
-    assert b"your rating of 4 out of 5 is recorded" in page.content
+    pages = [client.get(path_of(registration, links.FEEDBACK, score=score)) for score in range(1, 6)]
 
-    client.get(path_of(registration, links.FEEDBACK, score=5))  # changed their mind
-    response = client.post(path_of(registration, links.FEEDBACK), {"score": 5, "comment": "More exercises!"})
+    assert [page.status_code for page in pages] == [200] * 5
+    assert EventRating.objects.count() == 0
+    assert "nothing is recorded until you do" in pages[0].content.decode()
 
-    assert response.status_code == 302
+
+def test_a_rating_link_opens_the_form_with_its_score_chosen_and_the_post_records_it(client):
+    registration = RegistrationFactory(checked_in_at=timezone.now())
+    url = path_of(registration, links.FEEDBACK, score=4)
+
+    page = client.get(url)
+    response = client.post(url, {"score": 4, "comment": "More exercises!"}, follow=True)
+
+    html = page.content.decode()
+    assert 'value="4" id="id_score_1" required checked>' in html
+    assert "You chose 4 out of 5." in html
+    assert response.redirect_chain == [(url.split("?")[0], 302)]  # the same link, without the score
+    assert "Thank you for your feedback!" in response.content.decode()
     rating = EventRating.objects.get()
-    assert (rating.score, rating.comment) == (5, "More exercises!")
-    client.get(path_of(registration, links.FEEDBACK, score=3))  # a later click keeps the comment
-    assert EventRating.objects.get().comment == "More exercises!"
+    assert (rating.registration, rating.score, rating.comment) == (registration, 4, "More exercises!")
+
+
+def test_a_later_link_shows_the_comment_given_and_changes_nothing_until_sent(client):
+    registration = RegistrationFactory(checked_in_at=timezone.now())
+    EventRating.objects.create(registration=registration, score=5, comment="More exercises!")
+
+    page = client.get(path_of(registration, links.FEEDBACK, score=3))
+    client.post(path_of(registration, links.FEEDBACK), {"score": 3, "comment": "More exercises!"})
+
+    assert ">\nMore exercises!</textarea>" in page.content.decode()
+    assert 'value="3" id="id_score_2" required checked>' in page.content.decode()
+    rating = EventRating.objects.get()
+    assert (rating.score, rating.comment) == (3, "More exercises!")
+
+
+def test_the_rating_form_refuses_a_post_without_its_csrf_token():
+    registration = RegistrationFactory(checked_in_at=timezone.now())
+    browser = Client(enforce_csrf_checks=True)
+
+    refused = browser.post(path_of(registration, links.FEEDBACK), {"score": 1})
+    page = browser.get(path_of(registration, links.FEEDBACK, score=1))
+    token = str(page.context["csrf_token"])
+    accepted = browser.post(path_of(registration, links.FEEDBACK), {"score": 1, "csrfmiddlewaretoken": token})
+
+    assert (refused.status_code, accepted.status_code) == (403, 302)
+    assert EventRating.objects.get().score == 1
 
 
 @pytest.mark.parametrize("score", ["0", "6", "-1", "five", ""])
@@ -159,7 +200,11 @@ def test_ratings_outside_1_to_5_are_refused_and_record_nothing(client, score):
 def test_only_people_who_came_can_rate(client):
     registration = RegistrationFactory()
 
-    assert client.get(path_of(registration, links.FEEDBACK, score=5)).status_code == 404
+    shown = client.get(path_of(registration, links.FEEDBACK, score=5))
+    posted = client.post(path_of(registration, links.FEEDBACK), {"score": 5})
+
+    assert (shown.status_code, posted.status_code) == (404, 404)
+    assert "Only people who came can rate an event." in shown.content.decode()
     assert EventRating.objects.count() == 0
 
 
@@ -168,7 +213,8 @@ def test_links_work_logged_in_as_someone_else_too(client):
     client.force_login(UserFactory())
 
     assert client.get(path_of(registration, links.FEEDBACK, score=2)).status_code == 200
-    assert EventRating.objects.get().score == 2
+    assert client.post(path_of(registration, links.FEEDBACK, score=2), {"score": 2}).status_code == 302
+    assert EventRating.objects.get().registration == registration
 
 
 def test_the_event_page_says_what_to_bring(client):

@@ -85,13 +85,13 @@ def test_members_never_see_others_answers(member_client, member):
 
 
 @pytest.mark.django_db
-def test_one_click_rating_page_from_the_email_leads_to_the_written_feedback(client):
+def test_a_rating_sent_from_the_emails_link_leads_to_the_written_feedback(client):
     from events import links
 
     registration = RegistrationFactory(checked_in_at=timezone.now())
     token = links.registration_token(registration, links.FEEDBACK)
 
-    response = client.get(reverse("events:feedback", kwargs={"token": token}), {"score": 5})
+    response = client.post(reverse("events:feedback", kwargs={"token": token}), {"score": 5}, follow=True)
 
     assert EventRating.objects.get().score == 5
     assert feedback_url(registration.event) in response.content.decode()

@@ -84,14 +84,23 @@ def door_undo(request, slug: str, token: str):
 @never_cache
 @committee_required
 def projector(request, slug: str):
-    """For the room's screen: the self check-in code and a QR code of the event page.
+    """For the room's screen: the self check-in code to type, and a QR code of a signed
+    link that lasts five minutes (not the code: a photo of it is soon worth nothing).
     The page reloads itself every 20 seconds (a meta refresh: no script)."""
     event = get_managed_event(slug)
     now = timezone.now()
     code = services.self_check_in_code(event=event, now=now)
-    url = request.build_absolute_uri(reverse("events:detail", kwargs={"slug": event.slug})) + f"?code={code}"
+    token = services.self_check_in_link_token(event=event)
+    url = request.build_absolute_uri(reverse("events:self_check_in_link", kwargs={"slug": event.slug, "token": token}))
     problem = services.check_in_problem(event, now=now)
-    context = {"event": event, "code": code, "qr_code": qr_code_svg(url), "open": problem is None, "problem": problem}
+    context = {
+        "event": event,
+        "code": code,
+        "qr_url": url,
+        "qr_code": qr_code_svg(url),
+        "open": problem is None,
+        "problem": problem,
+    }
     return render(request, "events/manage/projector.html", context)
 
 
