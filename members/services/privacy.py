@@ -110,7 +110,7 @@ def warn_before_anonymising(user: User, *, anonymise_on: date, now: datetime | N
                 to=user.email,
                 template="emails/retention_warning",
                 context={"anonymise_on": anonymise_on, "login_url": settings.SITE_URL + reverse("account_login")},
-                kind=EmailKind.ACCOUNT,
+                kind=EmailKind.NOTICE,
                 user=user,
                 now=now,
             )
