@@ -144,6 +144,14 @@ class Profile(models.Model):
     student_number = models.CharField(
         max_length=20, blank=True, help_text="As on your student card; used to match the students' union list."
     )
+    # A number the member types is theirs to claim, not proof: the union's list confirms
+    # it when it gives the same number with this account's email (import_union_list).
+    student_number_verified_at = models.DateTimeField(
+        "student number confirmed",
+        null=True,
+        blank=True,
+        help_text="When the students' union list gave this number with the account's email; empty: unconfirmed.",
+    )
     bio = models.TextField(
         max_length=500, blank=True, help_text="A sentence or two about you (500 characters at most)."
     )
@@ -165,11 +173,12 @@ class Profile(models.Model):
 
     class Meta:
         constraints = [
+            # Unconfirmed claims may coexist (refusing one would tell anyone which
+            # numbers exist); a number is confirmed for one account at most.
             models.UniqueConstraint(
                 fields=["student_number"],
-                condition=~Q(student_number=""),
-                name="profile_student_number_unique",
-                violation_error_message="Another account already has this student number.",
+                condition=~Q(student_number="") & Q(student_number_verified_at__isnull=False),
+                name="profile_confirmed_student_number_unique",
             ),
             models.CheckConstraint(
                 condition=Q(year_of_study__isnull=True) | Q(year_of_study__gte=1, year_of_study__lte=7),
@@ -183,6 +192,16 @@ class Profile(models.Model):
     @property
     def needs_welcome(self) -> bool:
         return self.welcomed_at is None
+
+    def set_student_number(self, number: str) -> None:
+        """The member (or an admin) gives a number: a new one is unconfirmed until the union's list confirms it."""
+        number = number.strip()
+        if number != self.student_number:
+            self.student_number, self.student_number_verified_at = number, None
+
+    @property
+    def student_number_verified(self) -> bool:
+        return bool(self.student_number) and self.student_number_verified_at is not None
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -338,6 +357,9 @@ class UnionListImport(models.Model):
     added = models.PositiveIntegerField(default=0)
     already_members = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
+    to_review = models.PositiveIntegerField(
+        default=0, help_text="Rows whose student number only an unconfirmed claim matched: left to the committee."
+    )
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
