@@ -283,12 +283,17 @@ class CommitteeRole(models.Model):
 
 class RetentionWarning(models.Model):
     """The member was told their account would be anonymised, once per lapse: after
-    their last membership, of `for_year`. The retention rules read this row, not the
-    email's, which may be deleted with the outbox's other rows about the person."""
+    their last membership, of `for_year` (none: an account that never held one). It
+    stands until they log in again (`warned_at` before their last log-in: stale). The
+    retention rules read this row, not the email's, which may be deleted with the
+    outbox's other rows about the person, or purged with the old ones."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="retention_warnings")
     for_year = models.PositiveSmallIntegerField(
-        "last membership year", help_text="The year it starts in: 2026 means 2026/27."
+        "last membership year",
+        null=True,
+        blank=True,
+        help_text="The year it starts in: 2026 means 2026/27. Empty: the account never held a membership.",
     )
     warned_at = models.DateTimeField("warned")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -298,10 +303,18 @@ class RetentionWarning(models.Model):
         ordering = ["-warned_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "for_year"], name="retention_warning_once_per_lapse"),
+            # NULLs are distinct in the constraint above: one warning of an account never a member.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(for_year__isnull=True), name="retention_warning_once_if_never_a_member"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} warned on {self.warned_at:%d %b %Y} (member until {academic_year_label(self.for_year)})"
+        return f"{self.user} warned on {self.warned_at:%d %b %Y} ({self.lapse})"
+
+    @property
+    def lapse(self) -> str:
+        return "never a member" if self.for_year is None else f"member until {academic_year_label(self.for_year)}"
 
 
 def new_record_token() -> str:
