@@ -42,12 +42,25 @@ class UserChangeAdminForm(UserChangeForm):
         fields = "__all__"
 
 
+class ProfileAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if "student_number" in cleaned:
+            # A number changed here is unconfirmed too, until the union's list confirms it.
+            self.instance.set_student_number(cleaned["student_number"])
+        return cleaned
+
+
 class ProfileInline(admin.StackedInline):
     model = Profile
+    form = ProfileAdminForm
     can_delete = False
     filter_horizontal = ["interests"]
-    # Avatars are only ever set through the avatar service (checked and re-encoded).
-    readonly_fields = ["avatar", "avatar_small", "welcomed_at", "created_at", "updated_at"]
+    # Avatars are only ever set through the avatar service (checked and re-encoded);
+    # a student number is confirmed only by the union's list (import_union_list).
+    readonly_fields = [
+        "avatar", "avatar_small", "student_number_verified_at", "welcomed_at", "created_at", "updated_at"
+    ]  # fmt: skip
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -353,7 +366,16 @@ class CommitteeChangeAdmin(ReadOnlyAdmin):
 class UnionListImportAdmin(ReadOnlyAdmin):
     """Written by import_union_list."""
 
-    list_display = ["created_at", "academic_year", "filename", "added", "already_members", "unmatched", "by"]
+    list_display = [
+        "created_at",
+        "academic_year",
+        "filename",
+        "added",
+        "already_members",
+        "to_review",
+        "unmatched",
+        "by",
+    ]
     list_filter = ["academic_year"]
     list_select_related = ["by"]
 

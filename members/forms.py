@@ -72,6 +72,13 @@ class ProfileForm(forms.ModelForm):
         self.user = user
         self.fields["name"].initial = user.name
         self.fields["interests"].queryset = Topic.objects.order_by("name")
+        if "student_number" in self.fields:
+            self.fields["student_number"].help_text = (
+                "As on your student card; confirmed by the students' union's list."
+                if self.instance.student_number_verified
+                else "As on your student card; the students' union's list confirms it when it gives it with "
+                "your email address."
+            )
         if not self.instance.avatar and "remove_avatar" in self.fields:
             del self.fields["remove_avatar"]
 

@@ -144,6 +144,14 @@ class Profile(models.Model):
     student_number = models.CharField(
         max_length=20, blank=True, help_text="As on your student card; used to match the students' union list."
     )
+    # A number the member types is theirs to claim, not proof: the union's list confirms
+    # it when it gives the same number with this account's email (import_union_list).
+    student_number_verified_at = models.DateTimeField(
+        "student number confirmed",
+        null=True,
+        blank=True,
+        help_text="When the students' union list gave this number with the account's email; empty: unconfirmed.",
+    )
     bio = models.TextField(
         max_length=500, blank=True, help_text="A sentence or two about you (500 characters at most)."
     )
@@ -165,11 +173,12 @@ class Profile(models.Model):
 
     class Meta:
         constraints = [
+            # Unconfirmed claims may coexist (refusing one would tell anyone which
+            # numbers exist); a number is confirmed for one account at most.
             models.UniqueConstraint(
                 fields=["student_number"],
-                condition=~Q(student_number=""),
-                name="profile_student_number_unique",
-                violation_error_message="Another account already has this student number.",
+                condition=~Q(student_number="") & Q(student_number_verified_at__isnull=False),
+                name="profile_confirmed_student_number_unique",
             ),
             models.CheckConstraint(
                 condition=Q(year_of_study__isnull=True) | Q(year_of_study__gte=1, year_of_study__lte=7),
@@ -183,6 +192,16 @@ class Profile(models.Model):
     @property
     def needs_welcome(self) -> bool:
         return self.welcomed_at is None
+
+    def set_student_number(self, number: str) -> None:
+        """The member (or an admin) gives a number: a new one is unconfirmed until the union's list confirms it."""
+        number = number.strip()
+        if number != self.student_number:
+            self.student_number, self.student_number_verified_at = number, None
+
+    @property
+    def student_number_verified(self) -> bool:
+        return bool(self.student_number) and self.student_number_verified_at is not None
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -264,12 +283,17 @@ class CommitteeRole(models.Model):
 
 class RetentionWarning(models.Model):
     """The member was told their account would be anonymised, once per lapse: after
-    their last membership, of `for_year`. The retention rules read this row, not the
-    email's, which may be deleted with the outbox's other rows about the person."""
+    their last membership, of `for_year` (none: an account that never held one). It
+    stands until they log in again (`warned_at` before their last log-in: stale). The
+    retention rules read this row, not the email's, which may be deleted with the
+    outbox's other rows about the person, or purged with the old ones."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="retention_warnings")
     for_year = models.PositiveSmallIntegerField(
-        "last membership year", help_text="The year it starts in: 2026 means 2026/27."
+        "last membership year",
+        null=True,
+        blank=True,
+        help_text="The year it starts in: 2026 means 2026/27. Empty: the account never held a membership.",
     )
     warned_at = models.DateTimeField("warned")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -279,10 +303,18 @@ class RetentionWarning(models.Model):
         ordering = ["-warned_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "for_year"], name="retention_warning_once_per_lapse"),
+            # NULLs are distinct in the constraint above: one warning of an account never a member.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(for_year__isnull=True), name="retention_warning_once_if_never_a_member"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} warned on {self.warned_at:%d %b %Y} (member until {academic_year_label(self.for_year)})"
+        return f"{self.user} warned on {self.warned_at:%d %b %Y} ({self.lapse})"
+
+    @property
+    def lapse(self) -> str:
+        return "never a member" if self.for_year is None else f"member until {academic_year_label(self.for_year)}"
 
 
 def new_record_token() -> str:
@@ -338,6 +370,9 @@ class UnionListImport(models.Model):
     added = models.PositiveIntegerField(default=0)
     already_members = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
+    to_review = models.PositiveIntegerField(
+        default=0, help_text="Rows whose student number only an unconfirmed claim matched: left to the committee."
+    )
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -43,7 +43,10 @@ def export(user) -> dict:
             for role in CommitteeRole.objects.filter(user=user).order_by("starts_on")
         ],
         "retention_warnings": [
-            {"member_until": academic_year_label(warning.for_year), "warned": warning.warned_at.isoformat()}
+            {
+                "member_until": academic_year_label(warning.for_year) if warning.for_year else None,
+                "warned": warning.warned_at.isoformat(),
+            }
             for warning in RetentionWarning.objects.filter(user=user).order_by("warned_at")
         ],
     }

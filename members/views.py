@@ -353,12 +353,31 @@ def union_preview(request):
             "filename": pending["filename"],
             "added": [[user.display_name, user.email] for user in result.new_members],
             "already": len(result.already_members),
+            "confirmed_numbers": len(result.confirmed_numbers),
+            "to_review": [union_review_entry(review) for review in result.to_review],
             "unmatched": [row.as_dict() for row in result.unmatched],
         }
         return redirect("members:union_report")
     plan = services.plan_union_import(rows=rows, year=year)
-    context = {"plan": plan, "filename": pending["filename"], "year_label": academic_year_label(year)}
+    context = {
+        "plan": plan,
+        "to_review": [union_review_entry(review) for review in plan.to_review],
+        "filename": pending["filename"],
+        "year_label": academic_year_label(year),
+    }
     return render(request, "members/manage/union_preview.html", context)
+
+
+def union_review_entry(review: services.UnionReview) -> dict:
+    """A row left to the committee, as the preview and the report show it (kept in the session)."""
+    return {
+        **review.row.as_dict(),
+        "reason": review.reason,
+        "claimants": [
+            {"name": user.display_name, "email": user.email, "renew_url": reverse("members:renew", args=[user.pk])}
+            for user in review.claimants
+        ],
+    }
 
 
 @committee_required

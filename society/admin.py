@@ -1,8 +1,7 @@
 from django.contrib import admin, messages
-from django.db.models import Q
 
-from .models import EmailOptOut, OutboundEmail
-from .outbox import retry_emails
+from .models import EmailKind, EmailOptOut, OutboundEmail
+from .outbox import ACCOUNT_BODY_NOT_KEPT, ACCOUNT_EMAIL_NOT_RETRIED, cancel_emails, retry_emails
 
 
 @admin.register(OutboundEmail)
@@ -13,7 +12,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["user"]
     actions = ["retry", "cancel"]
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    readonly_fields = [*(f.name for f in OutboundEmail._meta.fields), "body"]
     fieldsets = [
         (None, {"fields": ["subject", "to_email", "user", "kind", "key"]}),
         ("Delivery", {"fields": ["state", "attempts", "last_error", "next_attempt_at", "claimed_at", "sent_at"]}),
@@ -21,24 +20,37 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         ("Dates", {"fields": ["created_at", "updated_at"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.keeps_body:
+            return self.fieldsets
+        # An account email: not even while it waits to be sent.
+        return [
+            (name, {"fields": ["body"]}) if name == "Content" else (name, options) for name, options in self.fieldsets
+        ]
+
+    @admin.display(description="Body")
+    def body(self, obj) -> str:
+        return ACCOUNT_BODY_NOT_KEPT
+
     def has_add_permission(self, request):
         return False  # emails are queued by the app, not typed in here
 
     def has_delete_permission(self, request, obj=None):
         # A deleted row frees its key, and the same email could be queued again
-        # (invariant 2); an account's emails go with the account (forget_recipient).
+        # (invariant 2): rows go only with the account (forget_recipient), or
+        # OUTBOX_RETENTION_DAYS after they were sent (purge_old_emails).
         return False
 
     @admin.action(description="Retry the selected failed or cancelled emails")
     def retry(self, request, queryset):
         count = retry_emails(emails=queryset)
         self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)
+        if queryset.filter(kind=EmailKind.ACCOUNT).exists():
+            self.message_user(request, ACCOUNT_EMAIL_NOT_RETRIED, messages.WARNING)
 
     @admin.action(description="Cancel the selected pending or failed emails")
     def cancel(self, request, queryset):
-        count = queryset.filter(Q(state=OutboundEmail.State.PENDING) | Q(state=OutboundEmail.State.FAILED)).update(
-            state=OutboundEmail.State.CANCELLED, last_error="Cancelled in the admin."
-        )
+        count = cancel_emails(emails=queryset, reason="Cancelled in the admin.")
         self.message_user(request, f"{count} email(s) cancelled.", messages.SUCCESS)
 
 

@@ -7,7 +7,12 @@ from django.utils import timezone
 class EmailKind(models.TextChoices):
     """What an email is for. Members may turn off the optional kinds."""
 
+    # allauth's: verification, password reset, email change. Their links open the
+    # account, so their text is not kept once sent (society.outbox).
     ACCOUNT = "account", "Account (verification, password)"
+    # To one person about their account or role, with no sign-in link: a committee
+    # role given, a retention warning.
+    NOTICE = "notice", "Notice (committee role, retention)"
     REGISTRATION = "registration", "Registration (confirmed, waiting list, promoted)"
     EVENT_UPDATE = "event_update", "Event changed or cancelled"
     REMINDER = "reminder", "Event reminders"
@@ -37,6 +42,8 @@ class OutboundEmail(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
+    # Unique while the row lasts; sent and cancelled rows are purged after
+    # OUTBOX_RETENTION_DAYS (society.outbox.purge_old_emails).
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=EmailKind.choices)
     # The member it is for, if any: deleting the account deletes its emails,
@@ -46,8 +53,9 @@ class OutboundEmail(models.Model):
     )
     to_email = models.EmailField("to")
     subject = models.CharField(max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField()
+    # Emptied once an account email is sent, failed for good or cancelled.
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     # [{"filename": ..., "mimetype": ..., "content": <text>}]
     attachments = models.JSONField(default=list, blank=True)
@@ -67,11 +75,19 @@ class OutboundEmail(models.Model):
             # The delivery query: pending rows that are due.
             models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="outbox_due_idx"),
             models.Index(fields=["claimed_at"], condition=Q(state="sending"), name="outbox_sending_idx"),
+            # The purge: sent rows by when they were sent, cancelled ones by when they were queued.
+            models.Index(fields=["sent_at"], condition=Q(state="sent"), name="outbox_sent_idx"),
+            models.Index(fields=["created_at"], condition=Q(state="cancelled"), name="outbox_cancelled_idx"),
             models.Index(fields=["to_email"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email} ({self.get_state_display()})"
+
+    @property
+    def keeps_body(self) -> bool:
+        """Account emails carry sign-in links: their text is never shown, and is emptied once delivered."""
+        return self.kind != EmailKind.ACCOUNT
 
 
 class EmailOptOut(models.Model):

@@ -5,6 +5,12 @@ Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, so two workers never
 send the same row. A claim is a lease: a worker killed mid-batch leaves rows in
 SENDING, and `release_stale_claims` hands them back after OUTBOX_LEASE_SECONDS
 (longer than a task may run), so none is lost.
+
+Account emails (verification, password reset, email change) carry links into the
+account: their text is emptied in the statement that records them sent, failed
+for good or cancelled, and they are never queued again (`retry_emails`).
+Sent and cancelled emails of every kind are deleted after OUTBOX_RETENTION_DAYS
+(`purge_old_emails`); failed ones stay until someone deals with them.
 """
 
 import logging
@@ -17,15 +23,21 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
 from .emails import build_message, request_delivery
-from .models import EmailOptOut, OutboundEmail
+from .models import EmailKind, EmailOptOut, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 State = OutboundEmail.State
+
+# The text of an account email, emptied in the statement that records it done.
+_BODY_GONE_IF_ACCOUNT = {
+    name: Case(When(kind=EmailKind.ACCOUNT, then=Value("")), default=F(name), output_field=TextField())
+    for name in ("body_text", "body_html")
+}
 
 
 @dataclass
@@ -120,17 +132,29 @@ class RetryRefused(Exception):
 
 
 RETRYABLE = (State.FAILED, State.CANCELLED)
+# What the admin and the console show in place of an account email's text.
+ACCOUNT_BODY_NOT_KEPT = (
+    "Body not kept: this email carried a sign-in link (verification, password reset or email change), "
+    "so its text is never shown, and is deleted once it is sent."
+)
+ACCOUNT_EMAIL_NOT_RETRIED = (
+    "Account emails (verification, password reset, email change) are not sent again: their link would be stale, "
+    "and their text is not kept. The member asks for a new one from the log-in page."
+)
 
 
 def retry_emails(*, emails, now: datetime | None = None) -> int:
     """Put the failed or cancelled emails among `emails` (a queryset) back in the
     queue: pending, due at `now`, with a fresh count of attempts. The worker is
     asked to deliver them after the commit (the sweep would, a minute later).
+    Account emails are never queued again (ACCOUNT_EMAIL_NOT_RETRIED).
     Returns how many were queued again; the others are left as they were."""
     now = now or timezone.now()
     with transaction.atomic():
-        count = emails.filter(state__in=RETRYABLE).update(
-            state=State.PENDING, attempts=0, next_attempt_at=now, claimed_at=None, last_error=""
+        count = (
+            emails.filter(state__in=RETRYABLE)
+            .exclude(kind=EmailKind.ACCOUNT)
+            .update(state=State.PENDING, attempts=0, next_attempt_at=now, claimed_at=None, last_error="")
         )
         if count:
             transaction.on_commit(request_delivery)
@@ -140,7 +164,39 @@ def retry_emails(*, emails, now: datetime | None = None) -> int:
 def retry_email(*, email_id: int, now: datetime | None = None) -> None:
     """Try one failed (or cancelled) email again; refused, changing nothing, for any other."""
     if not retry_emails(emails=OutboundEmail.objects.filter(pk=email_id), now=now):
+        if OutboundEmail.objects.filter(pk=email_id, kind=EmailKind.ACCOUNT).exists():
+            raise RetryRefused(ACCOUNT_EMAIL_NOT_RETRIED)
         raise RetryRefused("That email has not failed (it was sent, or is queued already): nothing changed.")
+
+
+def cancel_emails(*, emails, reason: str) -> int:
+    """Cancel the pending or failed emails among `emails` (a queryset); the text
+    of account emails goes with them. Returns how many were cancelled."""
+    return emails.filter(state__in=(State.PENDING, State.FAILED)).update(
+        state=State.CANCELLED, last_error=reason, **_BODY_GONE_IF_ACCOUNT
+    )
+
+
+def purge_old_emails(*, now: datetime | None = None, batch_size: int = 1000) -> int:
+    """Delete the emails sent (or cancelled) more than OUTBOX_RETENTION_DAYS
+    before `now`, `batch_size` rows per statement; failed ones stay until
+    handled, pending ones until sent. Returns how many were deleted.
+
+    A purged key could be queued again: the periodic tasks that queue by key
+    (reminders, follow-ups, the digest) only find what is due within days of
+    its moment, which the settings check keeps shorter than the retention
+    (society.checks); the others keep their own record (docs/architecture.md)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    old = OutboundEmail.objects.filter(
+        Q(state=State.SENT, sent_at__lt=cutoff) | Q(state=State.CANCELLED, created_at__lt=cutoff)
+    )
+    deleted = 0
+    while ids := list(old.values_list("id", flat=True)[:batch_size]):
+        deleted += OutboundEmail.objects.filter(id__in=ids).delete()[0]
+    if deleted:
+        logger.info("Purged %d emails sent or cancelled before %s.", deleted, cutoff.date())
+    return deleted
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -173,7 +229,10 @@ def _record_failure(email: OutboundEmail, error: Exception, *, now: datetime) ->
 
 _MARK_SENT = (
     "UPDATE society_outboundemail SET state = %s, attempts = attempts + 1, sent_at = %s,"
-    " last_error = '', claimed_at = NULL WHERE id = %s AND state = %s"
+    " last_error = '', claimed_at = NULL,"
+    " body_text = CASE WHEN kind = %s THEN '' ELSE body_text END,"
+    " body_html = CASE WHEN kind = %s THEN '' ELSE body_html END"
+    " WHERE id = %s AND state = %s"
 )
 
 
@@ -181,13 +240,16 @@ def _mark_sent(email_id: int) -> None:
     """_finish(state=SENT) for the hot path: once per email sent, and the ORM's
     query building cost more than the statement itself (see bench/outbox.py)."""
     with db_connection.cursor() as cursor:
-        cursor.execute(_MARK_SENT, [State.SENT, timezone.now(), email_id, State.SENDING])
+        cursor.execute(
+            _MARK_SENT, [State.SENT, timezone.now(), EmailKind.ACCOUNT, EmailKind.ACCOUNT, email_id, State.SENDING]
+        )
 
 
 def _finish(email: OutboundEmail, *, state: str, error: str = "", **fields) -> None:
     # Only while still claimed: an admin's cancel in the meantime stays a cancel.
+    done = _BODY_GONE_IF_ACCOUNT if state in (State.FAILED, State.CANCELLED) else {}
     OutboundEmail.objects.filter(pk=email.pk, state=State.SENDING).update(
-        state=state, last_error=error, claimed_at=None, **fields
+        state=state, last_error=error, claimed_at=None, **fields, **done
     )
 
 

@@ -17,3 +17,9 @@ def sweep_outbox() -> int:
     """Periodic (celery beat): whatever is still pending, whatever a dead worker left."""
     outbox.release_stale_claims()
     return outbox.deliver_all_due().sent
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def purge_outbox() -> int:
+    """Daily (celery beat): sent and cancelled emails past OUTBOX_RETENTION_DAYS go."""
+    return outbox.purge_old_emails()

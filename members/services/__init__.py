@@ -11,6 +11,7 @@ so tests never wait for the clock. Everything is importable from here too
 from .committee import CommitteeProblem, Handover, give_role, hand_over, role_problem
 from .membership import (
     UnionImport,
+    UnionReview,
     import_union_list,
     is_member,
     join_society,
@@ -49,6 +50,7 @@ __all__ = [
     "SiteTextProblem",
     "TopicError",
     "UnionImport",
+    "UnionReview",
     "accounts_due_for_anonymising",
     "anonymise_account",
     "apply_retention",

@@ -74,7 +74,7 @@ def _create_role(
             "role": role,
             "roles_url": settings.SITE_URL + reverse("members:committee_roles"),
         },
-        kind=EmailKind.ACCOUNT,
+        kind=EmailKind.NOTICE,
         user=user,
     )
     return role

@@ -72,8 +72,10 @@ def _forget_in_admin_history(user: User, addresses: set[str]) -> None:
 
 
 def accounts_due_for_anonymising(*, now: datetime | None = None) -> QuerySet[User]:
-    """Accounts whose last membership ended more than RETENTION_DAYS before `now`, with no
-    log-in in that time either. Admins and the current committee are kept."""
+    """Accounts whose last membership ended more than RETENTION_DAYS before `now`, or
+    that never held one and were made longer ago than that, with no log-in in that
+    time either. Admins and the current committee are kept. (`last_membership` is
+    annotated: None for an account never a member.)"""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.RETENTION_DAYS)
     cutoff_day = timezone.localdate(cutoff)
@@ -85,32 +87,49 @@ def accounts_due_for_anonymising(*, now: datetime | None = None) -> QuerySet[Use
         .filter(Q(last_login__isnull=True) | Q(last_login__lt=cutoff))
         .exclude(pk__in=committee)
         .annotate(last_membership=Max("memberships__academic_year"))
-        .filter(last_membership__lte=last_year_ended)
+        .filter(Q(last_membership__lte=last_year_ended) | Q(last_membership__isnull=True))
         .order_by("pk")
     )
 
 
-def retention_warning_key(user: User) -> str:
-    # Per lapsed membership: someone who renews and lapses again is warned again.
-    return f"retention-warning:{user.pk}:{user.last_membership}"
+def retention_warning_key(user: User, *, warned_at: datetime) -> str:
+    # Per lapse and warning: someone who renews (or logs in) and lapses again is warned again.
+    lapse = "never" if user.last_membership is None else user.last_membership
+    return f"retention-warning:{user.pk}:{lapse}:{warned_at:%Y-%m-%d}"
+
+
+def standing_warnings(user: User) -> QuerySet[RetentionWarning]:
+    """The warnings of `user`'s lapse (from accounts_due_for_anonymising) given since
+    they last logged in: one from before a log-in no longer stands."""
+    warnings = RetentionWarning.objects.filter(user=user, for_year=user.last_membership)
+    return warnings.filter(warned_at__gt=user.last_login) if user.last_login else warnings
 
 
 def warn_before_anonymising(user: User, *, anonymise_on: date, now: datetime | None = None) -> bool:
     """Tell `user` (from accounts_due_for_anonymising) that their account will be
-    anonymised on `anonymise_on` unless they log in. Once per lapse: the warning is
-    recorded (RetentionWarning) with its email. Returns whether it was sent now."""
+    anonymised on `anonymise_on` unless they log in. Once per lapse, unless they log in
+    after the warning and fall due again: the warning is recorded (RetentionWarning)
+    with its email. Returns whether it was sent now."""
     now = now or timezone.now()
     with transaction.atomic():
-        _, created = RetentionWarning.objects.get_or_create(
+        warning, created = RetentionWarning.objects.select_for_update().get_or_create(
             user=user, for_year=user.last_membership, defaults={"warned_at": now}
         )
+        if not created and user.last_login and warning.warned_at <= user.last_login:
+            warning.warned_at = now  # they logged in since (standing_warnings): a new warning
+            warning.save(update_fields=["warned_at", "updated_at"])
+            created = True
         if created:
             queue_email(
-                key=retention_warning_key(user),
+                key=retention_warning_key(user, warned_at=now),
                 to=user.email,
                 template="emails/retention_warning",
-                context={"anonymise_on": anonymise_on, "login_url": settings.SITE_URL + reverse("account_login")},
-                kind=EmailKind.ACCOUNT,
+                context={
+                    "anonymise_on": anonymise_on,
+                    "never_member": user.last_membership is None,
+                    "login_url": settings.SITE_URL + reverse("account_login"),
+                },
+                kind=EmailKind.NOTICE,
                 user=user,
                 now=now,
             )
@@ -128,6 +147,10 @@ def apply_retention(*, now: datetime | None = None) -> RetentionRun:
     due now that were warned at least that long ago (so nobody is anonymised
     unwarned, even on the first run or after downtime).
 
+    Accounts that never held a membership are treated alike, counted from when they
+    were made. One that logs in drops out (its warning no longer stands) and, should
+    it fall due again, is warned again.
+
     Safe to run twice: warnings are recorded once per lapse, and anonymised
     accounts are inactive and never due again. Each account is handled in a
     transaction of its own: one that fails is logged and tried again next run,
@@ -137,8 +160,7 @@ def apply_retention(*, now: datetime | None = None) -> RetentionRun:
     notice = timedelta(days=settings.RETENTION_WARNING_DAYS)
     run = RetentionRun()
     for user in accounts_due_for_anonymising(now=now):
-        warned = RetentionWarning.objects.filter(user=user, for_year=user.last_membership, warned_at__lte=now - notice)
-        if warned.exists():
+        if standing_warnings(user).filter(warned_at__lte=now - notice).exists():
             try:
                 anonymise_account(user=user)
             except Exception:

@@ -49,7 +49,10 @@ def update_profile(
         user.save(update_fields=["name", "updated_at"])
         profile = profile_of(user)
         for field_name, value in details.items():
-            setattr(profile, field_name, value)
+            if field_name == "student_number":
+                profile.set_student_number(value)
+            else:
+                setattr(profile, field_name, value)
         profile.save()
         profile.interests.set(interests)
         if avatar:

@@ -176,8 +176,10 @@ def test_profile_edit_page_fits_a_phone(page: Page, live_server):
 
 def test_committee_previews_and_confirms_the_union_list_on_a_phone(page: Page, live_server, society, tmp_path):
     listed = ProfileFactory(user__name="Paid Student", user__email="paid@uni.ac.uk", student_number="S42").user
+    # A number typed on a profile is only a claim: the list's row with it alone is left to the committee.
+    claimant = ProfileFactory(user__name="Cai Claimant", user__email="cai@gmail.com", student_number="S77").user
     union_csv = tmp_path / "union.csv"
-    union_csv.write_text("Student Number,Email\nS42,\n,stranger@uni.ac.uk\n", encoding="utf-8")
+    union_csv.write_text("Student Number,Email\nS42,paid@uni.ac.uk\nS77,\n,stranger@uni.ac.uk\n", encoding="utf-8")
     log_in_as(page, live_server, society[0])
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/manage/members/union-list/")
@@ -187,8 +189,18 @@ def test_committee_previews_and_confirms_the_union_list_on_a_phone(page: Page, l
 
     expect(page.get_by_role("heading", name="What union.csv will change")).to_be_visible()
     expect(page.get_by_text("stranger@uni.ac.uk")).to_be_visible()
+    expect(page.get_by_text("The union lists student number S77 with no email")).to_be_visible()
     assert fits_the_screen(page)
     page.screenshot(path=SCREENSHOTS / "union-preview-phone.png", full_page=True)
     page.get_by_role("button", name="Add 1 member").click()
     expect(page.get_by_role("heading", name="union.csv imported")).to_be_visible()
+    expect(page.get_by_text("1 student number confirmed.")).to_be_visible()
     assert services.is_member(listed)
+    assert not services.is_member(claimant)
+    assert Profile.objects.get(user=listed).student_number_verified
+
+    # The committee checks with the union, then adds the claimant by hand.
+    page.get_by_role("link", name="Add as a member").click()
+    page.get_by_role("button", name=re.compile("Renew for")).click()
+    expect(page.get_by_text(re.compile("Cai Claimant is a member for"))).to_be_visible()
+    assert services.is_member(claimant)

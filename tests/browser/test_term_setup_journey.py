@@ -38,7 +38,7 @@ def test_committee_member_without_admin_access_sets_up_a_term_on_a_phone(page: P
         MembershipFactory(user=person, academic_year=year)
     # An email the mail server refused for good (as the worker records it).
     queue_email(key="demo:bounced", to="gone@uni.ac.uk", template="emails/retention_warning",
-                context={"anonymise_on": timezone.localdate(), "login_url": "/"}, kind=EmailKind.ACCOUNT)  # fmt: skip
+                context={"anonymise_on": timezone.localdate(), "login_url": "/"}, kind=EmailKind.NOTICE)  # fmt: skip
     OutboundEmail.objects.filter(key="demo:bounced").update(state=OutboundEmail.State.FAILED, last_error="550 gone")
     log_in_as(page, live_server, committee)
     page.set_viewport_size(PHONE)

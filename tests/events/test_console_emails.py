@@ -111,6 +111,38 @@ def test_email_retry_of_a_sent_email_is_refused_and_changes_nothing(committee_cl
     assert (sent.state, sent.attempts) == (State.SENT, 1)
 
 
+def test_account_email_page_says_its_body_is_not_kept_and_offers_no_retry(committee_client):
+    queued = an_email("verify", kind=EmailKind.ACCOUNT, state=State.PENDING, body_text=f"Confirm: {VERIFY_LINK}")
+    failed = an_email("reset", kind=EmailKind.ACCOUNT, state=State.FAILED, body_text="", last_error="550 gone")
+
+    pages = [
+        committee_client.get(reverse("events:manage_email", kwargs={"email_id": email.pk})).content.decode()
+        for email in (queued, failed)
+    ]
+    listing = committee_client.get(reverse("events:manage_emails")).content.decode()
+
+    for page in pages:
+        assert "Body not kept: this email carried a sign-in link" in page
+        assert "confirm-email" not in page
+    assert "Retry</button>" not in pages[1]
+    assert "their link would be stale" in pages[1]
+    assert "Retry</button>" not in listing
+    assert "Not sent again" in listing
+
+
+def test_email_retry_of_an_account_email_is_refused_with_a_clear_message(committee_client):
+    failed = an_email("reset", kind=EmailKind.ACCOUNT, state=State.FAILED, attempts=1, body_text="")
+
+    response = committee_client.post(reverse("events:manage_email_retry", kwargs={"email_id": failed.pk}), follow=True)
+
+    failed.refresh_from_db()
+    assert [str(m) for m in response.context["messages"]] == [
+        "Account emails (verification, password reset, email change) are not sent again: their link would be "
+        "stale, and their text is not kept. The member asks for a new one from the log-in page."
+    ]
+    assert (failed.state, failed.attempts) == (State.FAILED, 1)
+
+
 def test_emails_page_costs_constant_queries(committee_client):
     made = []
 

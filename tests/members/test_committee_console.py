@@ -44,7 +44,7 @@ def test_give_role_saves_the_role_logs_it_and_emails_the_holder(committee_member
     email = OutboundEmail.objects.get()
     starts_on = academic_year_term(YEAR)[0]
     assert (email.key, email.to_email, email.kind, email.user) == (
-        f"committee-role:{role.pk}", "hana@uni.ac.uk", EmailKind.ACCOUNT, holder,
+        f"committee-role:{role.pk}", "hana@uni.ac.uk", EmailKind.NOTICE, holder,
     )  # fmt: skip
     assert email.subject == f"You are Treasurer of AI Society from {starts_on:%-d %B %Y}"
     assert "http://127.0.0.1:8000/manage/committee/\n" in email.body_text

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from members.models import Profile
@@ -103,13 +104,26 @@ def test_profile_edit_rejects_bad_input_and_changes_nothing(member_client, membe
 
 
 @pytest.mark.django_db
-def test_profile_edit_rejects_a_student_number_another_account_has(member_client, member, other_member):
-    ProfileFactory(user=other_member, student_number="20231234")
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_profile_edit_takes_a_student_number_another_account_has_and_says_nothing_of_it(
+    member_client, member, other_member, confirmed
+):
+    # Refusing it would tell anyone which numbers exist; the number is only a claim
+    # (unconfirmed) until the union's list gives it with this account's email.
+    ProfileFactory(
+        user=other_member, student_number="20231234", student_number_verified_at=timezone.now() if confirmed else None
+    )
 
-    response = member_client.post(URL, VALID)
+    response = member_client.post(URL, VALID, follow=True)
 
-    assert "Another account already has this student number." in response.content.decode()
-    assert Profile.objects.filter(user=member).exists() is False
+    page = response.content.decode()
+    assert "already" not in page
+    assert "taken" not in page
+    claims = Profile.objects.filter(student_number="20231234").order_by("user__email")
+    assert [(claim.user.email, claim.student_number_verified_at is None) for claim in claims] == [
+        ("member@uni.ac.uk", True),
+        ("other@uni.ac.uk", not confirmed),
+    ]
 
 
 @pytest.mark.django_db

@@ -42,6 +42,9 @@ def accounts(db):
         "member until recently": person("Recent member", last_year=2026),
         "member now": person("Member", last_year=2028),
         "never a member": person("Never", last_year=None),
+        "never a member, logged in lately": person(
+            "Never, recent login", last_year=None, last_login=datetime(2028, 12, 1, tzinfo=UTC)
+        ),
         "admin": person("Admin", last_year=2020, is_staff=True),
         "committee group": person("Group", last_year=2020, committee=True),
         "already anonymised": person("Gone", last_year=2020, is_active=False),
@@ -62,7 +65,7 @@ def test_retention_anonymises_exactly_the_accounts_past_the_period(accounts):
     run = warned_then_applied(NOW)
 
     anonymised = {label for label, user in accounts.items() if user.pk in run.anonymised}
-    assert anonymised == {"lapsed", "lapsed, logged in long ago"}
+    assert anonymised == {"lapsed", "lapsed, logged in long ago", "never a member"}
     for label in anonymised:
         user = User.objects.get(pk=accounts[label].pk)
         assert (user.name, user.is_active, user.email.endswith("@anonymised.invalid")) == ("", False, True)
@@ -129,7 +132,7 @@ def test_retention_can_run_twice_without_harm(accounts):
     emails = OutboundEmail.objects.count()
     second = services.apply_retention(now=NOW)
 
-    assert (len(first.anonymised), second.anonymised, second.warned) == (2, [], [])
+    assert (len(first.anonymised), second.anonymised, second.warned) == (3, [], [])
     assert OutboundEmail.objects.count() == emails
 
 
@@ -182,12 +185,14 @@ def test_an_account_that_cannot_be_anonymised_is_logged_and_the_others_go_on(acc
     event = EventFactory(capacity=1)
     RegistrationFactory(event=event, user=stuck)
     waiting = RegistrationFactory(
-        event=event, user=UserFactory(email="not-an-address"), status=Registration.Status.WAITLISTED
+        event=event,
+        user=UserFactory(email="not-an-address", date_joined=NOW - timedelta(days=10)),  # new: not due itself
+        status=Registration.Status.WAITLISTED,
     )
 
     run = warned_then_applied(NOW)
 
-    assert run.anonymised == [other.pk]
+    assert run.anonymised == [other.pk, accounts["never a member"].pk]
     assert User.objects.get(pk=stuck.pk).is_active is True
     assert Registration.objects.get(pk=waiting.pk).status == Registration.Status.WAITLISTED  # all of it rolled back
     [record] = [r for r in caplog.records if r.name == "members.services" and r.levelname == "ERROR"]
@@ -211,15 +216,16 @@ def test_an_account_that_cannot_be_warned_is_logged_and_the_others_are_warned(ac
 def test_retention_task_applies_the_policy_today():
     this_year = current_academic_year()
     lapsed = person("Lapsed", last_year=this_year - 4)
-    UserFactory(date_joined=LONG_AGO)  # never a member
+    never = UserFactory(date_joined=LONG_AGO)  # never a member, never logged in
     current = person("Member", last_year=this_year)
 
     first = tasks.apply_retention_policy()
     RetentionWarning.objects.update(warned_at=F("warned_at") - NOTICE)  # a notice period later...
     second = tasks.apply_retention_policy()
 
-    assert (first, second) == ({"warned": 1, "anonymised": 0}, {"warned": 0, "anonymised": 1})
-    assert (User.objects.get(pk=lapsed.pk).is_active, User.objects.get(pk=current.pk).is_active) == (False, True)
+    assert (first, second) == ({"warned": 2, "anonymised": 0}, {"warned": 0, "anonymised": 2})
+    active = dict(User.objects.filter(pk__in=[lapsed.pk, never.pk, current.pk]).values_list("pk", "is_active"))
+    assert active == {lapsed.pk: False, never.pk: False, current.pk: True}
 
 
 @pytest.mark.django_db
@@ -241,3 +247,67 @@ def test_accounts_due_costs_one_query_whatever_their_number(django_assert_num_qu
 
     with django_assert_num_queries(1):
         assert len(list(services.accounts_due_for_anonymising(now=NOW))) == 3
+
+
+# --- Accounts that never held a membership ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_account_never_a_member_is_warned_by_email_then_anonymised(accounts, smtp_server):
+    never = accounts["never a member"]
+
+    first = services.apply_retention(now=NOW - NOTICE)
+    outbox.deliver_due_emails(now=NOW - NOTICE)
+    second = services.apply_retention(now=NOW)
+
+    assert (never.pk in first.warned, never.pk in first.anonymised) == (True, False)
+    assert never.pk in second.anonymised
+    assert list(RetentionWarning.objects.filter(user=never).values_list("for_year", "warned_at")) == [
+        (None, NOW - NOTICE)
+    ]
+    [message] = [m for m in smtp_server.messages if m["To"].addresses[0].addr_spec == never.email]
+    assert message["Subject"] == "Your AI Society account will be anonymised on 1 March 2029"
+    assert "have never been a member and have not logged in for a long time" in text_body(message)
+    assert "Your membership" not in text_body(message)
+
+
+@pytest.mark.django_db
+def test_account_never_a_member_is_kept_while_new_or_used(accounts, settings):
+    settings.RETENTION_DAYS = 365
+    new = UserFactory(name="New", date_joined=NOW - timedelta(days=300))
+
+    run = warned_then_applied(NOW)
+
+    assert accounts["never a member, logged in lately"].pk not in run.warned + run.anonymised
+    assert new.pk not in run.warned + run.anonymised
+
+
+@pytest.mark.django_db
+def test_warned_account_never_a_member_that_logs_in_is_dropped_from_the_plan(accounts):
+    never = accounts["never a member"]
+    services.apply_retention(now=NOW - NOTICE)
+    User.objects.filter(pk=never.pk).update(last_login=NOW - timedelta(days=3))
+
+    due = set(services.accounts_due_for_anonymising(now=NOW).values_list("pk", flat=True))
+    run = services.apply_retention(now=NOW)
+
+    assert never.pk not in due
+    assert never.pk not in run.anonymised + run.warned
+    assert User.objects.get(pk=never.pk).is_active
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", ["never a member", "lapsed"])
+def test_a_warning_before_a_log_in_no_longer_stands_when_the_account_falls_due_again(accounts, label, settings):
+    user = accounts[label]
+    services.apply_retention(now=NOW - NOTICE)  # warned
+    logged_in = NOW - timedelta(days=3)
+    User.objects.filter(pk=user.pk).update(last_login=logged_in)
+    due_again = logged_in + timedelta(days=settings.RETENTION_DAYS + 1)
+
+    run = services.apply_retention(now=due_again)
+    later = services.apply_retention(now=due_again + NOTICE)
+
+    assert (user.pk in run.anonymised, user.pk in run.warned) == (False, True)
+    assert user.pk in later.anonymised
+    assert OutboundEmail.objects.filter(user=user).count() == 0  # gone with the account

@@ -1,8 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
-from members.models import Membership
+from members import services
+from members.models import Membership, Profile, UnionListImport
 from members.union_csv import UnionCsvError, UnionRow, parse_union_csv
 from members.years import current_academic_year
 from tests.factories import MembershipFactory, ProfileFactory, UserFactory
@@ -18,9 +23,14 @@ def csv_file(text: str, name: str = "union.csv", encoding: str = "utf-8") -> Sim
 
 @pytest.fixture
 def students(db):
-    """Ana (matched by email), Ben (by student number), Cy (already a member), Dee (not on the list)."""
+    """Ana (matched by email), Ben (by the student number an earlier list confirmed), Cy
+    (already a member), Dee (not on the list)."""
     ana = UserFactory(email="ana@uni.ac.uk", name="Ana")
-    ben = ProfileFactory(user=UserFactory(email="ben@gmail.com", name="Ben"), student_number="S200").user
+    ben = ProfileFactory(
+        user=UserFactory(email="ben@gmail.com", name="Ben"),
+        student_number="S200",
+        student_number_verified_at=timezone.now() - timedelta(days=365),
+    ).user
     cy = UserFactory(email="cy@uni.ac.uk", name="Cy")
     MembershipFactory(user=cy, source=Membership.Source.JOINED)
     dee = UserFactory(email="dee@uni.ac.uk", name="Dee")
@@ -162,3 +172,77 @@ def test_union_preview_is_for_the_committee_only(member_client, students):
 def test_union_csv_error_messages_are_plain_sentences():
     with pytest.raises(UnionCsvError, match=r"^The file is empty\.$"):
         parse_union_csv(b"")
+
+
+# --- Student numbers: a claim on a profile, confirmed only by the list -----------------
+
+
+def members_this_year() -> list[str]:
+    return sorted(Membership.objects.filter(academic_year=current_academic_year()).values_list("user__name", flat=True))
+
+
+@pytest.mark.django_db
+def test_union_list_gives_the_membership_to_the_payer_not_to_who_claimed_their_number(committee_client):
+    payer = UserFactory(email="ada@uni.ac.uk", name="Ada")
+    ProfileFactory(user=UserFactory(email="mallory@uni.ac.uk", name="Mallory"), student_number="S500")
+    committee_client.post(UPLOAD, {"file": csv_file("Student number,Email\nS500,ada@uni.ac.uk\n")})
+
+    committee_client.post(PREVIEW, {"confirm": "1"})
+
+    assert members_this_year() == ["Ada"]
+    assert Profile.objects.filter(user=payer).exists() is False  # the list gives Ada no number she did not type
+
+
+@pytest.mark.django_db
+def test_a_number_only_claimed_grants_nothing_and_is_left_to_the_committee(committee_client):
+    claimant = ProfileFactory(user=UserFactory(email="bo@gmail.com", name="Bo"), student_number="S600").user
+    committee_client.post(UPLOAD, {"file": csv_file("Student number,Email\nS600,bo@uni.ac.uk\n")})
+
+    preview = committee_client.get(PREVIEW)
+    committee_client.post(PREVIEW, {"confirm": "1"})
+    report = committee_client.get(REPORT)
+
+    [review] = preview.context["plan"].to_review
+    assert (review.row, review.claimants) == (UnionRow(line=2, email="bo@uni.ac.uk", student_number="S600"), [claimant])
+    assert members_this_year() == []
+    for page in (preview.content.decode(), report.content.decode()):
+        assert "Rows for the committee to decide" in page
+        assert "The union lists student number S600 with bo@uni.ac.uk; the account(s) below typed" in page
+        assert "bo@gmail.com" in page
+        assert reverse("members:renew", args=[claimant.pk]) in page
+    assert UnionListImport.objects.values_list("added", "to_review", "unmatched").get() == (0, 1, 0)
+
+
+@pytest.mark.django_db
+def test_the_accounts_email_with_its_number_confirms_the_number(committee_client):
+    ada = ProfileFactory(user=UserFactory(email="ada@uni.ac.uk", name="Ada"), student_number="S700").user
+    ProfileFactory(user=UserFactory(email="eve@uni.ac.uk", name="Eve"), student_number="S700")  # a claim beside it
+    committee_client.post(UPLOAD, {"file": csv_file("Student number,Email\nS700,ADA@uni.ac.uk\n")})
+
+    committee_client.post(PREVIEW, {"confirm": "1"})
+
+    confirmed = Profile.objects.filter(student_number_verified_at__isnull=False).values_list("user__name", flat=True)
+    assert list(confirmed) == ["Ada"]
+    assert "<strong>1</strong> student number confirmed." in committee_client.get(REPORT).content.decode()
+    # Next year's list, with the number alone, finds Ada: the number is hers now.
+    plan = services.plan_union_import(rows=[UnionRow(line=2, email="", student_number="S700")], year=2090)
+    assert (plan.new_members, plan.to_review) == ([ada], [])
+
+
+@pytest.mark.django_db
+def test_a_confirmed_number_belongs_to_one_account_only():
+    ProfileFactory(student_number="S800", student_number_verified_at=timezone.now())
+
+    with pytest.raises(IntegrityError):
+        ProfileFactory(student_number="S800", student_number_verified_at=timezone.now())
+
+
+@pytest.mark.django_db
+def test_changing_a_confirmed_number_makes_it_a_claim_again(member):
+    ProfileFactory(user=member, student_number="S900", student_number_verified_at=timezone.now())
+
+    services.update_profile(user=member, name="Mo", details={"student_number": " S901 "}, interests=[])
+    changed = Profile.objects.get(user=member)
+    services.update_profile(user=member, name="Mo", details={"student_number": "S901"}, interests=[])
+
+    assert (changed.student_number, changed.student_number_verified_at) == ("S901", None)

@@ -23,7 +23,7 @@ State = OutboundEmail.State
 ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//society//test//EN\r\nEND:VCALENDAR\r\n"
 
 
-def queue_test_email(*, key="test:1", to="ada@uni.ac.uk", kind=EmailKind.ACCOUNT, user=None, **context):
+def queue_test_email(*, key="test:1", to="ada@uni.ac.uk", kind=EmailKind.NOTICE, user=None, **context):
     return queue_email(
         key=key,
         to=to,
@@ -465,7 +465,7 @@ def test_admin_outbox_filters_by_state_and_kind_and_searches_by_recipient(admin_
         return [row.key for row in admin_client.get(url, params).context["cl"].result_list]
 
     assert listed(state__exact="failed") == ["b"]
-    assert listed(kind__exact="account") == ["a"]
+    assert listed(kind__exact="notice") == ["a"]
     assert listed(q="bob@") == ["b"]
 
 

@@ -1,10 +1,12 @@
 """Console: the outbox as the committee sees it. Counts of the last 30 days, the
 failed emails with their error and a retry button (society.outbox.retry_email),
-and the text of an email, except account emails (verification, password reset),
-whose links would let whoever reads them into someone's account."""
+and the text of an email, except account emails (verification, password reset,
+email change), whose links would let whoever reads them into someone's account:
+their text is not kept once sent, and they are not sent again."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -56,7 +58,13 @@ def emails(request):
         .order_by("-updated_at", "-id")
     )
     page = Paginator(failed, FAILED_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"counts": email_counts(since=since), "days": COUNTS_DAYS, "page": page, "account": EmailKind.ACCOUNT}
+    context = {
+        "counts": email_counts(since=since),
+        "days": COUNTS_DAYS,
+        "page": page,
+        "account": EmailKind.ACCOUNT,
+        "retention_days": settings.OUTBOX_RETENTION_DAYS,
+    }
     return render(request, "events/manage/emails.html", context)
 
 
@@ -65,9 +73,15 @@ def email_detail(request, email_id: int):
     """One email: its delivery, and its text unless it is an account email."""
     email = get_object_or_404(OutboundEmail.objects.select_related("user").defer(*WITHOUT_BODY), pk=email_id)
     body = ""
-    if email.kind != EmailKind.ACCOUNT:
+    if email.keeps_body:
         body = OutboundEmail.objects.values_list("body_text", flat=True).get(pk=email.pk)
-    return render(request, "events/manage/email.html", {"email": email, "body": body})
+    context = {
+        "email": email,
+        "body": body,
+        "body_not_kept": outbox.ACCOUNT_BODY_NOT_KEPT,
+        "not_retried": outbox.ACCOUNT_EMAIL_NOT_RETRIED,
+    }
+    return render(request, "events/manage/email.html", context)
 
 
 @committee_required
