@@ -7,6 +7,7 @@ embedded defaults (SQLite under var/, tasks run in-process, email printed).
 """
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -217,6 +218,36 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our subjects name the society where it help
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Sign-up limited to these email domains (e.g. "ucl.ac.uk"); empty allows any.
 SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("SIGNUP_EMAIL_DOMAINS")]
+
+
+def env_count(name: str, default: int, *, least: int = 0) -> int:
+    value = env_int(name, default)
+    if value < least:
+        raise ImproperlyConfigured(f"{name} must be {least} or more, not {value}.")
+    return value
+
+
+def env_header_name(name: str) -> str | None:
+    """An HTTP header's name (letters, digits and dashes, e.g. X-Real-IP), or None when unset."""
+    value = env_str(name)
+    if value and not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", value):
+        raise ImproperlyConfigured(f"{name} must be an HTTP header's name such as X-Real-IP, not {value!r}.")
+    return value or None
+
+
+# Rate limits per client address (logins, sign-ups, password resets) need the
+# client's address, not the reverse proxy's: either the number of proxies of ours
+# that append to X-Forwarded-For (the client's address is the one the outermost of
+# them appended; anything to its left is the client's say and is ignored), or a
+# header a trusted proxy sets to the client's address. Neither: REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_count("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_header_name("CLIENT_IP_HEADER")
+if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "Set TRUSTED_PROXY_COUNT (proxies appending to X-Forwarded-For) or CLIENT_IP_HEADER "
+        "(a header your proxy sets to the client's address), not both."
+    )
+
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
