@@ -7,10 +7,12 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 
 from society.admin_confirmation import confirmation_page
 from society.csv import csv_response
+from society.uploads import upload_limited
 
 from . import services
 from .forms import CancelEventForm, ConsoleSettingsForm, EventAdminForm, SpeakerAdminForm
@@ -161,6 +163,10 @@ class EventAdmin(admin.ModelAdmin):
     def set_up(self, event):
         return event.set_up_count if event.setup_checklist else "-"
 
+    @method_decorator(upload_limited)  # the banner, as in the console
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if change:
             changed = [name for name in form.changed_data if name not in ("topics", "banner_upload")]
@@ -256,6 +262,10 @@ class SpeakerAdmin(admin.ModelAdmin):
     search_fields = ["name", "affiliation"]
     readonly_fields = ["photo", "created_at", "updated_at"]
     fields = ["name", "affiliation", "bio", "photo_upload", "photo", "website_url", "linkedin_url", "github_url"]
+
+    @method_decorator(upload_limited)  # the photo, as in the console
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         services.save_speaker(speaker=obj, by=request.user, photo=form.photo_bytes)  # logged, as in the console

@@ -3,12 +3,12 @@ JPEGs at the sizes the pages use (see society.images)."""
 
 from django.conf import settings
 
-from society.images import render_image
+from society.images import MAX_MEGAPIXELS, render_image
 
 # Banners are 12:5: 1200x500 on the event page, 600x250 on phones and cards.
 BANNER_SIZES = ((1200, 500), (600, 250))
 SPEAKER_PHOTO_SIZE = (256, 256)
-REFUSAL = "Please upload a picture (JPEG, PNG, GIF or WebP) of at most 50 megapixels."
+REFUSAL = f"Please upload a picture (JPEG, PNG, GIF or WebP) of at most {MAX_MEGAPIXELS} megapixels."
 
 
 def render_banner(upload) -> dict[int, bytes]:

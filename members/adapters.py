@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 
 from society.emails import queue_email
@@ -59,3 +59,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated and needs_welcome(user):
             return reverse("members:welcome")
         return None
+
+    def get_client_ip(self, request) -> str:
+        """The address rate limits count by (TRUSTED_PROXY_COUNT, CLIENT_IP_HEADER in settings)."""
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            # Fewer X-Forwarded-For entries than TRUSTED_PROXY_COUNT: the request skipped one
+            # of our proxies. Count it against the address that sent it (allauth would fail).
+            return request.META["REMOTE_ADDR"]

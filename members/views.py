@@ -17,6 +17,7 @@ from society.emails import email_preferences, set_email_preferences
 from society.markdown import render_markdown
 from society.privacy import collect_personal_data
 from society.records import collect_record
+from society.uploads import upload_limited
 
 from . import services
 from .forms import (
@@ -126,6 +127,7 @@ def join(request):
 
 
 @login_required
+@upload_limited
 def profile_edit(request):
     form = ProfileForm(
         request.POST or None, request.FILES or None, instance=profile_or_blank(request.user), user=request.user
@@ -138,6 +140,7 @@ def profile_edit(request):
 
 
 @login_required
+@upload_limited
 def welcome(request):
     profile = profile_or_blank(request.user)
     if request.method == "POST" and "skip" in request.POST:
@@ -316,6 +319,7 @@ def lapse(request, user_id: int):
 
 
 @committee_required
+@upload_limited
 def union_upload(request):
     # Bound on any POST, even an empty one, so that "no file" is an error too.
     form = UnionListForm(request.POST, request.FILES) if request.method == "POST" else UnionListForm()

@@ -7,6 +7,7 @@ embedded defaults (SQLite under var/, tasks run in-process, email printed).
 """
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -218,6 +219,47 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Sign-up limited to these email domains (e.g. "ucl.ac.uk"); empty allows any.
 SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("SIGNUP_EMAIL_DOMAINS")]
 
+
+def env_count(name: str, default: int, *, least: int = 0) -> int:
+    value = env_int(name, default)
+    if value < least:
+        raise ImproperlyConfigured(f"{name} must be {least} or more, not {value}.")
+    return value
+
+
+def env_header_name(name: str) -> str | None:
+    """An HTTP header's name (letters, digits and dashes, e.g. X-Real-IP), or None when unset."""
+    value = env_str(name)
+    if value and not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", value):
+        raise ImproperlyConfigured(f"{name} must be an HTTP header's name such as X-Real-IP, not {value!r}.")
+    return value or None
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate as allauth writes it: how many, then per how long (30/h, 10/15m, 100/d)."""
+    value = env_str(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a number per period such as 30/h, 10/15m or 100/d, not {value!r}.")
+    return value
+
+
+# Rate limits per client address (logins, sign-ups, password resets) need the
+# client's address, not the reverse proxy's: either the number of proxies of ours
+# that append to X-Forwarded-For (the client's address is the one the outermost of
+# them appended; anything to its left is the client's say and is ignored), or a
+# header a trusted proxy sets to the client's address. Neither: REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_count("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_header_name("CLIENT_IP_HEADER")
+if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "Set TRUSTED_PROXY_COUNT (proxies appending to X-Forwarded-For) or CLIENT_IP_HEADER "
+        "(a header your proxy sets to the client's address), not both."
+    )
+
+# Uploads (pictures, materials, the union list) per account, checked by society.uploads;
+# allauth's own limits keep their defaults.
+ACCOUNT_RATE_LIMITS = {"upload": env_rate("UPLOAD_RATE_LIMIT", "30/h") + "/user"}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -347,6 +389,17 @@ SENDFILE_PREFIX = env_str("SENDFILE_PREFIX", "/private-materials/")
 # Serve rendered notebooks from another origin (say https://usercontent.example.org)
 # that points at this app; empty: from this site, in a sandboxed frame.
 USER_CONTENT_URL = env_str("USER_CONTENT_URL").rstrip("/")
+
+# --- Request bodies -----------------------------------------------------------
+
+# What one request may carry. Uploaded files are not counted in DATA_UPLOAD_MAX_MEMORY_SIZE:
+# each form checks its own file limit (AVATAR_MAX_MB, EVENT_IMAGE_MAX_MB, MATERIAL_MAX_*_MB),
+# and the reverse proxy refuses bodies over the largest of them (README, "Deploying for real").
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_count("DATA_UPLOAD_MAX_MB", 2, least=1) * 1024 * 1024  # the fields, files excepted
+# An uploaded file larger than this waits in a temporary file, not in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_count("FILE_UPLOAD_MEMORY_MB", 2, least=1) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_count("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, least=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_count("DATA_UPLOAD_MAX_NUMBER_FILES", 10, least=1)  # our forms take two at most
 
 # --- Internationalisation and time -------------------------------------------
 

@@ -77,9 +77,9 @@ def noise() -> SimpleUploadedFile:
     [
         (
             lambda: SimpleUploadedFile("banner.png", b"<?php echo 'hi'; ?>", content_type="image/png"),
-            "Please upload a picture (JPEG, PNG, GIF or WebP) of at most 50 megapixels.",
+            "Please upload a picture (JPEG, PNG, GIF or WebP) of at most 16 megapixels.",
         ),
-        (bomb, "Please upload a picture (JPEG, PNG, GIF or WebP) of at most 50 megapixels."),
+        (bomb, "That image has too many pixels: the limit is 16 megapixels (4000 by 4000)."),
         (noise, "That image is too large: the limit is 1 MB."),
     ],
     ids=["not an image", "decompression bomb", "too large"],

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -72,3 +73,74 @@ def test_healthz_answers_ok_when_the_database_answers(client):
 
     assert (response.status_code, response.content) == (200, b"ok\n")
     assert "no-cache" in response["Cache-Control"]
+
+
+SHOW_LIMITS = (
+    "import json; from django.conf import settings as s; print(json.dumps([s.ALLAUTH_TRUSTED_PROXY_COUNT, "
+    "s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, s.ACCOUNT_RATE_LIMITS['upload'], s.DATA_UPLOAD_MAX_MEMORY_SIZE, "
+    "s.FILE_UPLOAD_MAX_MEMORY_SIZE, s.DATA_UPLOAD_MAX_NUMBER_FIELDS, s.DATA_UPLOAD_MAX_NUMBER_FILES]))"
+)
+MB = 1024 * 1024
+
+
+def test_proxy_rate_and_body_limits_default_to_safe_values():
+    result = run_manage("shell", "--no-imports", "-c", SHOW_LIMITS, env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [0, None, "30/h/user", 2 * MB, 2 * MB, 1000, 10]
+
+
+def test_proxy_rate_and_body_limits_come_from_the_environment():
+    env = {
+        **PRODUCTION_ENV,
+        "TRUSTED_PROXY_COUNT": "1",
+        "UPLOAD_RATE_LIMIT": "10/15m",
+        "DATA_UPLOAD_MAX_MB": "3",
+        "FILE_UPLOAD_MEMORY_MB": "4",
+        "DATA_UPLOAD_MAX_NUMBER_FIELDS": "2000",
+        "DATA_UPLOAD_MAX_NUMBER_FILES": "5",
+    }
+
+    result = run_manage("shell", "--no-imports", "-c", SHOW_LIMITS, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [1, None, "10/15m/user", 3 * MB, 4 * MB, 2000, 5]
+
+
+def test_a_client_ip_header_comes_from_the_environment():
+    result = run_manage(
+        "shell", "--no-imports", "-c", SHOW_LIMITS, env={**PRODUCTION_ENV, "CLIENT_IP_HEADER": "CF-Connecting-IP"}
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[:2] == [0, "CF-Connecting-IP"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT must be a whole number, not 'one'."),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more, not -1."),
+        (
+            {"CLIENT_IP_HEADER": "X_Real IP"},
+            "CLIENT_IP_HEADER must be an HTTP header's name such as X-Real-IP, not 'X_Real IP'.",
+        ),
+        (
+            {"TRUSTED_PROXY_COUNT": "1", "CLIENT_IP_HEADER": "X-Real-IP"},
+            "Set TRUSTED_PROXY_COUNT (proxies appending to X-Forwarded-For) or CLIENT_IP_HEADER",
+        ),
+        (
+            {"UPLOAD_RATE_LIMIT": "30 per hour"},
+            "UPLOAD_RATE_LIMIT must be a number per period such as 30/h, 10/15m or 100/d, not '30 per hour'.",
+        ),
+        ({"UPLOAD_RATE_LIMIT": "30/h/ip"}, "UPLOAD_RATE_LIMIT must be a number per period"),
+        ({"DATA_UPLOAD_MAX_MB": "0"}, "DATA_UPLOAD_MAX_MB must be 1 or more, not 0."),
+    ],
+    ids=["count-not-a-number", "count-negative", "bad-header", "both", "rate-words", "rate-per-ip", "body-zero"],
+)
+def test_a_wrong_proxy_rate_or_body_limit_stops_start_up_with_a_clear_message(env, message):
+    result = run_manage("check", env={**PRODUCTION_ENV, **env})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from events.models import Event, EventRating
 from members.permissions import committee_required
+from society.uploads import upload_limited
 
 from .. import services
 from ..forms import MaterialForm
@@ -25,6 +26,7 @@ def manage_series_materials(request, slug: str):
     return _materials_page(request, owner={"series": series}, title=series.name, back=series)
 
 
+@upload_limited
 def _materials_page(request, *, owner: dict, title: str, back):
     form = MaterialForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

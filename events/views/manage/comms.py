@@ -10,6 +10,7 @@ from django.utils import timezone
 from members.permissions import committee_required
 from society.emails import render_email
 from society.models import EmailKind
+from society.uploads import upload_limited
 
 from ... import services
 from ... import speaker_feedback as speaker_feedback_rules
@@ -31,6 +32,7 @@ def speaker_list(request):
 
 
 @committee_required
+@upload_limited
 def speaker_edit(request, speaker_id: int | None = None):
     speaker = get_object_or_404(Speaker, pk=speaker_id) if speaker_id else None
     form = ConsoleSpeakerForm(request.POST or None, request.FILES or None, instance=speaker)

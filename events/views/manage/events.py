@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import committee_required
 from society import hooks
+from society.uploads import upload_limited
 
 from ... import services
 from ...forms import CONSOLE_EVENT_FIELDS, CancelEventForm, ConsoleEventForm, DuplicateForm, SeriesForm
@@ -47,6 +48,7 @@ def new_year_checklist() -> list[hooks.ChecklistItem]:
 
 
 @committee_required
+@upload_limited
 def event_create(request):
     form = ConsoleEventForm(request.POST or None, request.FILES or None)
     if form.is_valid():
@@ -59,6 +61,7 @@ def event_create(request):
 
 
 @committee_required
+@upload_limited
 def event_edit(request, slug: str):
     event = get_managed_event(slug)
     form = ConsoleEventForm(request.POST or None, request.FILES or None, instance=event)
@@ -119,6 +122,7 @@ def event_duplicate(request, slug: str):
 
 
 @committee_required
+@upload_limited
 def series_create(request):
     form = SeriesForm(request.POST or None, request.FILES or None)
     if form.is_valid():
