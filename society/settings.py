@@ -85,9 +85,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of security keys
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "csp",
     "django_celery_beat",
     "society",
@@ -107,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Where each member is logged in (/me/sessions/): refreshed every few minutes, not on every request.
+    "members.middleware.last_seen",
 ]
 
 ROOT_URLCONF = "society.urls"
@@ -217,6 +222,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our subjects name the society where it help
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Sign-up limited to these email domains (e.g. "ucl.ac.uk"); empty allows any.
 SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("SIGNUP_EMAIL_DOMAINS")]
+
+# Two-factor login (allauth.mfa): an authenticator app with recovery codes, and passkeys.
+# The committee console and the admin need it (members.two_factor); members may turn it on.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SOCIETY_NAME
+# WebAuthn wants https (browsers make an exception for http://localhost); a local run
+# (DEBUG) accepts any origin, never production.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Where you are logged in (allauth.usersessions, /me/sessions/): members.middleware
+# refreshes a session's "last seen" at most this often, so pages cost no extra query.
+SESSION_LAST_SEEN_EVERY_SECONDS = 5 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

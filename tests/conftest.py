@@ -17,6 +17,7 @@ from django.db import connection
 
 from society.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.logins import log_in_with_second_factor
 from tests.smtp import SMTPServer
 
 # Playwright runs an event loop in the test thread; the ORM calls beside it are
@@ -117,8 +118,14 @@ def member_client(client, member):
 
 @pytest.fixture
 def committee_client(client, committee_member):
-    client.force_login(committee_member)
-    return client
+    """The console needs two-factor login: the committee member logs in with a code."""
+    return log_in_with_second_factor(client, committee_member)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, logged in with a second factor as the admin needs."""
+    return log_in_with_second_factor(client, admin_user)
 
 
 # --- Services ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from members.permissions import is_committee
 from members.services import accounts_due_for_anonymising
 from members.years import current_academic_year
 from tests.factories import CommitteeRoleFactory, MembershipFactory, ProfileFactory, UserFactory
+from tests.logins import log_in_with_second_factor
 from tests.querycount import assert_constant_queries
 
 
@@ -44,7 +45,7 @@ def test_console_admin_filter_and_retention_agree_on_who_is_on_the_committee(cli
     CommitteeRoleFactory(user=people[1], starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=10))
     CommitteeRoleFactory(user=people[2], starts_on=today - timedelta(days=400), ends_on=today - timedelta(days=1))
     admin = UserFactory(email="admin@uni.ac.uk", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    log_in_with_second_factor(client, admin)
 
     def label(email: str) -> str:
         return email.split("@")[0]
