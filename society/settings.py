@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "society.context_processors.society",
                 "members.context_processors.committee",
+                "members.context_processors.two_factor",
             ],
         },
     },

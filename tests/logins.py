@@ -58,6 +58,7 @@ def log_in_with_second_factor(client: Client, user, *, password: str = TEST_PASS
     marker allauth keeps of it is cleared, as waiting for the next code would do.
     """
     give_authenticator(user)
+    client.logout()
     response = log_in_with_password(client, user, password=password)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert response["Location"] == reverse("mfa_authenticate")
