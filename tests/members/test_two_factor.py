@@ -4,14 +4,18 @@ that did not use a second factor (members.two_factor)."""
 
 import re
 import time
+from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from members.demo import DEMO_PASSWORD
+from members.models import User
 from tests.factories import TEST_PASSWORD, RegistrationFactory, UserFactory
 from tests.logins import (
     current_code,
@@ -272,3 +276,39 @@ def test_member_without_two_factor_is_not_asked_for_it_on_member_pages(member_cl
     for name in ["members:me", "members:profile_edit", "members:record", "events:my_events", "members:sessions"]:
         assert member_client.get(reverse(name)).status_code == 200, name
     assert member_client.get(MANAGE).status_code == 403  # refused as before: not on the committee
+
+
+# --- The demo -------------------------------------------------------------------------
+
+
+def test_demo_committee_logs_in_to_the_console_with_the_printed_code(client):
+    call_command("load_demo", force=True, stdout=StringIO())
+    priya = User.objects.get(email="priya@demo.ac.uk")
+    printed = StringIO()
+
+    after_password = log_in_with_password(client, priya, password=DEMO_PASSWORD)
+    call_command("demo_code", "priya@demo.ac.uk", stdout=printed)
+    client.post(reverse("mfa_authenticate"), {"code": printed.getvalue().strip()})
+
+    assert after_password["Location"] == reverse("mfa_authenticate")
+    assert re.fullmatch(r"\d{6}\n", printed.getvalue())
+    assert client.get(MANAGE).status_code == 200
+
+
+def test_demo_gives_every_committee_member_and_the_admin_an_authenticator_and_members_none():
+    call_command("load_demo", force=True, stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    with_app = set(Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user__email", flat=True))
+
+    assert with_app == {"admin@demo.ac.uk", "priya@demo.ac.uk", "tom@demo.ac.uk", "mei@demo.ac.uk", "jonas@demo.ac.uk"}
+    assert Authenticator.objects.filter(type=Authenticator.Type.RECOVERY_CODES).count() == 5
+
+
+def test_demo_code_prints_no_real_persons_code(committee_member):
+    give_authenticator(committee_member)
+
+    with pytest.raises(CommandError, match="has no demo authenticator"):
+        call_command("demo_code", committee_member.email, stdout=StringIO())
+    with pytest.raises(CommandError, match="No account has the email"):
+        call_command("demo_code", "nobody@uni.ac.uk", stdout=StringIO())
