@@ -229,6 +229,9 @@ SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("SIGNUP_EMAIL_DO
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = SOCIETY_NAME
+# A code is accepted one period (30 s) either side of now: a phone's clock a little off, or
+# a code typed as it changes, still works. Each code works once (allauth remembers it).
+MFA_TOTP_TOLERANCE = 1
 # WebAuthn wants https (browsers make an exception for http://localhost); a local run
 # (DEBUG) accepts any origin, never production.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -101,7 +101,7 @@ def test_committee_role_term_is_judged_on_the_day_given():
 def test_committee_role_holder_reaches_the_console_until_the_term_ends(client):
     today = timezone.localdate()
     role = CommitteeRoleFactory(title="Treasurer", starts_on=today - timedelta(days=100), ends_on=today)
-    client.force_login(role.user)
+    log_in_with_second_factor(client, role.user)
     during = client.get(reverse("events:manage")).status_code
 
     CommitteeRole.objects.filter(pk=role.pk).update(ends_on=today - timedelta(days=1))
