@@ -10,12 +10,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.signals import authenticator_added
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from members.demo import DEMO_PASSWORD
 from members.models import User
+from members.two_factor import VERIFY, second_factor_problem
 from tests.factories import TEST_PASSWORD, RegistrationFactory, UserFactory
 from tests.logins import (
     current_code,
@@ -109,6 +112,30 @@ def test_committee_member_without_two_factor_is_sent_to_set_it_up_then_back(clie
     codes_page = client.get(reverse("mfa_view_recovery_codes")).content.decode()
     assert 'href="/manage/members/?q=x"' in codes_page
     assert client.get("/manage/members/?q=x").status_code == 200
+
+
+def added_in_a_session(rf, user, authenticator):
+    """What allauth does on adding an authenticator, for a session that used no second factor."""
+    request = rf.get("/")
+    SessionMiddleware(lambda request: None).process_request(request)
+    request.user = user
+    authenticator_added.send(sender=Authenticator, request=request, user=user, authenticator=authenticator)
+    return request
+
+
+def test_the_first_authenticator_set_up_counts_as_this_sessions_second_factor(rf, committee_member):
+    request = added_in_a_session(rf, committee_member, give_authenticator(committee_member))
+
+    assert second_factor_problem(request) is None
+
+
+def test_another_authenticator_added_in_a_session_that_never_used_the_first_does_not_count(rf, committee_member):
+    give_authenticator(committee_member)
+    passkey = Authenticator.objects.create(user=committee_member, type=Authenticator.Type.WEBAUTHN, data={})
+
+    request = added_in_a_session(rf, committee_member, passkey)
+
+    assert second_factor_problem(request) == VERIFY
 
 
 # --- Logging in ------------------------------------------------------------------------
