@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test bench lint format install install-dev demo clean
+.PHONY: run test bench lint format install install-dev demo demo-code clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: install
 
 demo: install
 	DEBUG=true $(BIN)/python manage.py load_demo
+
+# The current two-factor code of a demo committee or admin account: make demo-code EMAIL=priya@demo.ac.uk
+demo-code: install
+	DEBUG=true $(BIN)/python manage.py demo_code $(EMAIL)
 
 # The whole suite. Uses DATABASE_URL and REDIS_URL when set (see .ci/run);
 # tests needing a server the machine lacks are skipped with a reason.

@@ -1,8 +1,14 @@
 """Demo members: an admin, a committee, and students, with profiles and this year's memberships."""
 
 import io
+import time
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 from PIL import Image, ImageOps
@@ -14,6 +20,9 @@ from .permissions import committee_group
 from .years import academic_year_term, current_academic_year
 
 DEMO_PASSWORD = "society-demo"  # noqa: S105 (demo accounts, local development only)
+# The committee and the admin need two-factor login: their authenticator app is this
+# published secret (base32), which any authenticator app accepts; `make demo-code` prints the code.
+DEMO_TOTP_SECRET = "DEMOSOCIETYDEMOSOCIETYDEMOSOCIET"  # noqa: S105 (demo accounts, local development only)
 ADMIN_EMAIL = "admin@demo.ac.uk"
 COMMITTEE = [
     ("priya@demo.ac.uk", "Priya Sharma"),
@@ -77,6 +86,23 @@ def demo_user(email: str, name: str, **flags) -> User:
     return user
 
 
+def give_demo_authenticator(user: User) -> None:
+    """An authenticator app with the published demo secret, and recovery codes."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    RecoveryCodes.activate(user)
+
+
+def demo_code(user: User, *, now: float | None = None) -> str | None:
+    """What a demo account's authenticator app shows now; None for an account whose
+    authenticator is not the demo one (a real person's codes are never printed)."""
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None or decrypt(totp.data["secret"]) != DEMO_TOTP_SECRET:
+        return None
+    counter = int(time.time() if now is None else now) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+
+
 def demo_avatar(index: int) -> dict[int, bytes]:
     dark, light = COLOURS[index % len(COLOURS)]
     gradient = Image.linear_gradient("L").rotate(45 * index, expand=False).resize((300, 300))
@@ -101,7 +127,7 @@ def demo_profile(user: User, index: int, topics: list[Topic], *, with_avatar: bo
 
 
 def load(stdout) -> None:
-    demo_user(ADMIN_EMAIL, "Alex Admin", is_staff=True, is_superuser=True)
+    give_demo_authenticator(demo_user(ADMIN_EMAIL, "Alex Admin", is_staff=True, is_superuser=True))
     topics = [Topic.objects.update_or_create(slug=slugify(name), defaults={"name": name})[0] for name in TOPICS]
     committee = committee_group()
     people = []
@@ -110,6 +136,8 @@ def load(stdout) -> None:
         user.groups.add(committee)
         people.append(user)
     people += [demo_user(email, name) for email, name in ROLE_ONLY_COMMITTEE + STUDENTS]
+    for user in people[: len(COMMITTEE + ROLE_ONLY_COMMITTEE)]:
+        give_demo_authenticator(user)
     year = current_academic_year()
     for index, user in enumerate(people):
         demo_profile(user, index, topics, with_avatar=index < len(ROLES))
@@ -131,5 +159,7 @@ def load(stdout) -> None:
         f"  committee member  {COMMITTEE[0][0]}\n"
         f"  member            {STUDENTS[0][0]}\n"
         f"  admin             {ADMIN_EMAIL}  (/admin/)\n"
+        f"The committee and the admin log in with a code too: make demo-code EMAIL={COMMITTEE[0][0]}\n"
+        f"  (or add the secret {DEMO_TOTP_SECRET} to an authenticator app)\n"
         f"A shared participation record: {record.get_absolute_url()}"
     )

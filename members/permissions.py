@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from .models import COMMITTEE_GROUP, User  # COMMITTEE_GROUP is imported from here too
+from .two_factor import second_factor_required
 
 
 def is_committee(user) -> bool:
@@ -35,13 +36,15 @@ def committee_group() -> Group:
 
 
 def committee_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Visitors are sent to log in; members who are not on the committee get 403."""
+    """Visitors are sent to log in; members who are not on the committee get 403; the
+    committee, to set up or confirm their second factor first (members.two_factor)."""
+    guarded = second_factor_required(view)
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not is_committee(request.user):
             raise PermissionDenied("This page is for the committee.")
-        return view(request, *args, **kwargs)
+        return guarded(request, *args, **kwargs)
 
     return wrapper

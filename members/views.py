@@ -163,6 +163,27 @@ def privacy(request):
 
 @never_cache
 @login_required
+def my_sessions(request):
+    """Where you are logged in: each session's browser, IP address and last visit."""
+    found = services.sessions_of(request)
+    others = [session for session in found if session.session_key != request.session.session_key]
+    return render(request, "members/sessions.html", {"sessions": found, "others": others})
+
+
+@never_cache
+@login_required
+def end_other_sessions(request):
+    """GET asks, POST logs you out everywhere but here."""
+    if request.method == "POST":
+        services.end_other_sessions(request=request, user=request.user)
+        messages.success(request, "You are logged out everywhere else.")
+        return redirect("members:sessions")
+    others = [s for s in services.sessions_of(request) if s.session_key != request.session.session_key]
+    return render(request, "members/end_other_sessions.html", {"others": others})
+
+
+@never_cache
+@login_required
 def export_data(request):
     response = JsonResponse(collect_personal_data(request.user), json_dumps_params={"indent": 2})
     filename = f"my-data-{timezone.localdate():%Y-%m-%d}.json"

@@ -86,9 +86,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of security keys
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "csp",
     "django_celery_beat",
     "society",
@@ -108,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Where each member is logged in (/me/sessions/): refreshed every few minutes, not on every request.
+    "members.middleware.last_seen",
 ]
 
 ROOT_URLCONF = "society.urls"
@@ -126,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "society.context_processors.society",
                 "members.context_processors.committee",
+                "members.context_processors.two_factor",
             ],
         },
     },
@@ -259,6 +265,21 @@ if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
 # Uploads (pictures, materials, the union list) per account, checked by society.uploads;
 # allauth's own limits keep their defaults.
 ACCOUNT_RATE_LIMITS = {"upload": env_rate("UPLOAD_RATE_LIMIT", "30/h") + "/user"}
+
+# Two-factor login (allauth.mfa): an authenticator app with recovery codes, and passkeys.
+# The committee console and the admin need it (members.two_factor); members may turn it on.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SOCIETY_NAME
+# A code is accepted one period (30 s) either side of now: a phone's clock a little off, or
+# a code typed as it changes, still works. Each code works once (allauth remembers it).
+MFA_TOTP_TOLERANCE = 1
+# WebAuthn wants https (browsers make an exception for http://localhost); a local run
+# (DEBUG) accepts any origin, never production.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Where you are logged in (allauth.usersessions, /me/sessions/): members.middleware
+# refreshes a session's "last seen" at most this often, so pages cost no extra query.
+SESSION_LAST_SEEN_EVERY_SECONDS = 5 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

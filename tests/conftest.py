@@ -17,6 +17,7 @@ from django.db import connection
 
 from society.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.logins import log_in_with_second_factor
 from tests.smtp import SMTPServer
 from tests.webhooks import LocalWebhook, make_certificate, trust_local_webhook
 
@@ -118,8 +119,14 @@ def member_client(client, member):
 
 @pytest.fixture
 def committee_client(client, committee_member):
-    client.force_login(committee_member)
-    return client
+    """The console needs two-factor login: the committee member logs in with a code."""
+    return log_in_with_second_factor(client, committee_member)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, logged in with a second factor as the admin needs."""
+    return log_in_with_second_factor(client, admin_user)
 
 
 # --- Services ---------------------------------------------------------------------

@@ -91,6 +91,8 @@ GUARDED = {
 NO_RULE = {
     "auth.Group": "Django's; the Committee group is given by an admin",
     "account.EmailAddress": "allauth's",
+    "mfa.Authenticator": "allauth's: deleting a lost one lets its owner set up two-factor login again",
+    "usersessions.UserSession": "allauth's list of where people are logged in",
     "django_celery_beat.PeriodicTask": "the schedule",
     "django_celery_beat.ClockedSchedule": "the schedule",
     "django_celery_beat.CrontabSchedule": "the schedule",

@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
     WorkshopSeriesFactory,
 )
+from tests.logins import log_in
 from workshops.links import meeting_token
 
 PUBLIC = "public"
@@ -279,6 +280,8 @@ AUDIENCE: dict[str, Entry] = {
     "members:privacy": Entry(MEMBER),
     "members:export_data": Entry(MEMBER),
     "members:delete_account": Entry(MEMBER),
+    "members:sessions": Entry(MEMBER),
+    "members:end_other_sessions": Entry(MEMBER),
     "members:directory": Entry(COMMITTEE),
     "members:directory_export": Entry(COMMITTEE),
     "members:renew": Entry(COMMITTEE, some_member),
@@ -333,7 +336,7 @@ def test_url_answers_each_persona_as_its_audience_says(db, client, request, name
     users = {"member": "member", "committee": "committee_member", "admin": "admin_user"}
     user = request.getfixturevalue(users[persona]) if persona in users else None
     if user:
-        client.force_login(user)
+        log_in(client, user)
     url = reverse(name, kwargs=entry.kwargs(user or UserFactory()) if entry.owned else entry.kwargs())
 
     response = client.get(url)

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from members.permissions import is_committee
+from members.two_factor import second_factor_problem, second_factor_redirect
 
 from .. import services
 from ..calendars import registrations_feed
@@ -120,6 +121,8 @@ def check_in(request, token: str):
     plain page with nothing personal, whatever the token."""
     if not is_committee(request.user):
         return render(request, "events/check_in_public.html")
+    if problem := second_factor_problem(request):
+        return second_factor_redirect(request, problem)
     registration = get_registration_for_check_in(token)
     if request.method == "POST":
         try:

@@ -40,6 +40,7 @@ from .profiles import (
     start_welcome,
     update_profile,
 )
+from .sessions import end_other_sessions, sessions_of
 from .site_texts import SiteTextProblem, edit_site_text, latest_version
 from .topics import TopicError, create_topic, merge_topics, rename_topic, topic_name_problem, topic_slug, topics_named
 
@@ -58,6 +59,7 @@ __all__ = [
     "delete_avatar",
     "delete_files_on_commit",
     "edit_site_text",
+    "end_other_sessions",
     "finish_welcome",
     "give_role",
     "hand_over",
@@ -76,6 +78,7 @@ __all__ = [
     "reset_record_link",
     "retention_warning_key",
     "role_problem",
+    "sessions_of",
     "set_avatar",
     "share_record",
     "start_welcome",

@@ -20,6 +20,7 @@ from tests.factories import (
     UserFactory,
     image_upload,
 )
+from tests.logins import log_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.urls("tests.browser.urls")
 def log_in_as(page: Page, live_server, user) -> None:
     """Give the browser a logged-in session for `user` (the log-in form has its own tests)."""
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

@@ -33,12 +33,6 @@ EXIF_WITH_GPS[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}
 EXIF_WITH_GPS[0x010F] = "PhoneMaker"
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def change_url(event) -> str:
     return reverse("admin:events_event_change", args=[event.pk])
 

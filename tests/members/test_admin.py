@@ -17,9 +17,8 @@ CHANGELIST = reverse("admin:members_user_changelist")
 
 
 @pytest.fixture
-def admin_client_(client, admin_user):
-    client.force_login(admin_user)
-    return client
+def admin_client_(admin_client):
+    return admin_client
 
 
 @pytest.mark.django_db

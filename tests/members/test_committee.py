@@ -11,6 +11,7 @@ from members.permissions import is_committee
 from members.services import accounts_due_for_anonymising
 from members.years import current_academic_year
 from tests.factories import CommitteeRoleFactory, MembershipFactory, ProfileFactory, UserFactory
+from tests.logins import log_in_with_second_factor
 from tests.querycount import assert_constant_queries
 
 
@@ -44,7 +45,7 @@ def test_console_admin_filter_and_retention_agree_on_who_is_on_the_committee(cli
     CommitteeRoleFactory(user=people[1], starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=10))
     CommitteeRoleFactory(user=people[2], starts_on=today - timedelta(days=400), ends_on=today - timedelta(days=1))
     admin = UserFactory(email="admin@uni.ac.uk", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    log_in_with_second_factor(client, admin)
 
     def label(email: str) -> str:
         return email.split("@")[0]
@@ -100,7 +101,7 @@ def test_committee_role_term_is_judged_on_the_day_given():
 def test_committee_role_holder_reaches_the_console_until_the_term_ends(client):
     today = timezone.localdate()
     role = CommitteeRoleFactory(title="Treasurer", starts_on=today - timedelta(days=100), ends_on=today)
-    client.force_login(role.user)
+    log_in_with_second_factor(client, role.user)
     during = client.get(reverse("events:manage")).status_code
 
     CommitteeRole.objects.filter(pk=role.pk).update(ends_on=today - timedelta(days=1))

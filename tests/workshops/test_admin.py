@@ -13,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client_(client, admin_user):
-    client.force_login(admin_user)
-    return client
+def admin_client_(admin_client):
+    return admin_client
 
 
 def test_deleting_a_material_in_the_admin_deletes_its_file(admin_client_):
