@@ -155,10 +155,13 @@ def form_with(html: str, field_name: str) -> Form:
 TEXT_TYPES = {"text", "search", "textarea", "tel"}
 
 
-def filled(form: Form, *, text: str, url: Callable[[str], str], keep: set[str] = frozenset(), **values) -> dict:
-    """What a person typing `text` in every text box (and `url` in every link box)
-    would send (`url(name)` in each link box): other fields as the page drew them, radio buttons on their first
-    choice when none is chosen, `values` over all of it."""
+def filled(
+    form: Form, *, text: str | None, link: Callable[[str], str] | None, keep: set[str] = frozenset(), **values
+) -> dict:
+    """What a person typing `text` in every text box and `link(name)` in every link
+    box would send (None leaves those boxes as the page drew them): other fields
+    as the page drew them, radio buttons on their first choice when none is
+    chosen, `values` over all of it."""
     data: dict[str, list[str]] = {}
     radios_chosen = {name for name, kind, _, checked in form.fields if kind == "radio" and checked}
     for name, kind, value, checked in form.fields:
@@ -169,12 +172,12 @@ def filled(form: Form, *, text: str, url: Callable[[str], str], keep: set[str] =
             if checked or first_radio:
                 data.setdefault(name, []).append(value or "on")
             continue
-        if name in keep:
+        if name in keep or (kind in TEXT_TYPES and text is None) or (kind == "url" and link is None):
             data.setdefault(name, []).append(value)
         elif kind in TEXT_TYPES:
             data.setdefault(name, []).append(text)
         elif kind == "url":
-            data.setdefault(name, []).append(url(name))
+            data.setdefault(name, []).append(link(name))
         elif kind == "password":
             data.setdefault(name, []).append(TEST_PASSWORD)
         else:

@@ -356,7 +356,7 @@ def test_text_typed_in_a_form_is_shown_as_text_on_every_page(personas, name, pay
     client = client_of(personas[scenario.who])
     page = client.get(scenario.form_url)
     form = form_with(page.content.decode(), scenario.field)
-    data = filled(form, text=payload, url=url_for_field, keep=scenario.keep, **scenario.values)
+    data = filled(form, text=payload, link=url_for_field, keep=scenario.keep, **scenario.values)
 
     response = client.post(form.action or scenario.form_url, data)
 
@@ -376,7 +376,7 @@ def test_a_javascript_link_is_refused_or_never_live(personas, name):
     scenario = SCENARIOS[name](personas)
     client = client_of(personas[scenario.who])
     form = form_with(client.get(scenario.form_url).content.decode(), scenario.field)
-    data = filled(form, text="Plain words", url=lambda _: "javascript:alert(1)", keep=scenario.keep, **scenario.values)
+    data = filled(form, text="Plain words", link=lambda _: "javascript:alert(1)", keep=scenario.keep, **scenario.values)
 
     response = client.post(form.action or scenario.form_url, data)
 
