@@ -6,7 +6,8 @@ the URL is not for is refused: sent to log in, 403, 404 or 405, never a page
 and never a 500, and their request changes nothing in the database. Things that
 belong to someone (a ticket, a feedback form) are refused to another member.
 Whoever it is for gets an answer that is not an error, even to an empty POST,
-and a made-up slug, token or id is a 404.
+and looking (GET) changes nothing (a mail scanner opens every link in an email);
+a made-up slug, token or id is a 404.
 """
 
 from urllib.parse import urlsplit
@@ -37,6 +38,19 @@ def database_state() -> dict:
             fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
             state[model._meta.label] = sorted(map(repr, model.objects.values_list(*fields)))
     return state
+
+
+def changed_tables(before: dict, after: dict) -> set[str]:
+    return {label for label in before if before[label] != after[label]}
+
+
+# Pages that write when they are looked at, and what they write: each a row made
+# the first time it is needed, holding nothing the person chose.
+GET_MAY_CHANGE: dict[str, set[str]] = {
+    "events:manage_settings": {"events.ConsoleSettings"},  # the one settings row, made empty
+    "events:my_events": {"events.CalendarFeed"},  # the member's secret calendar address
+    "members:record": {"members.PublicRecord"},  # the record's address, private until shared
+}
 
 
 def refusal_problem(response) -> str | None:
@@ -78,13 +92,17 @@ def test_url_refuses_whoever_it_is_not_for_and_answers_the_others(personas, key)
     changed = database_state() != before
     # The least privileged persona it is for: a page (405 for a POST-only URL) to
     # GET, and no server error to an empty POST (a clear refusal or a redirect).
-    got = client_of(personas[allowed]).get(url)
+    client = client_of(personas[allowed])
+    before_get = database_state()
+    got = client.get(url)
+    changed_by_get = changed_tables(before_get, database_state())
     posted = client_of(personas[allowed]).post(url)
 
     assert problems == []
     assert not changed, f"refused requests to {url} changed the database"
     assert got.status_code in ((405,) if entry.post_only else (200, 302)), f"GET {url} as {allowed}"
     assert posted.status_code < 500, f"POST {url} as {allowed}"
+    assert changed_by_get <= GET_MAY_CHANGE.get(key, set()), f"GET {url} changed the database"
 
 
 # Made-up values for each kind of argument: nobody's slug, token, id or key.
