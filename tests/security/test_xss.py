@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -166,6 +167,26 @@ def event(p) -> Scenario:
         ],
         # Typed names of new topics must make a slug: the corpus does, but one is enough.
         values={"new_topics": "Robotics"},
+    )
+
+
+def past_event(p) -> Scenario:
+    """A past event's title is on the figures' chart (inline SVG) and in people's records."""
+    starts = timezone.now() - timedelta(days=3)
+    event = EventFactory(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    RegistrationFactory(event=event, user=p["member"], checked_in_at=starts)
+    record = PublicRecord.objects.create(user=p["member"], is_public=True)
+    return Scenario(
+        "committee",
+        reverse("events:manage_event_edit", kwargs={"slug": event.slug}),
+        "title",
+        [
+            ("visitor", reverse("events:past")),
+            ("committee", reverse("events:manage_figures")),
+            ("member", reverse("members:record")),
+            ("visitor", reverse("members:public_record", kwargs={"token": record.token})),
+        ],
+        keep={"map_url", "online_url"},
     )
 
 
@@ -334,6 +355,7 @@ SCENARIOS: dict[str, Callable[[dict], Scenario]] = {
     "profile": profile,
     "signup": signup,
     "event": event,
+    "past_event": past_event,
     "speaker": speaker,
     "event_announcement": event_announcement,
     "announcement": announcement,
