@@ -71,6 +71,30 @@ def squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
+# --- Headers ---------------------------------------------------------------------------
+
+
+def csp_problems(response) -> list[str]:
+    """What is wrong with a page's Content-Security-Policy and the headers beside it:
+    script only from this site (nothing inline, no eval), no plugins, no <base>
+    elsewhere, framed by nobody else; no sniffing of content types."""
+    policy = response.get("Content-Security-Policy", "")
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    default = directives.get("default-src")
+    problems = []
+    for name in ("default-src", "base-uri", "frame-ancestors"):
+        if name not in directives:
+            problems.append(f"no {name} in the Content-Security-Policy {policy!r}")
+    for value in directives.get("script-src", default) or []:
+        if value not in ("'self'", "'none'") and not value.startswith("'nonce-"):
+            problems.append(f"scripts allowed from {value}")
+    if directives.get("object-src", default) != ["'none'"]:
+        problems.append("plugins (object-src) are not 'none'")
+    if response.get("X-Content-Type-Options") != "nosniff":
+        problems.append("no X-Content-Type-Options: nosniff")
+    return problems
+
+
 # --- Forms ------------------------------------------------------------------------------
 
 

@@ -6,7 +6,8 @@ the URL is not for is refused: sent to log in, 403, 404 or 405, never a page
 and never a 500, and their request changes nothing in the database. Things that
 belong to someone (a ticket, a feedback form) are refused to another member.
 Whoever it is for gets an answer that is not an error, even to an empty POST,
-and looking (GET) changes nothing (a mail scanner opens every link in an email);
+and looking (GET) changes nothing (a mail scanner opens every link in an email),
+every page carrying the Content-Security-Policy;
 a made-up slug, token or id is a 404.
 """
 
@@ -17,6 +18,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from tests.security.conftest import client_of
+from tests.security.html import csp_problems
 from tests.security.urls import ADMIN, ADMIN_GROUPS, COMMITTEE, MEMBER, NON_ADMIN, PUBLIC, audience_of
 
 # Who each audience refuses, and who is the least one it lets in.
@@ -103,6 +105,8 @@ def test_url_refuses_whoever_it_is_not_for_and_answers_the_others(personas, key)
     assert got.status_code in ((405,) if entry.post_only else (200, 302)), f"GET {url} as {allowed}"
     assert posted.status_code < 500, f"POST {url} as {allowed}"
     assert changed_by_get <= GET_MAY_CHANGE.get(key, set()), f"GET {url} changed the database"
+    if got.status_code == 200 and got.get("Content-Type", "").startswith("text/html"):
+        assert csp_problems(got) == []
 
 
 # Made-up values for each kind of argument: nobody's slug, token, id or key.

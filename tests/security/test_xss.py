@@ -1,8 +1,9 @@
 """Every form whose text the site shows again is fed an XSS corpus through the real
 form (the page's own fields, POSTed as a browser would), then every page that
-shows that text is read by html.parser: no element, event handler or
-javascript:/data: link came from the text, the text itself is shown (escaped),
-and each page carries the Content-Security-Policy that forbids inline script.
+shows that text, and every email it caused, is read by html.parser: no element,
+event handler or javascript:/data: link came from the text, the text itself is
+shown (escaped), and each page carries the Content-Security-Policy that forbids
+inline script.
 """
 
 import csv
@@ -20,6 +21,7 @@ from django.utils import timezone
 from events.links import FEEDBACK, registration_token
 from events.models import EventSpeaker
 from members.models import PublicRecord
+from society.models import OutboundEmail
 from tests.factories import (
     EventFactory,
     MembershipFactory,
@@ -31,7 +33,7 @@ from tests.factories import (
     TopicFactory,
 )
 from tests.security.conftest import client_of
-from tests.security.html import filled, form_with, read_page, squeeze
+from tests.security.html import csp_problems, filled, form_with, read_page, squeeze
 from workshops.models import StudyGroupMembership
 
 CORPUS = [
@@ -56,22 +58,6 @@ def url_for_field(name: str) -> str:
     if "linkedin" in name:
         return url_payload("www.linkedin.com")
     return url_payload("example.org")
-
-
-def csp_problems(response) -> list[str]:
-    """The policy every HTML page must carry: nothing inline, nothing from elsewhere."""
-    policy = response.get("Content-Security-Policy", "")
-    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
-    problems = []
-    for name in ("default-src", "script-src", "object-src", "base-uri", "frame-ancestors"):
-        if name not in directives:
-            problems.append(f"no {name} in the Content-Security-Policy {policy!r}")
-    for value in directives.get("script-src", []):
-        if value not in ("'self'",) and not value.startswith("'nonce-"):
-            problems.append(f"script-src allows {value}")
-    if directives.get("object-src") != ["'none'"]:
-        problems.append("object-src is not 'none'")
-    return problems
 
 
 def shown_as(text: str) -> str:
@@ -105,8 +91,8 @@ class Scenario:
     pages: list[tuple[str, str]]
     keep: set[str] = field(default_factory=set)
     values: dict = field(default_factory=dict)
-    # What the form does with good input: redirect (saved), or show the page again.
-    saves: bool = True
+    # Where the form leads is a page whose POST sends (an announcement's preview).
+    send_after: bool = False
 
     def pages_as(self, personas: dict) -> list[tuple[object, str]]:
         return [(personas[who], url) for who, url in self.pages]
@@ -215,6 +201,7 @@ def event_announcement(p) -> Scenario:
         reverse("events:manage_announcement_new", kwargs={"slug": event.slug}),
         "subject",
         [("committee", reverse("events:manage_event", kwargs={"slug": event.slug}))],
+        send_after=True,
     )
 
 
@@ -226,6 +213,7 @@ def announcement(p) -> Scenario:
         "subject",
         [("committee", reverse("events:manage_announcements"))],
         keep={"months"},
+        send_after=True,
     )
 
 
@@ -383,9 +371,22 @@ def test_text_typed_in_a_form_is_shown_as_text_on_every_page(personas, name, pay
     response = client.post(form.action or scenario.form_url, data)
 
     assert response.status_code == 302, f"the form refused the text: {response.content.decode()[:3000]}"
+    if scenario.send_after:
+        client.post(response["Location"])
+        assert OutboundEmail.objects.filter(subject__contains=payload).exists(), "nothing was sent"
     problems = check_pages([(personas[scenario.who], response["Location"])], payload=None)
     problems += check_pages(scenario.pages_as(personas), payload=payload)
+    problems += email_problems()
     assert problems == []
+
+
+def email_problems() -> list[str]:
+    """The HTML of every email the test caused (announcements, event changes) holds no live markup."""
+    return [
+        f"email {email.key}: {problem}"
+        for email in OutboundEmail.objects.all()
+        for problem in read_page(email.body_html).problems
+    ]
 
 
 LINK_SCENARIOS = ["profile", "event", "speaker", "material"]
