@@ -36,11 +36,13 @@ def personas(db) -> dict:
 # Clients kept for the whole run: a new Client loads the middleware again on its
 # first request (WhiteNoise reads every static file's name), which would cost
 # more than the requests themselves.
-_CLIENTS: dict[str, Client] = {}
+_CLIENTS: dict[tuple[str, bool], Client] = {}
 
 
-def client_of(user) -> Client:
-    """A client with no cookies of before: anonymous for None, else logged in as `user`."""
-    client = _CLIENTS.setdefault(user.email if user is not None else "", Client())
+def client_of(user, *, csrf_checks: bool = False) -> Client:
+    """A client with no cookies of before: anonymous for None, else logged in as `user`.
+    With `csrf_checks`, it sends no CSRF token and the site checks, as for a forged request."""
+    key = (user.email if user is not None else "", csrf_checks)
+    client = _CLIENTS.setdefault(key, Client(enforce_csrf_checks=csrf_checks))
     client.cookies.clear()
     return log_in(client, user) if user is not None else client

@@ -7,7 +7,8 @@ and never a 500, and their request changes nothing in the database. Things that
 belong to someone (a ticket, a feedback form) are refused to another member.
 Whoever it is for gets an answer that is not an error, even to an empty POST,
 and looking (GET) changes nothing (a mail scanner opens every link in an email),
-every page carrying the Content-Security-Policy;
+every page carrying the Content-Security-Policy, and a POST from another site
+(no CSRF token) is refused;
 a made-up slug, token or id is a 404.
 """
 
@@ -40,6 +41,11 @@ def database_state() -> dict:
             fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
             state[model._meta.label] = sorted(map(repr, model.objects.values_list(*fields)))
     return state
+
+
+# Views that take a POST without a CSRF token: RFC 8058's one-click unsubscribe, which
+# the mail client sends with the token in the URL only.
+CSRF_EXEMPT = {"email_unsubscribe"}
 
 
 def changed_tables(before: dict, after: dict) -> set[str]:
@@ -99,11 +105,13 @@ def test_url_refuses_whoever_it_is_not_for_and_answers_the_others(personas, key)
     got = client.get(url)
     changed_by_get = changed_tables(before_get, database_state())
     posted = client_of(personas[allowed]).post(url)
+    forged = client_of(personas[allowed], csrf_checks=True).post(url)
 
     assert problems == []
     assert not changed, f"refused requests to {url} changed the database"
     assert got.status_code in ((405,) if entry.post_only else (200, 302)), f"GET {url} as {allowed}"
     assert posted.status_code < 500, f"POST {url} as {allowed}"
+    assert forged.status_code == (200 if key in CSRF_EXEMPT else 403), f"POST {url} from another site"
     assert changed_by_get <= GET_MAY_CHANGE.get(key, set()), f"GET {url} changed the database"
     if got.status_code == 200 and got.get("Content-Type", "").startswith("text/html"):
         assert csp_problems(got) == []
@@ -111,7 +119,7 @@ def test_url_refuses_whoever_it_is_not_for_and_answers_the_others(personas, key)
 
 # Made-up values for each kind of argument: nobody's slug, token, id or key.
 MADE_UP = {"slug": "no-such-thing", "event_slug": "no-such-thing", "token": "not-a-token", "key": "no-such-text"}
-MADE_UP_INT = "999999"
+MADE_UP_INT = "99999999999999999999"  # past any integer column too
 # URLs whose arguments are not things looked up: allauth's keys (answered on the page).
 NOT_LOOKED_UP = {"account_reset_password_from_key", "account_confirm_email"}
 
