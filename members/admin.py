@@ -91,7 +91,7 @@ class MembershipYearFilter(admin.SimpleListFilter):
         return [(str(year), academic_year_label(year)) for year in membership_years()]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             return queryset.filter(memberships__academic_year=int(self.value())).distinct()
         return queryset
 

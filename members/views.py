@@ -417,7 +417,7 @@ def union_report(request):
 
 def chosen_year(value: str, *, default: int) -> int:
     """An academic year from the query string ("2026"), or `default` when it is not one."""
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2999 else default
+    return int(value) if value.isdecimal() and 2000 <= int(value) <= 2999 else default
 
 
 @committee_required

@@ -54,7 +54,7 @@ class AudienceAnnouncementForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind, _, target = data.get("audience", "").partition(":")
-        data["kind"], data["target"] = kind, int(target) if target.isdigit() else None
+        data["kind"], data["target"] = kind, int(target) if target.isdecimal() else None
         if kind == Announcement.Audience.ATTENDED and data.get("months") is None and "months" not in self.errors:
             self.add_error("months", "Give the months as a whole number of one or more.")
         return data

@@ -182,7 +182,7 @@ def speaker_feedback(request, slug: str):
             link = get_object_or_404(
                 EventSpeaker.objects.select_related("event", "speaker"),
                 event=event,
-                speaker_id=int(speaker_id) if speaker_id.isdigit() else None,
+                speaker_id=int(speaker_id) if speaker_id.isdecimal() else None,
             )
             try:
                 speaker_feedback_rules.send_speaker_digest(link=link, by=request.user)
