@@ -8,13 +8,14 @@ need two-factor authentication) is a change to this one function.
 import pytest
 from django.test import Client
 
+from tests import logins
 from tests.factories import UserFactory
 
 
 def log_in(client: Client, user) -> Client:
-    """`client`, logged in as `user` with everything the site asks of that user."""
-    client.force_login(user)
-    return client
+    """`client`, logged in as `user` with everything the site asks of that user: a
+    second factor for the committee and admins (tests.logins)."""
+    return logins.log_in(client, user)
 
 
 PERSONAS = ("visitor", "member", "other_member", "committee", "admin")

@@ -1,8 +1,7 @@
 """The review's findings (issue #13), tried as an attacker would try them.
 
-Each is fixed on another branch; until that branch is merged the test is an
-expected failure (strict: it fails loudly once the fix lands, so the mark is
-removed then). The fixing branch has its own, finer tests.
+Each fails on the main branch from before the fix; the modules that fixed them
+have their own, finer tests.
 """
 
 import nbformat
@@ -20,7 +19,6 @@ from tests.security.html import read_page
 from workshops.notebooks import render_notebook_html
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by sec-fixes: the webhook posts only to public addresses (finding 1)")
 @pytest.mark.parametrize(
     "address",
     ["https://127.0.0.1:6379/", "https://169.254.169.254/latest/meta-data/", "https://10.0.0.5/", "https://localhost/"],
@@ -32,7 +30,6 @@ def test_the_webhook_refuses_an_internal_address(personas, address):
     assert ConsoleSettings.load().webhook_url == ""
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by sec-outbox: account emails' bodies are not kept (finding 2)")
 def test_the_admin_never_shows_a_password_reset_link(personas):
     link = "https://society.example/accounts/password/reset/key/1-set-password/"
     email = OutboundEmail.objects.create(
@@ -52,7 +49,6 @@ def test_the_admin_never_shows_a_password_reset_link(personas):
     assert link not in page.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by sec-checkin: five wrong codes, then a pause (finding 5)")
 def test_guessing_the_self_check_in_code_stops_after_five_tries(personas):
     event = EventFactory(underway=True)
     registration = RegistrationFactory(event=event, user=personas["member"])
@@ -69,7 +65,6 @@ def test_guessing_the_self_check_in_code_stops_after_five_tries(personas):
     assert registration.checked_in_at is None
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by sec-checkin: a rating link's GET only shows the form (finding 6)")
 def test_a_mail_scanner_opening_rating_links_records_nothing(personas):
     registration = RegistrationFactory(user=personas["member"], checked_in_at=timezone.now())
     url = reverse("events:feedback", kwargs={"token": registration_token(registration, FEEDBACK)})
@@ -80,7 +75,6 @@ def test_a_mail_scanner_opening_rating_links_records_nothing(personas):
     assert EventRating.objects.filter(registration=registration).count() == 0
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by sec-fixes: search leaves out draft events' materials (finding 7)")
 def test_search_finds_nothing_of_a_draft_event(personas):
     MaterialFactory(event=EventFactory(status="draft"), visibility="public", title="Unannounced hackathon brief")
 
@@ -89,7 +83,6 @@ def test_search_finds_nothing_of_a_draft_event(personas):
     assert "Unannounced hackathon brief" not in page.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by sec-fixes: the notebook sanitiser drops data: links (finding 9)")
 def test_a_notebook_link_to_data_is_not_kept():
     notebook = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_markdown_cell("[open me](data:text/html,<script>alert(1)</script>)")]
@@ -98,7 +91,6 @@ def test_a_notebook_link_to_data_is_not_kept():
     assert read_page(render_notebook_html(notebook)).problems == []
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by sec-fixes: the notebook frame's CSP has its own sandbox (finding 9)")
 def test_the_notebook_frame_is_sandboxed_by_its_own_policy(personas):
     material = MaterialFactory(kind="notebook", visibility="public")
 
@@ -107,7 +99,6 @@ def test_the_notebook_frame_is_sandboxed_by_its_own_policy(personas):
     assert "sandbox" in response["Content-Security-Policy"]
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by sec-mfa: the committee needs a second factor (two-factor login)")
 @pytest.mark.parametrize("url", ["/manage/", "/admin/"])
 def test_a_committee_page_refuses_a_session_without_a_second_factor(personas, client, url):
     # A session with the password only: deliberately not the suite's log_in.

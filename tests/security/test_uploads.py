@@ -34,8 +34,6 @@ from tests.security.html import filled, form_with
 from tests.security.test_access import database_state
 from workshops.forms import MaterialForm
 
-BY_SEC_LIMITS = "fixed by sec-limits: images are refused above 16 megapixels (issue #13, finding 4)"
-
 
 def png_claiming(width: int, height: int) -> bytes:
     """A PNG of a few hundred bytes whose header claims `width` x `height` pixels."""
@@ -252,7 +250,6 @@ def test_upload_refuses_an_attack(personas, key, attack):
     assert_refused(personas, UPLOADS[key], name, content)
 
 
-@pytest.mark.xfail(strict=True, reason=BY_SEC_LIMITS)
 @pytest.mark.parametrize("key", ["profile_avatar", "event_banner", "speaker_photo"])
 def test_picture_upload_refuses_a_small_file_that_decodes_to_49_megapixels(personas, key):
     """One form for each kind of picture (avatar, banner, speaker photo): the others share their checks."""
