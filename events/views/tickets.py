@@ -164,7 +164,7 @@ def self_check_in_link(request, slug: str, token: str):
     event = get_event_for(request.user, slug)
     problem = services.self_check_in_link_problem(token, event=event)
     if problem:
-        return render(request, "events/self_check_in_link.html", {"event": event, "problem": problem}, status=400)
+        return render(request, "events/self_check_in_link.html", {"event": event, "problem": problem}, status=404)
     if request.method == "POST":
         try:
             services.self_check_in(event=event, user=request.user, link_token=token)

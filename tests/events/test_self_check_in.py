@@ -377,7 +377,7 @@ def test_an_expired_tampered_or_other_events_link_is_refused_and_changes_nothing
     pressed = member_client.post(link_path(event, token))
 
     message = EXPIRED if kind == "expired" else NOT_VALID
-    assert (shown.status_code, pressed.status_code) == (400, 400)
+    assert (shown.status_code, pressed.status_code) == (404, 404)
     for response in (shown, pressed):
         assert message in unescape(response.content.decode())
         assert "I'm here</button>" not in response.content.decode()

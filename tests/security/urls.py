@@ -14,6 +14,25 @@ from tests.test_url_audience import AUDIENCE, COMMITTEE, MEMBER, PUBLIC, Entry
 
 ADMIN = "admin"
 
+
+def authenticator_of(user) -> dict:
+    """No arguments; `user` is given an authenticator app (and recovery codes) to manage."""
+    from tests.logins import give_authenticator
+
+    give_authenticator(user)
+    return {}
+
+
+def passkey_of(user) -> dict:
+    """A passkey of `user`'s (as allauth keeps one; never used to log in here)."""
+    from allauth.mfa.models import Authenticator
+
+    key = Authenticator.objects.create(
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Phone", "credential": {}, "passwordless": True}
+    )
+    return {"pk": key.pk}
+
+
 # allauth's URLs: the forms anyone uses to get in, and the account pages behind a login.
 ALLAUTH_AUDIENCE: dict[str, Entry] = {
     "account_login": Entry(PUBLIC),
@@ -33,6 +52,23 @@ ALLAUTH_AUDIENCE: dict[str, Entry] = {
     "account_reauthenticate": Entry(MEMBER),
     "account_request_reauthentication_code": Entry(MEMBER),
     "account_confirm_reauthentication_code": Entry(MEMBER),
+    # Two-factor login: the steps of logging in are for anyone on their way in, the
+    # rest for the account's owner (the committee and admins must use it, members may).
+    "mfa_authenticate": Entry(PUBLIC),
+    "mfa_login_webauthn": Entry(PUBLIC),
+    "mfa_index": Entry(MEMBER),
+    "mfa_reauthenticate": Entry(MEMBER),
+    "mfa_activate_totp": Entry(MEMBER),
+    "mfa_deactivate_totp": Entry(MEMBER, authenticator_of, owned=True),
+    "mfa_view_recovery_codes": Entry(MEMBER, authenticator_of, owned=True),
+    "mfa_generate_recovery_codes": Entry(MEMBER),
+    "mfa_download_recovery_codes": Entry(MEMBER, authenticator_of, owned=True),
+    "mfa_list_webauthn": Entry(MEMBER),
+    "mfa_add_webauthn": Entry(MEMBER),
+    "mfa_reauthenticate_webauthn": Entry(MEMBER),
+    "mfa_remove_webauthn": Entry(MEMBER, passkey_of, owned=True),
+    "mfa_edit_webauthn": Entry(MEMBER, passkey_of, owned=True),
+    "usersessions_list": Entry(MEMBER),
 }
 
 # The admin's own doors: its log-in and log-out pages are for everyone.
@@ -68,16 +104,20 @@ class Route:
         return "/" + path.replace("^", "").replace("$", "")
 
 
-def walk(resolver: URLResolver | None = None, namespaces: tuple[str, ...] = (), prefix: str = "") -> list[Route]:
-    """Every pattern of the project's URL table (django.urls.get_resolver())."""
+def walk(
+    resolver: URLResolver | None = None, namespaces: tuple[str, ...] = (), prefix: str = "", outer: tuple[str, ...] = ()
+) -> list[Route]:
+    """Every pattern of the project's URL table (django.urls.get_resolver()), with the
+    arguments of the includes it sits in (allauth's passkeys: keys/<int:pk>/edit/)."""
     routes = []
     for pattern in (resolver or get_resolver()).url_patterns:
         route = prefix + str(pattern.pattern)
+        arguments = outer + tuple(pattern.pattern.regex.groupindex)
         if isinstance(pattern, URLResolver):
-            routes += walk(pattern, namespaces + ((pattern.namespace,) if pattern.namespace else ()), route)
+            spaces = namespaces + ((pattern.namespace,) if pattern.namespace else ())
+            routes += walk(pattern, spaces, route, arguments)
         elif isinstance(pattern, URLPattern):
             name = ":".join((*namespaces, pattern.name)) if pattern.name else None
-            arguments = tuple(pattern.pattern.regex.groupindex)
             routes.append(Route(name, route, arguments))
     return routes
 
