@@ -9,8 +9,10 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_members_journey import PHONE, SCREENSHOTS, fits_the_screen
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.logins import current_code, give_authenticator
+from tests.logins import log_in_with_password as log_in_elsewhere
 
 
 def log_in_with_password(page: Page, live_server, user, path: str = "/accounts/login/") -> None:
@@ -22,7 +24,7 @@ def log_in_with_password(page: Page, live_server, user, path: str = "/accounts/l
 
 def test_committee_member_sets_up_an_authenticator_app_and_returns_to_the_console(page: Page, live_server):
     committee = UserFactory(name="Priya Sharma", email="priya@uni.ac.uk", committee=True)
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size(PHONE)
 
     log_in_with_password(page, live_server, committee, "/accounts/login/?next=/manage/")
 
@@ -33,6 +35,8 @@ def test_committee_member_sets_up_an_authenticator_app_and_returns_to_the_consol
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile(r"^[A-Z2-7]{32}$"))).to_be_visible()  # the QR code
+    assert fits_the_screen(page)
+    page.screenshot(path=SCREENSHOTS / "two-factor-setup-phone.png", full_page=True)
     secret = page.locator("#authenticator_secret").input_value()
     page.locator("#id_code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
     page.get_by_role("button", name="Activate").click()
@@ -97,3 +101,22 @@ def test_member_adds_a_passkey_and_logs_in_with_it_alone(page: Page, live_server
     expect(page.get_by_role("link", name="New event")).to_be_visible()
     stored = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator["authenticatorId"]})
     assert [credential["isResidentCredential"] for credential in stored["credentials"]] == [True]
+
+
+def test_member_sees_where_they_are_logged_in_and_logs_out_everywhere_else(page: Page, live_server, client):
+    member = UserFactory(name="Ada Obi", email="ada@uni.ac.uk")
+    log_in_elsewhere(client, member)  # another device, earlier
+    page.set_viewport_size(PHONE)
+    log_in_with_password(page, live_server, member, "/accounts/login/?next=/me/sessions/")
+
+    rows = page.locator("[data-session]")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="this device")).to_have_count(1)
+    assert fits_the_screen(page)
+    page.screenshot(path=SCREENSHOTS / "sessions-phone.png", full_page=True)
+    page.get_by_role("link", name="Log out everywhere else").click()
+    page.get_by_role("button", name=re.compile("Log out everywhere else")).click()
+
+    expect(page.locator("[data-session]")).to_have_count(1)
+    expect(page.get_by_text("You are logged in here only.")).to_be_visible()
+    assert client.get("/me/").status_code == 302  # the other device is logged out
