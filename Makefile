@@ -23,6 +23,7 @@ install-dev: $(VENV)/.installed-dev
 
 # Embedded defaults: SQLite under var/, tasks in-process, email printed here.
 run: export DEBUG ?= true
+run: export PORT := $(PORT)
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

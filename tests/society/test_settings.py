@@ -144,3 +144,25 @@ def test_a_wrong_proxy_rate_or_body_limit_stops_start_up_with_a_clear_message(en
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def site_url_with(env: dict[str, str]) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "true", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_links_follow_the_port_of_the_local_server_unless_site_url_is_set():
+    assert site_url_with({}) == "http://127.0.0.1:8000"
+    assert site_url_with({"PORT": "8765"}) == "http://127.0.0.1:8765"
+    assert (
+        site_url_with({"PORT": "8765", "SITE_URL": "https://society.example.ac.uk/"}) == "https://society.example.ac.uk"
+    )
