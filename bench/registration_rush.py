@@ -89,7 +89,7 @@ class Gunicorn:
         ]  # fmt: skip
         with open(log, "w") as out:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.get("/healthz")[0] == 200, timeout=30, what="gunicorn answering")
+        wait_for(lambda: self.get("/healthz?shallow=1")[0] == 200, timeout=30, what="gunicorn answering")
 
     def get(self, path: str) -> tuple[int, float]:
         return self.request("GET", path)

@@ -1,24 +1,29 @@
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.db import DatabaseError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from . import health
 from .emails import opt_out, read_unsubscribe_token
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 when it does not (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    """For monitoring: the database, Redis and the storage, each answered (JSON, 200 only
+    when all answer), and the age of the oldest pending email. With ?shallow=1, for the
+    load balancer: 200 when the database answers (plain text)."""
+    if request.GET.get("shallow"):
+        try:
+            health.database_answers()
+        except DatabaseError:
+            return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        return HttpResponse("ok\n", content_type="text/plain")
+    found = health.report()
+    return JsonResponse(found, status=200 if found["ok"] else 503)
 
 
 @csrf_exempt  # RFC 8058: the mail client's POST carries only the token in the URL
