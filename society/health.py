@@ -17,8 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
-from workshops.storage import private_storage
-
+from . import hooks
 from .models import OutboundEmail
 
 REDIS_TIMEOUT_SECONDS = 1.0
@@ -42,8 +41,9 @@ def redis_answers() -> bool:
 
 
 def storage_answers() -> bool:
-    """Uploaded pictures and private materials can be written, read and deleted."""
-    for storage in (default_storage, private_storage()):
+    """Uploaded pictures, and each app's own files (private materials), can be written,
+    read and deleted."""
+    for storage in (default_storage, *(make() for make in hooks.contributions(hooks.STORAGES).values())):
         name = storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
         try:
             with storage.open(name) as probe:

@@ -12,6 +12,7 @@ class WorkshopsConfig(AppConfig):
         from . import audiences, services  # the models are ready only now
         from .new_year import new_year_checklist
         from .selectors import series_attendance
+        from .storage import private_storage
 
         # Events links to workshop pages only through these (society.hooks).
         register = hooks.register
@@ -51,3 +52,4 @@ class WorkshopsConfig(AppConfig):
         join = hooks.SeriesLink("Workshop series", services.workshop_series_choices, services.add_series_sessions)
         register(self.label, hooks.SERIES_LINKS, "workshop_series", join)
         register(self.label, hooks.NEW_YEAR_CHECKLIST, "workshops", new_year_checklist)
+        register(self.label, hooks.STORAGES, "private_materials", private_storage)
