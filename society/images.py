@@ -10,6 +10,7 @@ so EXIF and any other metadata (GPS positions from phones) are not carried over.
 """
 
 import io
+import math
 import warnings
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,11 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 # 4608 x 3456) is 48 MB once decoded; a 48-megapixel camera's full size is refused.
 MAX_PIXELS = 16_000_000
 MAX_MEGAPIXELS = MAX_PIXELS // 1_000_000
-TOO_MANY_PIXELS = f"That image has too many pixels: the limit is {MAX_MEGAPIXELS} megapixels (4000 by 4000)."
+MAX_SQUARE_SIDE = math.isqrt(MAX_PIXELS)
+TOO_MANY_PIXELS = (
+    f"That image has too many pixels: the limit is {MAX_MEGAPIXELS} megapixels "
+    f"({MAX_SQUARE_SIDE} by {MAX_SQUARE_SIDE})."
+)
 # Modes whose pixels Image.reduce can average; palette and one-bit pixels are converted first.
 REDUCIBLE_MODES = {"L", "LA", "RGB", "RGBA", "CMYK", "YCbCr", "I", "F"}
 

@@ -1,22 +1,14 @@
 """The attack suite's one way of logging a persona in.
 
-Every test here logs in through `log_in`, so that switching the whole suite to
-the second-factor login (tests/logins.py, once committee members and admins
-need two-factor authentication) is a change to this one function.
+Every test here logs in through tests.logins.log_in, as the site asks of each
+persona: a second factor for the committee and admins.
 """
 
 import pytest
 from django.test import Client
 
-from tests import logins
 from tests.factories import UserFactory
-
-
-def log_in(client: Client, user) -> Client:
-    """`client`, logged in as `user` with everything the site asks of that user: a
-    second factor for the committee and admins (tests.logins)."""
-    return logins.log_in(client, user)
-
+from tests.logins import log_in
 
 PERSONAS = ("visitor", "member", "other_member", "committee", "admin")
 
