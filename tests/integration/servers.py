@@ -1,0 +1,105 @@
+"""Real server processes for the tests across processes: gunicorn serving the app
+against the test database, each on a free port of its own.
+
+The drills (tests/integration/drills/), the reverse proxy tests and the object
+storage tests start what they need from here and stop it when they are done.
+"""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+from .worker import ROOT, test_database_url, wait_until
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http_get(port: int, path: str, *, headers: dict | None = None, timeout: float = 10) -> tuple[int, bytes]:
+    """(status, body) of a GET to 127.0.0.1:`port`, or (0, b"") when nothing answers."""
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        status, body = response.status, response.read()
+        connection.close()
+    except OSError:
+        return 0, b""
+    return status, body
+
+
+class Gunicorn:
+    """`gunicorn society.wsgi` on a free port, production settings (DEBUG off), the
+    test database unless `env` names another, logging to var/gunicorn-<name>.log."""
+
+    def __init__(self, *, env: dict[str, str] | None = None, workers: int = 2, port: int | None = None):
+        self.port = port or free_port()
+        self.name = uuid.uuid4().hex[:6]
+        self.log_path = ROOT / "var" / f"gunicorn-{self.name}.log"
+        self.log_path.parent.mkdir(exist_ok=True)
+        server_env = {
+            **os.environ,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": test_database_url(),
+            "EMAIL_HOST": settings.EMAIL_HOST,
+            "EMAIL_PORT": str(settings.EMAIL_PORT),
+            "EMAIL_USE_TLS": "false",
+            "LOG_LEVEL": "WARNING",
+            **(env or {}),
+        }
+        command = [
+            str(BIN / "gunicorn"), "society.wsgi", "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(workers), "--graceful-timeout", "5",
+        ]  # fmt: skip
+        self.log = open(self.log_path, "w+")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(command, cwd=ROOT, env=server_env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def wait_ready(self, timeout: float = 30) -> "Gunicorn":
+        def answering():
+            assert self.process.poll() is None, f"gunicorn exited:\n{self.output()}"
+            return http_get(self.port, "/healthz?shallow=1", timeout=2)[0] == 200
+
+        wait_until(answering, timeout=timeout, interval=0.1, message=f"gunicorn did not answer:\n{self.output()}")
+        return self
+
+    def get(self, path: str, **kwargs) -> tuple[int, bytes]:
+        return http_get(self.port, path, **kwargs)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+        self.log_path.unlink(missing_ok=True)
+
+
+@contextmanager
+def gunicorn(**kwargs):
+    """A running Gunicorn (see the class), stopped on the way out."""
+    server = Gunicorn(**kwargs)
+    try:
+        yield server.wait_ready()
+    finally:
+        server.stop()
