@@ -437,8 +437,76 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+
+# --- Uploaded files: on the local disk, or in S3-compatible object storage ---
+
+# "default" holds the public pictures (avatars, banners, speaker photos: random names,
+# never replaced in place, so cached for a year); "private" holds workshop materials,
+# reached only through a view that checks who asks (on S3: a presigned link).
+S3_VARIABLES = ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+PUBLIC_MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+S3_PRESIGNED_SECONDS = env_int("S3_PRESIGNED_SECONDS", 300)
+if not 1 <= S3_PRESIGNED_SECONDS <= 3600:
+    raise ImproperlyConfigured(
+        f"S3_PRESIGNED_SECONDS must be from 1 to 3600 (a download link should expire within minutes), "
+        f"not {S3_PRESIGNED_SECONDS}."
+    )
+# How a permitted download of a private file on object storage is delivered: "redirect"
+# (to a presigned link; the bytes never pass through the app) or "stream" (through the app).
+PRIVATE_MATERIALS_DELIVERY = env_str("PRIVATE_MATERIALS_DELIVERY", "redirect")
+if PRIVATE_MATERIALS_DELIVERY not in ("redirect", "stream"):
+    raise ImproperlyConfigured(
+        f"PRIVATE_MATERIALS_DELIVERY must be redirect or stream, not {PRIVATE_MATERIALS_DELIVERY!r}."
+    )
+
+
+def env_http_url(name: str) -> str:
+    """An http(s) address without query or fragment, trailing slash removed; empty when unset."""
+    value = env_str(name).rstrip("/")
+    if value and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// address, not {value!r}.")
+    return value
+
+
+def s3_storages() -> dict[str, dict]:
+    """The "default" and "private" storages on S3 when S3_BUCKET and its company are set;
+    none of them set: {} (the local disk); some set: start-up stops, naming what is missing."""
+    given = [name for name in S3_VARIABLES if env_str(name)]
+    if not given:
+        return {}
+    missing = [name for name in S3_VARIABLES if name not in given]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{', '.join(missing)} not set: object storage needs all of {', '.join(S3_VARIABLES)} "
+            f"(or none of them, to keep files on the local disk)."
+        )
+    connection = {
+        "bucket_name": env_str("S3_BUCKET"),
+        "endpoint_url": env_http_url("S3_ENDPOINT_URL"),
+        "access_key": env_str("S3_ACCESS_KEY_ID"),
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+        "region_name": env_str("S3_REGION", "us-east-1"),
+        "addressing_style": "path",  # ENDPOINT/BUCKET/key: one origin, whatever the bucket's name
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+    }
+    public = {**connection, "location": "media", "querystring_auth": False}
+    public["object_parameters"] = {"CacheControl": PUBLIC_MEDIA_CACHE_CONTROL}
+    if public_url := env_http_url("S3_PUBLIC_URL"):
+        protocol, public["custom_domain"] = public_url.split("//", 1)
+        public["url_protocol"] = protocol
+    private = {**connection, "location": "private", "querystring_auth": True}
+    private["querystring_expire"] = S3_PRESIGNED_SECONDS
+    private["object_parameters"] = {"CacheControl": "private, no-store"}
+    backend = "storages.backends.s3.S3Storage"
+    return {"default": {"BACKEND": backend, "OPTIONS": public}, "private": {"BACKEND": backend, "OPTIONS": private}}
+
+
+OBJECT_STORAGES = s3_storages()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Under PRIVATE_MEDIA_ROOT, with no URL (workshops.storage).
+    "private": {"BACKEND": "workshops.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -446,7 +514,14 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    **OBJECT_STORAGES,
 }
+# Where pages load public pictures from, for the Content-Security-Policy's img-src.
+MEDIA_ORIGIN = (
+    re.match(r"https?://[^/]+", env_http_url("S3_PUBLIC_URL") or env_http_url("S3_ENDPOINT_URL"))[0]
+    if OBJECT_STORAGES
+    else ""
+)
 
 # --- Security ----------------------------------------------------------------
 
@@ -457,7 +532,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

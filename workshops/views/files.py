@@ -4,11 +4,12 @@ from csp.decorators import csp_exempt
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
+
+from society.storage import private_file_response
 
 from .. import selectors
 from ..models import Material
@@ -61,20 +62,13 @@ def _guarded(view):
 @require_GET
 @_guarded
 def material_download(request, token: str):
-    """The file, streamed (or handed to the web server when SENDFILE_HEADER is set)."""
+    """The file, once visibility is checked: a presigned link on object storage, else
+    streamed or handed to the web server (society.storage.private_file_response)."""
     material = get_material_for(request, token)
     if not material.is_file:
         raise Http404("A link has no file.")
-    if settings.SENDFILE_HEADER:
-        response = HttpResponse(content_type=material.content_type)
-        response[settings.SENDFILE_HEADER] = settings.SENDFILE_PREFIX.rstrip("/") + "/" + material.file.name
-        response["Content-Disposition"] = content_disposition_header(True, material.original_name or "download")
-        return response
-    return FileResponse(
-        material.file.open("rb"),
-        as_attachment=True,
-        filename=material.original_name or "download",
-        content_type=material.content_type or "application/octet-stream",
+    return private_file_response(
+        material.file, filename=material.original_name or "download", content_type=material.content_type
     )
 
 
