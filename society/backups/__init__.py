@@ -66,7 +66,13 @@ def make_backup(*, into: Path | None = None) -> tuple[Path, dict]:
     path = target if target.name.endswith(".tar.gz") else target / archive_name(now)
     path.parent.mkdir(parents=True, exist_ok=True)
     vendor = database.vendor()
-    with write_archive(path) as writer, tempfile.TemporaryDirectory() as folder:
+    if vendor not in DATABASE_MEMBERS:
+        raise BackupError(f"Backups support PostgreSQL and SQLite, not {vendor}.")
+    # The dump waits beside the archive, on the disk chosen for backups.
+    with (
+        write_archive(path) as writer,
+        tempfile.TemporaryDirectory(dir=path.parent, prefix=".society-backup-") as folder,
+    ):
         # The database first: a file uploaded meanwhile is kept too (unused), never missed.
         dump = Path(folder) / DATABASE_MEMBERS[vendor]
         tables, migrations = database.dump(dump)

@@ -67,11 +67,7 @@ def current_row_counts() -> dict[str, int]:
 
 def dump(into: Path) -> tuple[dict[str, int], dict[str, str]]:
     """Write the database to the file `into`; answer its row counts and migrations."""
-    if vendor() == "postgresql":
-        return _dump_postgresql(into)
-    if vendor() == "sqlite":
-        return _dump_sqlite(into)
-    raise BackupError(f"Backups support PostgreSQL and SQLite, not {vendor()}.")
+    return _dump_postgresql(into) if vendor() == "postgresql" else _dump_sqlite(into)
 
 
 def _dump_postgresql(into: Path) -> tuple[dict[str, int], dict[str, str]]:

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.migrations.loader import MigrationLoader
 from django_celery_beat.models import PeriodicTask
 
 from society import tasks
-from society.backups import BackupError, database, files, make_backup, restore_backup, verify_archive
+from society.backups import BackupError, database, files, make_backup, migration_notes, restore_backup, verify_archive
 from tests.backups import (
     folder_storages,
     fresh_postgres_database,
@@ -279,3 +280,16 @@ def embedded(sqlite_file: Path) -> dict[str, str]:
 def sqlite_row_counts(path: Path) -> dict[str, int]:
     with closing(sqlite3.connect(path)) as db:
         return database.row_counts(db.cursor(), "sqlite")
+
+
+@pytest.mark.django_db
+def test_restore_says_when_the_code_and_the_backup_are_at_different_migrations():
+    latest = dict(sorted(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()))
+
+    assert migration_notes(latest) == []
+    assert migration_notes({**latest, "society": "0005_outbox_purge_schedule"}) == [
+        "The code has migrations the backup lacks (society): run `manage.py migrate`."
+    ]
+    assert migration_notes({**latest, "events": "9999_from_the_future"}) == [
+        "The backup was made by newer code (migrations of events unknown here): run that version of the code."
+    ]
