@@ -139,7 +139,7 @@ def restore_backup(path: Path) -> Restored:
                 dump = Path(folder) / name
                 with dump.open("wb") as copy:
                     shutil.copyfileobj(content, copy)
-                database.restore(dump, archive_vendor=vendor, tables=manifest["database"]["tables"])
+                database.restore(dump, tables=manifest["database"]["tables"])
                 dump.unlink()
             elif name.startswith(FILES_PREFIX):
                 alias, stored_name = name.removeprefix(FILES_PREFIX).split("/", 1)

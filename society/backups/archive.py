@@ -168,7 +168,10 @@ def verify_archive(path: Path) -> dict:
         )
     manifest = parse_manifest(manifest_bytes, path)
     expected = expected_members(manifest)
-    problems = [f"{name}: missing" for name in sorted(expected.keys() - found.keys())]
+    dump = DATABASE_MEMBERS[manifest["database"]["vendor"]]
+    # The dump comes first, so that a restore loads (and checks) the database before any file.
+    problems = [f"{dump}: not the first member"] if dump in found and next(iter(found)) != dump else []
+    problems += [f"{name}: missing" for name in sorted(expected.keys() - found.keys())]
     problems += [f"{name}: not in the manifest" for name in sorted(found.keys() - expected.keys())]
     problems += [
         f"{name}: {found[name].size} bytes, sha256 {found[name].sha256[:12]}…; the manifest says "

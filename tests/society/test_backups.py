@@ -81,8 +81,9 @@ def test_restore_refuses_a_database_that_is_not_empty(stored_files, tmp_path):
         restore_backup(path)
 
     message = str(refused.value)
-    assert "is not empty" in message
-    assert "workshops_material: 1" in message
+    first_with_rows = next(table for table, rows in before.items() if rows)
+    assert f"is not empty; it has {len(before)} tables" in message
+    assert f"({first_with_rows}: {before[first_with_rows]}, " in message
     assert "createdb NEW_NAME" in message
     assert "Nothing was changed" in message
     assert database.current_row_counts() == before
@@ -178,25 +179,28 @@ def test_restore_check_only_reads_the_archive(stored_files, tmp_path):
     assert "cannot be read to its end" in manage("restore", "--check", str(path), env={}).stderr
 
 
-def test_sqlite_round_trip(tmp_path):
-    """The embedded default: SQLite under var/, no Redis."""
-    source = {**embedded(tmp_path / "source.sqlite3"), **storage_env(tmp_path)}
-    for command in (["migrate", "--noinput"], ["load_demo", "--force"], ["backup", str(tmp_path / "backups")]):
+@pytest.fixture(scope="module")
+def sqlite_society(tmp_path_factory) -> tuple[dict[str, str], Path]:
+    """The embedded default (a SQLite file, no Redis) with the demo loaded and backed up:
+    its settings and the archive."""
+    folder = tmp_path_factory.mktemp("sqlite-society")
+    source = {**embedded(folder / "source.sqlite3"), **storage_env(folder)}
+    for command in (["migrate", "--noinput"], ["load_demo", "--force"], ["backup", str(folder / "backup.tar.gz")]):
         done = manage(*command, env=source)
         assert done.returncode == 0, done.stderr
-    (archive,) = (tmp_path / "backups").iterdir()
-    target = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}",
-        "REDIS_URL": "",
-        **storage_env(tmp_path / "r"),
-    }
+    return source, folder / "backup.tar.gz"
+
+
+def test_sqlite_round_trip(sqlite_society, tmp_path):
+    source, archive = sqlite_society
+    target = {**embedded(tmp_path / "restored.sqlite3"), **storage_env(tmp_path / "r")}
 
     done = manage("restore", str(archive), env=target)
 
     assert done.returncode == 0, done.stderr
     assert "Restored and checked against the manifest" in done.stdout
     restored_rows = sqlite_row_counts(tmp_path / "restored.sqlite3")
-    assert restored_rows == sqlite_row_counts(tmp_path / "source.sqlite3")
+    assert restored_rows == sqlite_row_counts(Path(source["DATABASE_URL"].removeprefix("sqlite:///")))
     assert restored_rows["members_user"] > 10
     assert restored_rows["workshops_material"] > 0
     restored_files = stored_checksums(folder_storages(target))
@@ -209,24 +213,25 @@ def test_sqlite_round_trip(tmp_path):
     assert f"the SQLite file {tmp_path / 'restored.sqlite3'} is not empty" in again.stderr
     assert "point DATABASE_URL at a new file" in again.stderr
     assert sqlite_row_counts(tmp_path / "restored.sqlite3") == restored_rows
+    # Into PostgreSQL: refused, a dump is restored by its own kind of database.
+    other = manage("restore", str(archive), env={"DATABASE_URL": worker.test_database_url(), **storage_env(tmp_path)})
+    assert other.returncode == 1
+    assert "The archive holds a sqlite database and DATABASE_URL points at the PostgreSQL database" in other.stderr
 
 
-def test_sqlite_restore_refuses_a_row_count_the_dump_does_not_have(tmp_path):
-    source = {**embedded(tmp_path / "source.sqlite3"), **storage_env(tmp_path)}
-    for command in (["migrate", "--noinput"], ["backup", str(tmp_path / "backup.tar.gz")]):
-        assert manage(*command, env=source).returncode == 0
-    archive = tmp_path / "backup.tar.gz"
-
+def test_sqlite_restore_refuses_a_row_count_the_dump_does_not_have(sqlite_society, tmp_path):
     def change(manifest):
         manifest["database"]["tables"]["django_migrations"] -= 1
 
-    write_members(archive, with_manifest(read_members(archive), change))
+    archive = write_members(tmp_path / "edited.tar.gz", with_manifest(read_members(sqlite_society[1]), change))
     target = {**embedded(tmp_path / "restored.sqlite3"), **storage_env(tmp_path / "r")}
+
     done = manage("restore", str(archive), env=target)
 
     assert done.returncode == 1
     assert "does not match its database dump: the table django_migrations has" in done.stderr
     assert sqlite_row_counts(tmp_path / "restored.sqlite3") == {}
+    assert not Path(target["MEDIA_ROOT"]).exists()
 
 
 # --- The nightly task ---------------------------------------------------------------
