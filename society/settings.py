@@ -412,6 +412,13 @@ SENDFILE_PREFIX = env_str("SENDFILE_PREFIX", "/private-materials/")
 # that points at this app; empty: from this site, in a sandboxed frame.
 USER_CONTENT_URL = env_str("USER_CONTENT_URL").rstrip("/")
 
+# --- Backups ------------------------------------------------------------------
+
+# The nightly backup (society.backups) writes an archive here and keeps the newest
+# BACKUP_KEEP; empty: no nightly backup (`manage.py backup` then writes to var/backups).
+BACKUP_DIR = env_str("BACKUP_DIR")
+BACKUP_KEEP = env_count("BACKUP_KEEP", 7, least=1)
+
 # --- Request bodies -----------------------------------------------------------
 
 # What one request may carry. Uploaded files are not counted in DATA_UPLOAD_MAX_MEMORY_SIZE:

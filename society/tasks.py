@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import outbox
+from . import backups, outbox
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -23,3 +23,12 @@ def sweep_outbox() -> int:
 def purge_outbox() -> int:
     """Daily (celery beat): sent and cancelled emails past OUTBOX_RETENTION_DAYS go."""
     return outbox.purge_old_emails()
+
+
+# A backup may take longer than the other tasks' limits (CELERY_TASK_TIME_LIMIT).
+@shared_task(soft_time_limit=3 * 60 * 60, time_limit=3 * 60 * 60 + 300)
+def make_nightly_backup() -> str:
+    """Nightly (celery beat): an archive into BACKUP_DIR, the newest BACKUP_KEEP kept;
+    nothing when BACKUP_DIR is empty."""
+    path = backups.make_nightly_backup()
+    return str(path) if path else "No nightly backup: BACKUP_DIR is empty."
