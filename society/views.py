@@ -1,13 +1,21 @@
+import sys
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError
-from django.http import HttpResponse, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import health
 from .emails import opt_out, read_unsubscribe_token
+
+# Seconds a visitor is asked to wait when the database cannot be reached (a restart
+# or a fail-over takes about that long).
+RETRY_AFTER_SECONDS = 30
 
 
 @never_cache
@@ -38,3 +46,17 @@ def unsubscribe(request, token: str):
         opt_out(user_id=user_id, kind=kind)
         return render(request, "society/unsubscribe_done.html", {"kind": kind})
     return render(request, "society/unsubscribe_confirm.html", {"kind": kind})
+
+
+def server_error(request):
+    """handler500: a database that cannot be reached (restarting, failing over) is a
+    friendly 503 with Retry-After; any other error the plain 500 page. Neither
+    says what went wrong, and neither touches the database: both are rendered
+    without the request's context (no user, no session, no messages)."""
+    error = sys.exc_info()[1]
+    context = {"society_name": settings.SOCIETY_NAME}
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html", context))
