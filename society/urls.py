@@ -16,6 +16,7 @@ admin.site.site_title = admin.site.site_header
 SOCIETY_APPS = ["events", "members", "workshops"]
 
 # A database that cannot be reached is a friendly 503 (society.views.server_error).
+handler400 = views.bad_request
 handler500 = views.server_error
 
 urlpatterns = [

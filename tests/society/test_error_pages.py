@@ -3,11 +3,13 @@ asks the visitor to come back; any other error the plain 500 page. Neither
 leaks what went wrong. (tests/integration/drills/ restart a real PostgreSQL.)"""
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.urls import include, path
 
-from society.views import server_error
+from society.views import bad_request, server_error
 
 SECRET_DETAIL = "password authentication failed for user society_secret_role"
 
@@ -24,11 +26,30 @@ def broken(request):
     raise ValueError(SECRET_DETAIL)
 
 
+def session_not_saved_while_database_restarts(request):
+    # What the session backend and SessionMiddleware raise, as they raise it, when
+    # saving the session meets a stopped database.
+    try:
+        try:
+            raise OperationalError(f"server closed the connection unexpectedly ({SECRET_DETAIL})")
+        except OperationalError:
+            raise UpdateError  # noqa: B904
+    except UpdateError:
+        raise SessionInterrupted("The request's session was deleted before the request completed.")  # noqa: B904
+
+
+def session_deleted_meanwhile(request):
+    raise SessionInterrupted("The request's session was deleted before the request completed.")
+
+
 # This module is the URLconf of its tests (settings.ROOT_URLCONF below).
+handler400 = bad_request
 handler500 = server_error
 urlpatterns = [
     path("unreachable/", database_unreachable),
     path("closed/", connection_already_closed),
+    path("session-unsaved/", session_not_saved_while_database_restarts),
+    path("session-deleted/", session_deleted_meanwhile),
     path("broken/", broken),
     path("", include("society.urls")),  # the pages' links
 ]
@@ -41,7 +62,7 @@ def anonymous(settings):
     return Client(raise_request_exception=False)
 
 
-@pytest.mark.parametrize("url", ["/unreachable/", "/closed/"])
+@pytest.mark.parametrize("url", ["/unreachable/", "/closed/", "/session-unsaved/"])
 def test_database_unreachable_is_a_friendly_503_that_leaks_nothing(anonymous, url):
     response = anonymous.get(url)
 
@@ -63,6 +84,14 @@ def test_any_other_error_is_the_plain_500_page_that_leaks_nothing(anonymous):
     assert '<h1 class="h3">Something went wrong</h1>' in body
     assert SECRET_DETAIL not in body
     assert "Traceback" not in body
+
+
+@pytest.mark.django_db
+def test_a_session_deleted_meanwhile_is_still_the_400_page(anonymous):
+    response = anonymous.get("/session-deleted/")
+
+    assert response.status_code == 400
+    assert "This request could not be accepted" in response.content.decode()
 
 
 def test_the_error_pages_need_no_database(anonymous):
