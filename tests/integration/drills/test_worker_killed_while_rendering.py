@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from tests.factories import EventFactory, notebook_bytes
 from tests.integration.worker import celery_workers, wait_until
@@ -44,6 +45,12 @@ def test_worker_killed_while_rendering_a_notebook_leaves_it_to_be_rendered_later
     notebook.refresh_from_db()
     left = (notebook.rendered_at, notebook.rendered_html)
 
+    def lock_released() -> bool:
+        # PostgreSQL ends the killed worker's transaction when it notices the lost connection.
+        with transaction.atomic():
+            return Material.objects.select_for_update(skip_locked=True).filter(pk=notebook.pk).exists()
+
+    wait_until(lock_released, message="the killed worker's lock on the notebook stayed")
     with celery_workers(broker_url=own_redis.url, queue="celery", env=shared) as (_, [worker]):
         tasks.render_unrendered_notebooks.delay()  # as beat does every five minutes
         wait_until(
