@@ -15,6 +15,8 @@ import pytest
 from tests.integration.servers import ROOT, gunicorn, postgres_cluster
 from tests.integration.worker import wait_until
 
+from . import DEADLINE
+
 pytestmark = pytest.mark.drill
 
 MEMBERS = 40
@@ -71,7 +73,7 @@ class Traffic:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         for thread in self._threads:
-            thread.join(timeout=60)
+            thread.join(timeout=DEADLINE)
 
 
 def registered_members(database_url: str, event: str) -> set[int]:
@@ -92,14 +94,18 @@ def test_postgres_restart_during_traffic_is_a_friendly_503_then_the_same_process
         with gunicorn(env=env) as server:
             booted = server.workers_booted()
             with Traffic(server, event=arranged["event"], members=arranged["members"]) as traffic:
-                wait_until(lambda: traffic.count(302) >= 10, message="no registration went through before")
+                wait_until(
+                    lambda: traffic.count(302) >= 10, timeout=DEADLINE, message="no registration went through before"
+                )
                 cluster.stop()
-                wait_until(lambda: traffic.count(503) >= 10, message="no request met the stopped database")
+                wait_until(
+                    lambda: traffic.count(503) >= 10, timeout=DEADLINE, message="no request met the stopped database"
+                )
                 cluster.start()
                 back = len(traffic.results)
                 wait_until(
                     lambda: traffic.count(302, since=back) >= 10 and traffic.count(200, since=back) >= 10,
-                    timeout=30,
+                    timeout=DEADLINE,
                     message=f"the servers did not serve again:\n{server.output()}",
                 )
             results = traffic.results

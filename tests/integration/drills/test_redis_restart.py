@@ -13,6 +13,7 @@ from tests.factories import EventFactory
 from tests.integration.servers import gunicorn
 from tests.integration.worker import celery_workers, wait_until
 
+from . import DEADLINE
 from .people import log_in_members
 
 pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
@@ -40,7 +41,7 @@ class PageReader(threading.Thread):
 
     def stop(self) -> Counter:
         self.stopping.set()
-        self.join(timeout=60)
+        self.join(timeout=DEADLINE)
         return self.statuses
 
 
@@ -61,12 +62,12 @@ def test_redis_stopped_and_started_during_traffic_breaks_no_page_and_loses_no_em
         reader.start()
         try:
             answers = [server.post_as(session, register)[0] for _, session in before]
-            wait_until(lambda: outbox.filter(state=Sent).count() == 10, message=worker.output())
+            wait_until(lambda: outbox.filter(state=Sent).count() == 10, timeout=DEADLINE, message=worker.output())
 
             own_redis.stop()
             answers += [server.post_as(session, register)[0] for _, session in during]
             reads_while_down = sum(reader.statuses.values())
-            wait_until(lambda: sum(reader.statuses.values()) >= reads_while_down + 20)
+            wait_until(lambda: sum(reader.statuses.values()) >= reads_while_down + 20, timeout=DEADLINE)
             pending_while_down = outbox.exclude(state=Sent).count()
 
             own_redis.start()
@@ -76,7 +77,7 @@ def test_redis_stopped_and_started_during_traffic_breaks_no_page_and_loses_no_em
                 sweep_outbox.delay()  # as beat does every minute
                 return outbox.filter(state=Sent).count() == 30
 
-            wait_until(all_sent, timeout=60, interval=1, message=f"not all delivered:\n{worker.output()}")
+            wait_until(all_sent, timeout=DEADLINE, interval=1, message=f"not all delivered:\n{worker.output()}")
         finally:
             pages = reader.stop()
 

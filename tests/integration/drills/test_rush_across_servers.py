@@ -15,6 +15,7 @@ from tests.factories import EventFactory
 from tests.integration.servers import gunicorn
 from tests.integration.worker import celery_workers, wait_until
 
+from . import DEADLINE
 from .people import log_in_members
 
 pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
@@ -69,7 +70,7 @@ def test_rush_and_cancellation_storm_across_two_servers_keep_every_invariant(pos
         outbox = OutboundEmail.objects.all()
         wait_until(
             lambda: outbox.count() == outbox.filter(state=OutboundEmail.State.SENT).count(),
-            timeout=60,
+            timeout=DEADLINE,
             message=f"not every email was delivered:\n{workers[0].output()}\n{workers[1].output()}",
         )
 

@@ -13,6 +13,8 @@ from society.tasks import sweep_outbox
 from tests.factories import EventFactory, UserFactory
 from tests.integration.worker import celery_workers, wait_until
 
+from . import DEADLINE
+
 pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
 
 MEMBERS = 20
@@ -39,7 +41,7 @@ def test_emails_refused_for_a_while_are_retried_and_delivered_once_when_accepted
         logs = lambda: "\n".join(worker.output() for worker in workers)  # noqa: E731
         wait_until(
             swept(lambda: outbox.aggregate(least=Min("attempts"))["least"] >= 2),
-            timeout=60, interval=0.5, message=f"the emails were not retried:\n{logs()}",
+            timeout=DEADLINE, interval=0.5, message=f"the emails were not retried:\n{logs()}",
         )  # fmt: skip
         refused = (len(smtp_server.messages), outbox.filter(state__in=[Sent, OutboundEmail.State.FAILED]).count())
         errors = set(outbox.values_list("last_error", flat=True))
@@ -47,7 +49,7 @@ def test_emails_refused_for_a_while_are_retried_and_delivered_once_when_accepted
         smtp_server.handler.always_reply = None
         wait_until(
             swept(lambda: outbox.filter(state=Sent).count() == MEMBERS),
-            timeout=60, interval=0.5, message=f"not all delivered:\n{logs()}",
+            timeout=DEADLINE, interval=0.5, message=f"not all delivered:\n{logs()}",
         )  # fmt: skip
 
     assert refused == (0, 0)  # refused for now, none given up

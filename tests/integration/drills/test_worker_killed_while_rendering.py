@@ -13,6 +13,8 @@ from tests.integration.worker import celery_workers, wait_until
 from workshops import services, tasks
 from workshops.models import Material
 
+from . import DEADLINE
+
 pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
 
 RENDERED = "Rendered notebook material"
@@ -39,7 +41,7 @@ def test_worker_killed_while_rendering_a_notebook_leaves_it_to_be_rendered_later
             upload=SimpleUploadedFile("fit.ipynb", notebook_bytes(), content_type="application/x-ipynb+json"),
             content_type="application/x-ipynb+json",
         )
-        wait_until(started.exists, message=f"the worker did not start rendering:\n{doomed.output()}")
+        wait_until(started.exists, timeout=DEADLINE, message=f"the worker did not start rendering:\n{doomed.output()}")
         doomed.kill()
         doomed_log = doomed.output()
     notebook.refresh_from_db()
@@ -50,17 +52,19 @@ def test_worker_killed_while_rendering_a_notebook_leaves_it_to_be_rendered_later
         with transaction.atomic():
             return Material.objects.select_for_update(skip_locked=True).filter(pk=notebook.pk).exists()
 
-    wait_until(lock_released, message="the killed worker's lock on the notebook stayed")
+    wait_until(lock_released, timeout=DEADLINE, message="the killed worker's lock on the notebook stayed")
     with celery_workers(broker_url=own_redis.url, queue="celery", env=shared) as (_, [worker]):
         tasks.render_unrendered_notebooks.delay()  # as beat does every five minutes
         wait_until(
-            lambda: Material.objects.get(pk=notebook.pk).rendered_at, message=f"not rendered:\n{worker.output()}"
+            lambda: Material.objects.get(pk=notebook.pk).rendered_at,
+            timeout=DEADLINE,
+            message=f"not rendered:\n{worker.output()}",
         )
         rendered_at = Material.objects.get(pk=notebook.pk).rendered_at
         # The lost task delivered again, and the next sweep: nothing more to do.
         tasks.render_notebook.delay(notebook.pk)
         tasks.render_unrendered_notebooks.delay()
-        wait_until(lambda: worker.output().count("succeeded in") == 3, message=worker.output())
+        wait_until(lambda: worker.output().count("succeeded in") == 3, timeout=DEADLINE, message=worker.output())
         log = worker.output()
 
     notebook.refresh_from_db()
