@@ -122,6 +122,28 @@ def celery_workers(
         yield queue, workers
 
 
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@contextmanager
+def redis_unreachable(settings):
+    """The broker and the cache of this process point at a Redis that is not there
+    (`settings`: pytest-django's fixture)."""
+    original = celery_app.conf.broker_url
+    _use_broker(UNREACHABLE_REDIS)
+    celery_app.conf.task_always_eager = False
+    cache = settings.CACHES["default"]
+    settings.CACHES = {
+        "default": {**cache, "BACKEND": "society.cache.ResilientRedisCache", "LOCATION": UNREACHABLE_REDIS}
+    }
+    try:
+        yield
+    finally:
+        settings.CACHES = {"default": cache}
+        _use_broker(original)
+        celery_app.conf.task_always_eager = True
+
+
 def _use_broker(url: str) -> None:
     # The app caches its connection pools: drop them so the next send connects
     # to `url` (kombu keeps the old pools for reuse).

@@ -51,10 +51,19 @@ def add_material(
         material.file.save(upload.name or "download", upload, save=False)
     material.save()
     if kind == Material.Kind.NOTEBOOK:
-        from ..tasks import render_notebook
-
-        transaction.on_commit(lambda: render_notebook.delay(material.pk))
+        transaction.on_commit(lambda: request_rendering(material.pk))
     return material
+
+
+def request_rendering(material_id: int) -> None:
+    """Ask a worker to render the notebook now. If the broker is down, the sweep
+    (`render_unrendered_notebooks`) renders it later: the upload does not fail."""
+    from ..tasks import render_notebook
+
+    try:
+        render_notebook.delay(material_id)
+    except Exception:  # the broker's errors vary by transport
+        logger.warning("Could not reach the broker; the notebook sweep will render it later.", exc_info=True)
 
 
 def render_material(*, material: Material) -> bool:
