@@ -159,7 +159,8 @@ class RedisServer:
 
     def answers(self) -> bool:
         try:
-            return redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
+            with redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5) as client:
+                return client.ping()
         except redis.RedisError:
             return False
 
