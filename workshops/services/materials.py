@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from events.models import Event, EventRating, Registration
+from society.celery import ask_worker
 
 from ..models import Material, WorkshopSeries
 from ..uploads import read_notebook
@@ -60,10 +61,7 @@ def request_rendering(material_id: int) -> None:
     (`render_unrendered_notebooks`) renders it later: the upload does not fail."""
     from ..tasks import render_notebook
 
-    try:
-        render_notebook.delay(material_id)
-    except Exception:  # the broker's errors vary by transport
-        logger.warning("Could not reach the broker; the notebook sweep will render it later.", exc_info=True)
+    ask_worker(render_notebook, material_id, otherwise="the notebook sweep will render it later.")
 
 
 def render_material(*, material: Material) -> bool:
