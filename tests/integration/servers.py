@@ -18,6 +18,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -225,7 +226,8 @@ class Nginx:
     its configuration, logs and temporary files in `folder`."""
 
     def __init__(self, *, folder: Path, web_ports: list[int], media_root: Path, private_media_root: Path):
-        assert NGINX.exists(), f"{NGINX} is missing: apt-get install nginx-light (.ci/run does)"
+        if not NGINX.exists():
+            pytest.skip(f"nginx is not installed at {NGINX} (apt-get install nginx-light; .ci/run does)")
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.certificate, key = self_signed_certificate(folder)

@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 from django.conf import global_settings
+from django.db import connection
 from django.templatetags.static import static
 
 from members.models import Profile
@@ -24,7 +25,11 @@ PROFILE = {"name": "Mo Member", "course": "Physics MSci", "year_of_study": "3", 
 
 
 @pytest.fixture(scope="module")
-def site(django_db_setup, tmp_path_factory):
+def site(django_db_setup, redis_url, tmp_path_factory):
+    """Two web servers behind nginx, on the test database and Redis (the rate limits'
+    counters), sharing this module's folders."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
     with site_behind_nginx(
         folder=tmp_path_factory.mktemp("nginx"),
         media_root=tmp_path_factory.mktemp("media"),
