@@ -227,7 +227,7 @@ class Nginx:
 
     def __init__(self, *, folder: Path, web_ports: list[int], media_root: Path, private_media_root: Path):
         if not NGINX.exists():
-            pytest.skip(f"nginx is not installed at {NGINX} (apt-get install nginx-light; .ci/run does)")
+            pytest.skip(f"nginx is not installed at {NGINX} (apt-get install nginx; .ci/run does)")
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.certificate, key = self_signed_certificate(folder)
