@@ -3,7 +3,7 @@ the tasks the servers send to its default queue, touch nothing else."""
 
 import pytest
 
-from tests.integration.servers import redis_server
+from tests.integration.own_servers import redis_server
 
 
 @pytest.fixture

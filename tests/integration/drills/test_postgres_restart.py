@@ -12,8 +12,9 @@ import threading
 import psycopg2
 import pytest
 
-from tests.integration.servers import ROOT, gunicorn, postgres_cluster
-from tests.integration.worker import wait_until
+from tests.integration.own_servers import postgres_cluster
+from tests.integration.servers import gunicorn
+from tests.integration.worker import ROOT, wait_until
 
 from . import DEADLINE
 
