@@ -3,8 +3,10 @@ notebook being rendered elsewhere is left to that worker, and the sweep renders
 what a lost task left. (tests/integration/drills/ kill a real worker midway.)"""
 
 import threading
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection, transaction
 from django_celery_beat.models import PeriodicTask
 
@@ -85,6 +87,9 @@ def test_notebook_being_rendered_by_another_worker_is_left_to_it(postgres):
 
 @pytest.mark.django_db
 def test_sweep_of_unrendered_notebooks_is_scheduled_every_five_minutes():
+    # Data written by a migration (a transactional test may have flushed it: write it again).
+    import_module("workshops.migrations.0004_notebook_render_sweep_schedule").schedule_sweep(django_apps, None)
+
     task = PeriodicTask.objects.get(task="workshops.tasks.render_unrendered_notebooks")
 
     assert (task.enabled, task.interval.every, task.interval.period) == (True, 5, "minutes")
