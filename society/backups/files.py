@@ -2,17 +2,19 @@
 app's own files (private materials), offered through society.hooks.STORAGES.
 
 Only Django's storage API is used (listdir, open, save, exists), so files on the
-local disk and in an object storage bucket are backed up and restored alike.
+local disk and in an object storage bucket are backed up and restored alike. Each
+place (a folder, a bucket prefix) is kept once, whatever names it is offered under.
 """
 
 import hashlib
+import os
 import posixpath
 import tempfile
 from collections.abc import Iterator
 from typing import IO
 
 from django.core.files import File
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 
 from .. import hooks
 from .archive import CHUNK, SPOOL_BYTES, BackupError, Checksum, copy_hashing
@@ -21,9 +23,47 @@ DEFAULT = "default"
 
 
 def storages() -> dict[str, Storage]:
-    """Alias -> storage, for every storage whose files a backup keeps."""
-    own = {alias: make() for alias, make in hooks.contributions(hooks.STORAGES).items()}
-    return {DEFAULT: default_storage, **own}
+    """Alias -> storage, for every storage whose files a backup keeps, each place once:
+    a storage offered under a second name (or another object for the same folder or
+    bucket prefix) is left to the first. Storages of which one holds the other (a
+    folder inside another, a prefix under another) are refused: their files would be
+    kept twice and could not be restored."""
+    offered = {alias: make() for alias, make in hooks.contributions(hooks.STORAGES).items()}
+    found: dict[str, Storage] = {}
+    places: dict[tuple, str] = {}
+    for alias, storage in {DEFAULT: default_storage, **offered}.items():
+        where = place(storage)
+        if where in places:
+            continue
+        for other, other_alias in places.items():
+            if inside(where, other) or inside(other, where):
+                raise BackupError(
+                    f"The storages {other_alias!r} and {alias!r} overlap ({describe(other)} and {describe(where)}): "
+                    f"give each a folder (or bucket prefix) of its own, neither inside the other."
+                )
+        places[where] = alias
+        found[alias] = storage
+    return found
+
+
+def place(storage: Storage) -> tuple[str, str, str]:
+    """Where a storage keeps its files: (kind, root, path), the path "/"-separated.
+    The folder on disk, or the endpoint and bucket with the prefix (location)."""
+    if isinstance(storage, FileSystemStorage):
+        return ("disk", "", os.path.realpath(storage.location).rstrip("/"))
+    if bucket := getattr(storage, "bucket_name", None):
+        return ("bucket", f"{storage.endpoint_url or ''} {bucket}", "/" + (storage.location or "").strip("/"))
+    return ("storage", f"{type(storage).__module__}.{type(storage).__qualname__}", str(id(storage)))
+
+
+def inside(where: tuple[str, str, str], other: tuple[str, str, str]) -> bool:
+    """Whether `where` is a folder (or prefix) strictly within `other`."""
+    return where[:2] == other[:2] and where[0] != "storage" and where[2].startswith(other[2].rstrip("/") + "/")
+
+
+def describe(where: tuple[str, str, str]) -> str:
+    kind, root, path = where
+    return f"the folder {path}" if kind == "disk" else f"{root.split()[-1]}{path}/" if kind == "bucket" else root
 
 
 def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
