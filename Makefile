@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test bench lint format install install-dev demo demo-code clean
+.PHONY: run test drills bench lint format install install-dev demo demo-code clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,18 @@ demo-code: install
 
 # The whole suite. Uses DATABASE_URL and REDIS_URL when set (see .ci/run);
 # tests needing a server the machine lacks are skipped with a reason.
+# First everything but the fault drills, in parallel; then the drills, one at a
+# time (each starts servers of its own and times faults against them).
+# Exit status 5 is "no test selected": PYTEST_ARGS may select no drill.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
 test: install-dev
-	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto -m "not drill" $(PYTEST_ARGS)
+	$(BIN)/pytest -m drill $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# The fault drills alone (tests/integration/drills/, pytest mark drill).
+drills: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
+drills: install-dev
+	$(BIN)/pytest -m drill --durations=0 $(PYTEST_ARGS)
 
 # Throughput beside a baseline, as ratios (needs PostgreSQL and Redis; see bench/README.md).
 bench: install-dev

@@ -152,12 +152,10 @@ def render_text(template_name: str, context: dict) -> str:
 def request_delivery() -> None:
     """Ask Celery to deliver now. If the broker is down, the periodic sweep
     sends the email later: no web request fails because of it."""
+    from .celery import ask_worker
     from .tasks import deliver_outbox
 
-    try:
-        deliver_outbox.delay()
-    except Exception:  # the broker's errors vary by transport
-        logger.warning("Could not reach the broker; the outbox sweep will deliver later.", exc_info=True)
+    ask_worker(deliver_outbox, otherwise="the outbox sweep will deliver later.")
 
 
 # --- Unsubscribing ------------------------------------------------------------------

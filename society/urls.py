@@ -15,6 +15,10 @@ admin.site.site_title = admin.site.site_header
 # The society's apps, in the order their URLs are tried; each only while it is installed.
 SOCIETY_APPS = ["events", "members", "workshops"]
 
+# A database that cannot be reached is a friendly 503 (society.views.server_error).
+handler400 = views.bad_request
+handler500 = views.server_error
+
 urlpatterns = [
     *[path("", include(f"{app}.urls")) for app in SOCIETY_APPS if apps.is_installed(app)],
     path("accounts/", include("allauth.urls")),

@@ -6,8 +6,13 @@ from .models import Material
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
-def render_notebook(material_id: int) -> None:
-    """Render an uploaded notebook once; a deleted material is nothing to do."""
+def render_notebook(material_id: int) -> bool:
+    """Render an uploaded notebook once; a deleted or rendered one is nothing to do."""
     material = Material.objects.filter(pk=material_id, kind=Material.Kind.NOTEBOOK).first()
-    if material is not None:
-        services.render_material(material=material)
+    return material is not None and services.render_material(material=material)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def render_unrendered_notebooks() -> int:
+    """Periodic (celery beat): the notebooks a killed worker or a lost task left unrendered."""
+    return services.render_unrendered_notebooks()

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from society.celery import ask_worker
+
 from ..models import ConsoleSettings, Event
 from .audit import record_action
 
@@ -38,11 +40,14 @@ class WebhookUnavailable(Exception):
 
 
 def notify_webhook_on_commit(event: Event, change: str) -> None:
-    """Queue the post once the caller's transaction commits (never for a rolled-back change)."""
+    """Queue the post once the caller's transaction commits (never for a rolled-back change).
+    With the broker down the announcement is left out (logged): the change itself stands."""
     from ..tasks import notify_webhook  # the task module imports the services
 
     if ConsoleSettings.objects.exclude(webhook_url="").exists():
-        transaction.on_commit(lambda: notify_webhook.delay(event.pk, change))
+        transaction.on_commit(
+            lambda: ask_worker(notify_webhook, event.pk, change, otherwise="this webhook post is left out.")
+        )
 
 
 def webhook_text(*, event: Event, change: str) -> str:

@@ -2,7 +2,6 @@
 and an SMTP server. Nothing lost, nothing doubled."""
 
 from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -12,14 +11,11 @@ from django.utils import timezone
 
 from events.models import Registration
 from society import outbox
-from society.celery import app as celery_app
 from society.emails import queue_email
 from society.models import EmailKind, OutboundEmail
 from society.tasks import deliver_outbox, sweep_outbox
 from tests.factories import TEST_PASSWORD, EventFactory, UserFactory
-from tests.integration.worker import celery_workers, wait_until
-
-UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+from tests.integration.worker import celery_workers, redis_unreachable, wait_until
 
 
 def queue_emails(count: int, *, prefix: str = "test") -> list[str]:
@@ -44,33 +40,6 @@ def delivered_once_each(smtp_server, count: int) -> None:
     per_row = Counter(smtp_server.handler.keys())
     assert len(per_row) == count
     assert set(per_row.values()) == {1}, f"sent more than once: {[k for k, n in per_row.items() if n > 1]}"
-
-
-def _forget_broker_connections() -> None:
-    # The app caches its connection pools: drop them so the next send connects
-    # to whatever broker_url says now (kombu keeps the old pools for reuse).
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@contextmanager
-def redis_unreachable(settings):
-    """The broker and the cache point at a Redis that is not there."""
-    original = celery_app.conf.broker_url
-    _forget_broker_connections()
-    celery_app.conf.broker_url = UNREACHABLE_REDIS
-    celery_app.conf.task_always_eager = False
-    cache = settings.CACHES["default"]
-    settings.CACHES = {
-        "default": {**cache, "BACKEND": "society.cache.ResilientRedisCache", "LOCATION": UNREACHABLE_REDIS}
-    }
-    try:
-        yield
-    finally:
-        settings.CACHES = {"default": cache}
-        _forget_broker_connections()
-        celery_app.conf.broker_url = original
-        celery_app.conf.task_always_eager = True
 
 
 @pytest.mark.django_db(transaction=True)

@@ -88,13 +88,20 @@ class Worker:
 
 @contextmanager
 def celery_workers(
-    *, broker_url: str, count: int = 1, include: str = "tests.integration.celery_tasks", env: dict | None = None
+    *,
+    broker_url: str,
+    count: int = 1,
+    include: str = "tests.integration.celery_tasks",
+    env: dict | None = None,
+    queue: str | None = None,
 ):
-    """Yield (queue, workers): `count` real worker processes consuming a fresh queue.
+    """Yield (queue, workers): `count` real worker processes consuming a fresh queue
+    (or `queue`: "celery", the default, for a broker of the test's own, which
+    gunicorn processes send to).
 
-    While they run, tasks sent from the test go through the broker, not in-process.
+    While they run, tasks sent from the test go through that broker, not in-process.
     """
-    queue = f"test-{uuid.uuid4().hex}"
+    queue = queue or f"test-{uuid.uuid4().hex}"
     with ExitStack() as stack:
         workers = []
         for _ in range(count):
@@ -109,7 +116,40 @@ def celery_workers(
         _route_all_tasks({"*": {"queue": queue}})
         stack.callback(setattr, celery_app.conf, "task_always_eager", True)
         stack.callback(_route_all_tasks, None)
+        if broker_url != celery_app.conf.broker_url:
+            stack.callback(_use_broker, celery_app.conf.broker_url)
+            _use_broker(broker_url)
         yield queue, workers
+
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@contextmanager
+def redis_unreachable(settings):
+    """The broker and the cache of this process point at a Redis that is not there
+    (`settings`: pytest-django's fixture)."""
+    original = celery_app.conf.broker_url
+    _use_broker(UNREACHABLE_REDIS)
+    celery_app.conf.task_always_eager = False
+    cache = settings.CACHES["default"]
+    settings.CACHES = {
+        "default": {**cache, "BACKEND": "society.cache.ResilientRedisCache", "LOCATION": UNREACHABLE_REDIS}
+    }
+    try:
+        yield
+    finally:
+        settings.CACHES = {"default": cache}
+        _use_broker(original)
+        celery_app.conf.task_always_eager = True
+
+
+def _use_broker(url: str) -> None:
+    # The app caches its connection pools: drop them so the next send connects
+    # to `url` (kombu keeps the old pools for reuse).
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.conf.broker_url = url
 
 
 def _route_all_tasks(routes: dict | None) -> None:

@@ -10,9 +10,11 @@ import os
 import sqlite3
 import time
 from contextlib import closing
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.migrations.loader import MigrationLoader
@@ -283,6 +285,9 @@ def test_nightly_backup_does_nothing_without_backup_dir_or_bucket(settings, capl
 
 @pytest.mark.django_db
 def test_nightly_backup_is_scheduled_at_half_past_two_utc():
+    # Data written by a migration (a transactional test may have flushed it: write it again).
+    import_module("society.migrations.0006_nightly_backup_schedule").schedule_backup(django_apps, None)
+
     task = PeriodicTask.objects.get(task="society.tasks.make_nightly_backup")
 
     assert task.enabled

@@ -89,3 +89,11 @@ def test_the_report_costs_the_same_queries_however_many_emails_wait(django_asser
 
     with django_assert_num_queries(2):  # SELECT 1, then the oldest pending email
         health.report()
+
+
+def test_healthz_answers_plain_http_where_every_other_page_is_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True  # production's default, read when the middleware is made
+
+    assert client.get("/healthz?shallow=1").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/events/").status_code == 301

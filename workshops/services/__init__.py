@@ -21,7 +21,14 @@ from .groups import (
     save_study_group,
     tell_member_of_meeting,
 )
-from .materials import add_material, delete_material, give_feedback, move_material, render_material
+from .materials import (
+    add_material,
+    delete_material,
+    give_feedback,
+    move_material,
+    render_material,
+    render_unrendered_notebooks,
+)
 from .series import (
     add_series_sessions,
     add_session,
@@ -54,6 +61,7 @@ __all__ = [
     "register_for_meeting",
     "remove_session",
     "render_material",
+    "render_unrendered_notebooks",
     "retire_series",
     "save_series",
     "save_study_group",

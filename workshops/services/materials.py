@@ -1,15 +1,20 @@
 """Materials of an event or a series (adding, rendering notebooks, ordering,
 deleting) and written feedback."""
 
+import logging
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from events.models import Event, EventRating, Registration
+from society.celery import ask_worker
 
 from ..models import Material, WorkshopSeries
 from ..uploads import read_notebook
 from .errors import WorkshopError
+
+logger = logging.getLogger(__name__)
 
 
 def add_material(
@@ -47,22 +52,50 @@ def add_material(
         material.file.save(upload.name or "download", upload, save=False)
     material.save()
     if kind == Material.Kind.NOTEBOOK:
-        from ..tasks import render_notebook
-
-        transaction.on_commit(lambda: render_notebook.delay(material.pk))
+        transaction.on_commit(lambda: request_rendering(material.pk))
     return material
 
 
-def render_material(*, material: Material) -> Material:
-    """Render a notebook material's file to inert HTML and store it (idempotent)."""
+def request_rendering(material_id: int) -> None:
+    """Ask a worker to render the notebook now. If the broker is down, the sweep
+    (`render_unrendered_notebooks`) renders it later: the upload does not fail."""
+    from ..tasks import render_notebook
+
+    ask_worker(render_notebook, material_id, otherwise="the notebook sweep will render it later.")
+
+
+def render_material(*, material: Material) -> bool:
+    """Render a notebook material's file to inert HTML and store it, once.
+
+    A notebook already rendered, or being rendered by another worker right now,
+    is left alone, so the task may run twice, or beside the sweep, harmlessly.
+    The row stays locked while it renders: a worker killed midway takes the
+    lock with its connection and leaves the notebook unrendered, for
+    `render_unrendered_notebooks` to do. Returns whether this call rendered it."""
     from ..notebooks import render_notebook_html
 
-    with material.file.open("rb") as stored:
-        notebook = read_notebook(stored)
-    material.rendered_html = render_notebook_html(notebook)
-    material.rendered_at = timezone.now()
-    material.save(update_fields=["rendered_html", "rendered_at", "updated_at"])
-    return material
+    with transaction.atomic():
+        material = (
+            Material.objects.select_for_update(skip_locked=True)
+            .filter(pk=material.pk, kind=Material.Kind.NOTEBOOK, rendered_at__isnull=True)
+            .first()
+        )
+        if material is None:
+            return False
+        with material.file.open("rb") as stored:
+            notebook = read_notebook(stored)
+        material.rendered_html = render_notebook_html(notebook)
+        material.rendered_at = timezone.now()
+        material.save(update_fields=["rendered_html", "rendered_at", "updated_at"])
+    logger.info("Rendered notebook material %s.", material.pk)
+    return True
+
+
+def render_unrendered_notebooks(*, limit: int = 20) -> int:
+    """Periodic: render the notebooks whose task was lost (a worker killed while
+    rendering, a broker down at upload). Returns how many this call rendered."""
+    waiting = Material.objects.filter(kind=Material.Kind.NOTEBOOK, rendered_at__isnull=True).order_by("id")[:limit]
+    return sum(render_material(material=material) for material in waiting)
 
 
 def move_material(*, material: Material, up: bool) -> None:
