@@ -11,6 +11,7 @@ import os
 import posixpath
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO
 
 from django.core.files import File
@@ -30,40 +31,43 @@ def storages() -> dict[str, Storage]:
     kept twice and could not be restored."""
     offered = {alias: make() for alias, make in hooks.contributions(hooks.STORAGES).items()}
     found: dict[str, Storage] = {}
-    places: dict[tuple, str] = {}
+    places: dict[Place, str] = {}
     for alias, storage in {DEFAULT: default_storage, **offered}.items():
-        where = place(storage)
-        if where in places:
+        here = place(storage)
+        if here in places:
             continue
         for other, other_alias in places.items():
-            if inside(where, other) or inside(other, where):
+            if other.holds(here) or here.holds(other):
                 raise BackupError(
-                    f"The storages {other_alias!r} and {alias!r} overlap ({describe(other)} and {describe(where)}): "
+                    f"The storages {other_alias!r} and {alias!r} overlap ({other.shown} and {here.shown}): "
                     f"give each a folder (or bucket prefix) of its own, neither inside the other."
                 )
-        places[where] = alias
+        places[here] = alias
         found[alias] = storage
     return found
 
 
-def place(storage: Storage) -> tuple[str, str, str]:
-    """Where a storage keeps its files: (kind, root, path), the path "/"-separated.
-    The folder on disk, or the endpoint and bucket with the prefix (location)."""
+@dataclass(frozen=True)
+class Place:
+    """Where a storage keeps its files: a folder on this disk, or a prefix of a bucket."""
+
+    container: str  # "disk", or the endpoint and bucket; for any other kind of storage, that storage
+    path: str  # the folder or prefix from the container's root, "/"-separated
+    shown: str = field(compare=False)  # in words, for messages
+
+    def holds(self, other: "Place") -> bool:
+        """Whether `other` is a folder (or prefix) strictly within this one."""
+        return self.container == other.container and other.path.startswith(self.path.rstrip("/") + "/")
+
+
+def place(storage: Storage) -> Place:
     if isinstance(storage, FileSystemStorage):
-        return ("disk", "", os.path.realpath(storage.location).rstrip("/"))
+        folder = os.path.realpath(storage.location)
+        return Place("disk", folder, f"the folder {folder}")
     if bucket := getattr(storage, "bucket_name", None):
-        return ("bucket", f"{storage.endpoint_url or ''} {bucket}", "/" + (storage.location or "").strip("/"))
-    return ("storage", f"{type(storage).__module__}.{type(storage).__qualname__}", str(id(storage)))
-
-
-def inside(where: tuple[str, str, str], other: tuple[str, str, str]) -> bool:
-    """Whether `where` is a folder (or prefix) strictly within `other`."""
-    return where[:2] == other[:2] and where[0] != "storage" and where[2].startswith(other[2].rstrip("/") + "/")
-
-
-def describe(where: tuple[str, str, str]) -> str:
-    kind, root, path = where
-    return f"the folder {path}" if kind == "disk" else f"{root.split()[-1]}{path}/" if kind == "bucket" else root
+        prefix = (storage.location or "").strip("/")
+        return Place(f"{storage.endpoint_url} {bucket}", f"/{prefix}", f"{bucket}/{prefix}/" if prefix else bucket)
+    return Place(f"{type(storage).__qualname__} {id(storage)}", "", f"a {type(storage).__qualname__}")
 
 
 def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
