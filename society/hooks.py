@@ -41,7 +41,7 @@ FIGURES_TABLES = "figures_tables"  # FiguresTable: a table of the console's figu
 SERIES_LINKS = "series_links"  # SeriesLink: what the drafts of a new weekly series can join
 ACTION_LOG = "action_log"  # (actor=, action=, detail=) -> None: writes the committee's action log
 NEW_YEAR_CHECKLIST = "new_year_checklist"  # (today=date) -> list[ChecklistItem]: the console's start-of-year list
-STORAGES = "storages"  # () -> Storage: where an app keeps files of its own, probed by /healthz
+STORAGES = "storages"  # () -> Storage: where an app keeps files of its own, probed by /healthz, backed up
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}

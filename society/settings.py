@@ -416,6 +416,7 @@ USER_CONTENT_URL = env_str("USER_CONTENT_URL").rstrip("/")
 
 # The nightly backup (society.backups) writes an archive here and keeps the newest
 # BACKUP_KEEP; empty: no nightly backup (`manage.py backup` then writes to var/backups).
+# BACKUP_BUCKET (with the S3_* variables) sends it to a bucket as well: STORAGES["backups"].
 BACKUP_DIR = env_str("BACKUP_DIR")
 BACKUP_KEEP = env_count("BACKUP_KEEP", 7, least=1)
 
@@ -476,9 +477,17 @@ def env_http_url(name: str) -> str:
 
 
 def s3_storages() -> dict[str, dict]:
-    """The "default" and "private" storages on S3 when S3_BUCKET and its company are set;
-    none of them set: {} (the local disk); some set: start-up stops, naming what is missing."""
+    """The "default" and "private" storages on S3 when S3_BUCKET and its company are set,
+    and "backups" (society.backups) when BACKUP_BUCKET is set too; none of them set: {}
+    (the local disk); some set: start-up stops, naming what is missing."""
     given = [name for name in S3_VARIABLES if env_str(name)]
+    backup_bucket = env_str("BACKUP_BUCKET")
+    if not given and backup_bucket:
+        raise ImproperlyConfigured(
+            f"BACKUP_BUCKET is set but {', '.join(S3_VARIABLES)} are not: the backups bucket is reached "
+            f"with object storage's endpoint and keys. Set them too, or leave BACKUP_BUCKET empty "
+            f"(BACKUP_DIR keeps the nightly archives on a disk)."
+        )
     if not given:
         return {}
     missing = [name for name in S3_VARIABLES if name not in given]
@@ -506,7 +515,14 @@ def s3_storages() -> dict[str, dict]:
     private["querystring_expire"] = S3_PRESIGNED_SECONDS
     private["object_parameters"] = {"CacheControl": "private, no-store"}
     backend = "storages.backends.s3.S3Storage"
-    return {"default": {"BACKEND": backend, "OPTIONS": public}, "private": {"BACKEND": backend, "OPTIONS": private}}
+    found = {"default": {"BACKEND": backend, "OPTIONS": public}, "private": {"BACKEND": backend, "OPTIONS": private}}
+    if backup_bucket:
+        # Whole archives under backups/, never public; a set ContentType keeps .tar.gz
+        # from being labelled Content-Encoding: gzip (a client would unpack it on the way).
+        archives = {**connection, "bucket_name": backup_bucket, "location": "backups", "querystring_auth": True}
+        archives["object_parameters"] = {"ContentType": "application/gzip", "CacheControl": "private, no-store"}
+        found["backups"] = {"BACKEND": backend, "OPTIONS": archives}
+    return found
 
 
 OBJECT_STORAGES = s3_storages()

@@ -28,7 +28,7 @@ def purge_outbox() -> int:
 # A backup may take longer than the other tasks' limits (CELERY_TASK_TIME_LIMIT).
 @shared_task(soft_time_limit=3 * 60 * 60, time_limit=3 * 60 * 60 + 300)
 def make_nightly_backup() -> str:
-    """Nightly (celery beat): an archive into BACKUP_DIR, the newest BACKUP_KEEP kept;
-    nothing when BACKUP_DIR is empty."""
-    path = backups.make_nightly_backup()
-    return str(path) if path else "No nightly backup: BACKUP_DIR is empty."
+    """Nightly (celery beat): an archive into BACKUP_DIR and the backups bucket, the
+    newest BACKUP_KEEP kept in each; nothing when neither is set."""
+    places = backups.make_nightly_backup()
+    return " and ".join(places) if places else backups.NO_NIGHTLY_BACKUP

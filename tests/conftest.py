@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from celery.result import _set_task_join_will_block
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
@@ -73,6 +74,15 @@ def _tasks_run_in_process():
     Tests of the real broker and workers turn this off (tests/integration/)."""
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_task():
+    """Each test starts outside any task, so that it may wait for a result. Celery keeps
+    "inside a task" (`result.get()` refused) in one global, saved and restored around each
+    eager task; tasks sent from several threads at once (tests/events/test_concurrency.py)
+    can restore it in the wrong order and leave it set for the tests after them."""
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

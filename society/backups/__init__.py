@@ -19,6 +19,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from . import database, files
 from .archive import (
+    ARCHIVE_PATTERN,
     DATABASE_MEMBERS,
     FILES_PREFIX,
     FORMAT,
@@ -31,10 +32,13 @@ from .archive import (
     verify_archive,
     write_archive,
 )
+from .bucket import backups_bucket, local_archive, prune_bucket, upload_archive
 
 __all__ = [
+    "NO_NIGHTLY_BACKUP",
     "BackupError",
     "Restored",
+    "local_archive",
     "make_backup",
     "make_nightly_backup",
     "prune_backups",
@@ -44,8 +48,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ARCHIVE_PATTERN = "society-backup-*.tar.gz"
 STALE_PARTIAL_SECONDS = 24 * 60 * 60
+NO_NIGHTLY_BACKUP = "No nightly backup: neither BACKUP_DIR nor BACKUP_BUCKET is set."
 
 
 def default_folder() -> Path:
@@ -68,6 +72,7 @@ def make_backup(*, into: Path | None = None) -> tuple[Path, dict]:
     vendor = database.vendor()
     if vendor not in DATABASE_MEMBERS:
         raise BackupError(f"Backups support PostgreSQL and SQLite, not {vendor}.")
+    storages = files.storages()  # refused here, before any work, when two overlap
     # The dump waits beside the archive, on the disk chosen for backups.
     with (
         write_archive(path) as writer,
@@ -80,7 +85,7 @@ def make_backup(*, into: Path | None = None) -> tuple[Path, dict]:
             dumped = writer.add(DATABASE_MEMBERS[vendor], source)
         dump.unlink()
         stored = {}
-        for alias, storage in files.storages().items():
+        for alias, storage in storages.items():
             stored[alias] = {}
             for name in files.stored_names(storage):
                 try:
@@ -202,16 +207,29 @@ def prune_backups(folder: Path, *, keep: int) -> list[Path]:
     return deleted
 
 
-def make_nightly_backup() -> Path | None:
-    """The nightly task's work: a backup into BACKUP_DIR, keeping the newest
-    BACKUP_KEEP; nothing when BACKUP_DIR is empty (it says so in the log)."""
-    if not settings.BACKUP_DIR:
-        logger.info("No nightly backup: BACKUP_DIR is empty.")
-        return None
-    path, manifest = make_backup(into=Path(settings.BACKUP_DIR))
-    deleted = prune_backups(path.parent, keep=settings.BACKUP_KEEP)
+def make_nightly_backup() -> list[str]:
+    """The nightly task's work: a backup into BACKUP_DIR and into the backups bucket
+    (BACKUP_BUCKET), whichever are set, keeping the newest BACKUP_KEEP in each; answers
+    where the archive went. Nothing when neither is set (it says so in the log)."""
+    bucket = backups_bucket()
+    if not settings.BACKUP_DIR and bucket is None:
+        logger.info(NO_NIGHTLY_BACKUP)
+        return []
+    keep = settings.BACKUP_KEEP
+    scratch_folder = default_folder()  # for an archive bound for the bucket alone
+    scratch_folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch_folder, prefix=".society-backup-upload-") as scratch:
+        path, manifest = make_backup(into=Path(settings.BACKUP_DIR or scratch))
+        places, deleted = [], []
+        if settings.BACKUP_DIR:
+            places.append(str(path))
+            deleted += prune_backups(path.parent, keep=keep)
+        if bucket is not None:
+            places.append(upload_archive(path, bucket))
+            deleted += prune_bucket(bucket, keep=keep)
     logger.info(
         "Nightly backup %s: %d tables, %d files; %d older archive(s) deleted.",
-        path, len(manifest["database"]["tables"]), sum(len(f) for f in manifest["files"].values()), len(deleted),
+        " and ".join(places), len(manifest["database"]["tables"]),
+        sum(len(f) for f in manifest["files"].values()), len(deleted),
     )  # fmt: skip
-    return path
+    return places

@@ -25,6 +25,7 @@ from typing import IO
 FORMAT = "society-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
+ARCHIVE_PATTERN = "society-backup-*.tar.gz"
 FILES_PREFIX = "files/"
 DATABASE_MEMBERS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 CHUNK = 1024 * 1024

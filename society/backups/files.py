@@ -2,17 +2,20 @@
 app's own files (private materials), offered through society.hooks.STORAGES.
 
 Only Django's storage API is used (listdir, open, save, exists), so files on the
-local disk and in an object storage bucket are backed up and restored alike.
+local disk and in an object storage bucket are backed up and restored alike. Each
+place (a folder, a bucket prefix) is kept once, whatever names it is offered under.
 """
 
 import hashlib
+import os
 import posixpath
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO
 
 from django.core.files import File
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 
 from .. import hooks
 from .archive import CHUNK, SPOOL_BYTES, BackupError, Checksum, copy_hashing
@@ -21,9 +24,50 @@ DEFAULT = "default"
 
 
 def storages() -> dict[str, Storage]:
-    """Alias -> storage, for every storage whose files a backup keeps."""
-    own = {alias: make() for alias, make in hooks.contributions(hooks.STORAGES).items()}
-    return {DEFAULT: default_storage, **own}
+    """Alias -> storage, for every storage whose files a backup keeps, each place once:
+    a storage offered under a second name (or another object for the same folder or
+    bucket prefix) is left to the first. Storages of which one holds the other (a
+    folder inside another, a prefix under another) are refused: their files would be
+    kept twice and could not be restored."""
+    offered = {alias: make() for alias, make in hooks.contributions(hooks.STORAGES).items()}
+    found: dict[str, Storage] = {}
+    places: dict[Place, str] = {}
+    for alias, storage in {DEFAULT: default_storage, **offered}.items():
+        here = place(storage)
+        if here in places:
+            continue
+        for other, other_alias in places.items():
+            if other.holds(here) or here.holds(other):
+                raise BackupError(
+                    f"The storages {other_alias!r} and {alias!r} overlap ({other.shown} and {here.shown}): "
+                    f"give each a folder (or bucket prefix) of its own, neither inside the other."
+                )
+        places[here] = alias
+        found[alias] = storage
+    return found
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a storage keeps its files: a folder on this disk, or a prefix of a bucket."""
+
+    container: str  # "disk", or the endpoint and bucket; for any other kind of storage, that storage
+    path: str  # the folder or prefix from the container's root, "/"-separated
+    shown: str = field(compare=False)  # in words, for messages
+
+    def holds(self, other: "Place") -> bool:
+        """Whether `other` is a folder (or prefix) strictly within this one."""
+        return self.container == other.container and other.path.startswith(self.path.rstrip("/") + "/")
+
+
+def place(storage: Storage) -> Place:
+    if isinstance(storage, FileSystemStorage):
+        folder = os.path.realpath(storage.location)
+        return Place("disk", folder, f"the folder {folder}")
+    if bucket := getattr(storage, "bucket_name", None):
+        prefix = (storage.location or "").strip("/")
+        return Place(f"{storage.endpoint_url} {bucket}", f"/{prefix}", f"{bucket}/{prefix}/" if prefix else bucket)
+    return Place(f"{type(storage).__qualname__} {id(storage)}", "", f"a {type(storage).__qualname__}")
 
 
 def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:

@@ -106,6 +106,19 @@ def test_restore_refuses_storage_that_holds_files(stored_files, tmp_path):
     assert not Path(target["PRIVATE_MEDIA_ROOT"]).exists()
 
 
+def test_backup_refuses_storage_folders_one_inside_the_other(stored_files, tmp_path, settings):
+    settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT / "private"
+
+    with pytest.raises(BackupError) as refused:
+        make_backup(into=tmp_path / "backups")
+
+    assert str(refused.value) == (
+        f"The storages 'default' and 'private_materials' overlap (the folder {settings.MEDIA_ROOT} and the folder "
+        f"{settings.MEDIA_ROOT}/private): give each a folder (or bucket prefix) of its own, neither inside the other."
+    )
+    assert list((tmp_path / "backups").iterdir()) == []
+
+
 def truncated(archive: Path) -> None:
     content = archive.read_bytes()
     archive.write_bytes(content[: len(content) // 2])
@@ -258,14 +271,16 @@ def test_nightly_backup_writes_into_backup_dir_and_keeps_the_newest(stored_files
     assert verify_archive(Path(written))["files"] == stored_checksums(files.storages())
 
 
-def test_nightly_backup_does_nothing_without_backup_dir(settings, caplog, postgres):
+def test_nightly_backup_does_nothing_without_backup_dir_or_bucket(settings, caplog, postgres, tmp_path):
     settings.BACKUP_DIR = ""
+    settings.VAR_DIR = tmp_path / "var"
     caplog.set_level(logging.INFO, logger="society.backups")
 
     said = tasks.make_nightly_backup.delay().get()
 
-    assert said == "No nightly backup: BACKUP_DIR is empty."
-    assert "No nightly backup: BACKUP_DIR is empty." in caplog.text
+    assert said == "No nightly backup: neither BACKUP_DIR nor BACKUP_BUCKET is set."
+    assert "No nightly backup: neither BACKUP_DIR nor BACKUP_BUCKET is set." in caplog.text
+    assert not settings.VAR_DIR.exists()
 
 
 @pytest.mark.django_db

@@ -1,10 +1,8 @@
 """`manage.py restore ARCHIVE`: a backup into an empty database and storage (society.backups)."""
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from society.backups import BackupError, restore_backup, verify_archive
+from society.backups import BackupError, local_archive, restore_backup, verify_archive
 
 
 class Command(BaseCommand):
@@ -15,16 +13,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("archive", type=Path)
+        parser.add_argument("archive", help="The archive's path, or s3://BUCKET/KEY to read it from a bucket.")
         parser.add_argument("--check", action="store_true", help="Only check the archive against its manifest.")
 
-    def handle(self, *args, archive: Path, check: bool, **options):
+    def handle(self, *args, archive: str, check: bool, **options):
         try:
-            if check:
-                manifest = verify_archive(archive)
-                self.stdout.write(self.style.SUCCESS(f"{archive} is whole: made {manifest['created_at']}."))
-                return
-            restored = restore_backup(archive)
+            with local_archive(archive) as path:
+                if check:
+                    manifest = verify_archive(path)
+                    self.stdout.write(self.style.SUCCESS(f"{archive} is whole: made {manifest['created_at']}."))
+                    return
+                restored = restore_backup(path)
         except BackupError as error:
             raise CommandError(str(error)) from None
         stored = ", ".join(f"{count} in {alias}" for alias, count in restored.files.items())
