@@ -21,7 +21,10 @@ def schedule_backup(apps, schema_editor):
             "crontab": crontab,
             "interval": None,
             "enabled": True,
-            "description": "Writes a backup archive into BACKUP_DIR and keeps the newest BACKUP_KEEP; nothing when BACKUP_DIR is empty.",
+            "description": (
+                "Writes a backup archive into BACKUP_DIR and BACKUP_BUCKET and keeps the newest BACKUP_KEEP "
+                "in each; nothing when neither is set."
+            ),
         },
     )
 
