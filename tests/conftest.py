@@ -17,10 +17,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from society.celery import app as celery_app
+from tests.certificates import self_signed_certificate
 from tests.factories import UserFactory
 from tests.logins import log_in_with_second_factor
 from tests.smtp import SMTPServer
-from tests.webhooks import LocalWebhook, make_certificate, trust_local_webhook
+from tests.webhooks import LocalWebhook, trust_local_webhook
 
 # Playwright runs an event loop in the test thread; the ORM calls beside it are
 # synchronous and safe here.
@@ -213,7 +214,7 @@ def smtp_server(settings):
 
 @pytest.fixture(scope="session")
 def webhook_certificate(tmp_path_factory):
-    return make_certificate(tmp_path_factory.mktemp("webhook"))
+    return self_signed_certificate(tmp_path_factory.mktemp("webhook"))
 
 
 @pytest.fixture
