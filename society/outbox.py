@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
-from .emails import build_message, request_delivery
+from .emails import MessageBuilder, request_delivery
 from .models import EmailKind, EmailOptOut, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -72,17 +72,20 @@ def deliver_due_emails(*, now: datetime | None = None, limit: int | None = None)
     opted_out = set(
         EmailOptOut.objects.filter(user_id__in={e.user_id for e in emails if e.user_id}).values_list("user_id", "kind")
     )
+    unsubscribed = [e.pk for e in emails if (e.user_id, e.kind) in opted_out]
+    if unsubscribed:  # one statement for the batch; only while still claimed, as in _finish
+        report.cancelled = OutboundEmail.objects.filter(pk__in=unsubscribed, state=State.SENDING).update(
+            state=State.CANCELLED, last_error="The member unsubscribed.", claimed_at=None, **_BODY_GONE_IF_ACCOUNT
+        )
+    to_send = [e for e in emails if (e.user_id, e.kind) not in opted_out]
+    builder = MessageBuilder(to_send)  # one boundary and domain for the batch
     connection = get_connection()
     try:
         _open_quietly(connection)  # one connection for the batch; a failure shows per email below
         _record_without_waiting_for_disk()
-        for email in emails:
-            if (email.user_id, email.kind) in opted_out:
-                _finish(email, state=State.CANCELLED, error="The member unsubscribed.")
-                report.cancelled += 1
-                continue
+        for email in to_send:
             try:
-                build_message(email, connection).send()
+                builder.build(email, connection).send()
             except Exception as error:
                 if _record_failure(email, error, now=now):
                     report.retrying += 1
