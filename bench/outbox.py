@@ -12,6 +12,7 @@ from harness import celery_worker, report, setup_django, smtp_sink, wait_for
 COUNT = 5000
 PER_TRANSACTION = 100  # as when a committee member messages an event's registrants
 ON = date(2027, 8, 9)
+AIM = 1.5  # issue #15: the whole path at most 1.5 times raw smtplib
 
 
 def queue_all() -> None:
@@ -79,8 +80,10 @@ def main() -> None:
             ("raw smtplib, pre-rendered, one connection", baseline, COUNT),
             ("queue_email -> Celery worker -> SMTP (render included)", path, COUNT),
         ],
-        aim=2,
+        aim=AIM,
     )
+    ratio = path / baseline
+    print(f"  outbox beside raw smtplib: {ratio:.2f}x, aim <= {AIM:g}x: {'MET' if ratio <= AIM else 'NOT MET'}")
 
 
 if __name__ == "__main__":
