@@ -16,8 +16,9 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def setup_django() -> None:
-    """Point Django at the bench database (created afresh) and Redis database (flushed)."""
+def setup_django(*, fresh: bool = True) -> None:
+    """Point Django at the bench database (created afresh, or kept when `fresh` is
+    False and it exists) and Redis database (flushed)."""
     import psycopg2
     import redis
 
@@ -26,8 +27,11 @@ def setup_django() -> None:
     admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        if fresh:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     redis.Redis.from_url(REDIS_URL).flushdb()
 
