@@ -1,7 +1,7 @@
 """Reads of events that several pages share."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -17,6 +17,9 @@ from .services import Availability, availability, waitlist_position
 MAX_SEARCH_WORDS = 8
 # My events lists this many past events a page.
 PAST_PER_PAGE = 20
+# The console's home lists at most this many events (the coming ones and the last two weeks').
+CONSOLE_EVENTS_SHOWN = 100
+CONSOLE_EVENTS_SINCE = timedelta(days=14)
 
 
 def events_attended() -> Coalesce:
@@ -99,6 +102,18 @@ def register_button(*, event: Event, user, confirmed: int, now=None) -> Register
     if not user.is_authenticated and state in (Availability.OPEN, Availability.WAITLIST):
         return RegisterButton("log_in", seats_left=seats_left)
     return RegisterButton(state.value, opens_at=event.registration_opens_at, seats_left=seats_left)
+
+
+def console_events(*, now=None) -> QuerySet[Event]:
+    """The console's home: events that ended in the last two weeks or are still to come,
+    soonest first, at most CONSOLE_EVENTS_SHOWN, with their confirmed and set-up counts."""
+    since = (now or timezone.now()) - CONSOLE_EVENTS_SINCE
+    return (
+        Event.objects.filter(ends_at__gte=since)
+        .with_confirmed_count()
+        .with_set_up_count()
+        .order_by("starts_at")[:CONSOLE_EVENTS_SHOWN]
+    )
 
 
 def my_registrations(user, *, past_page=None, now=None) -> tuple[list[Registration], Page]:
