@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0013_self_check_in_attempts'),
-        ('members', '0010_retention_warnings_of_accounts_never_members'),
+        ("events", "0013_self_check_in_attempts"),
+        ("members", "0010_retention_warnings_of_accounts_never_members"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['ends_at'], name='event_ends_at'),
+            model_name="event",
+            index=models.Index(fields=["ends_at"], name="event_ends_at"),
         ),
     ]
