@@ -16,8 +16,9 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def setup_django() -> None:
-    """Point Django at the bench database (created afresh) and Redis database (flushed)."""
+def setup_django(*, fresh: bool = True) -> None:
+    """Point Django at the bench database (created afresh, or kept when `fresh` is
+    False and it exists) and Redis database (flushed)."""
     import psycopg2
     import redis
 
@@ -26,8 +27,11 @@ def setup_django() -> None:
     admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        if fresh:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     redis.Redis.from_url(REDIS_URL).flushdb()
 
@@ -112,5 +116,9 @@ def report(title: str, rows: list[tuple[str, float, int]], *, aim: float) -> Non
     for label, seconds, items in rows:
         print(f"  {label:<52} {seconds:8.2f} s  {items / seconds:9.0f}/s  {seconds / base_seconds:6.2f}x")
     ratio = rows[-1][1] / base_seconds
-    verdict = "within" if ratio <= aim else "OVER"
-    print(f"  ratio {ratio:.2f}x the baseline: {verdict} the aim of {aim:g}x")
+    print(aim_line(f"time {ratio:.2f}x the baseline's", f"<= {aim:g}x", ratio <= aim))
+
+
+def aim_line(figure: str, aim: str, met: bool) -> str:
+    """One aim beside its figure, as `make bench` prints every aim: MET or NOT MET."""
+    return f"  {'MET' if met else 'NOT MET':<8} {figure}  (aim: {aim})"

@@ -102,6 +102,8 @@ def period_figures(*, period: Period, now: datetime | None = None) -> PeriodFigu
         )
     )
     starts = _midnight(period.starts)
+    # `latest` is the start of one of the period's events: a term's start once an event, not once a person.
+    term_starts = {moment: _term_starts(moment) for moment in {row["latest"] for row in people}}
     topics = (
         here.exclude(event__topics=None)
         .order_by()
@@ -114,7 +116,7 @@ def period_figures(*, period: Period, now: datetime | None = None) -> PeriodFigu
         events=events,
         unique_attendees=len(people),
         first_timers=sum(1 for row in people if row["first"] >= starts),
-        returners=sum(1 for row in people if row["first"] < _term_starts(row["latest"])),
+        returners=sum(1 for row in people if row["first"] < term_starts[row["latest"]]),
         topics=[(row["event__topics__name"], row["n"]) for row in topics],
     )
 

@@ -34,14 +34,26 @@ class EventQuerySet(models.QuerySet):
     def with_confirmed_count(self):
         """Each event's confirmed registrations as `confirmed_count`, in the same query.
         (A subquery rather than a JOIN and GROUP BY: a paginator's COUNT then leaves it out.)"""
-        confirmed = (
-            Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
-            .order_by()
-            .values("event")
-            .annotate(n=Count("id"))
-            .values("n")
+        return self.annotate(confirmed_count=_registrations_counted(status=Registration.Status.CONFIRMED))
+
+    def with_set_up_count(self):
+        """Each event's confirmed registrations whose holder said "I'm set up", as `set_up_count`
+        (a subquery per event, like `with_confirmed_count`, rather than a JOIN of every registration)."""
+        return self.annotate(
+            set_up_count=_registrations_counted(status=Registration.Status.CONFIRMED, set_up_at__isnull=False)
         )
-        return self.annotate(confirmed_count=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0))
+
+
+def _registrations_counted(**conditions) -> Coalesce:
+    """How many of the outer event's registrations meet `conditions`, as a subquery."""
+    counted = (
+        Registration.objects.filter(event=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class Speaker(models.Model):
@@ -153,7 +165,12 @@ class Event(models.Model):
     class Meta:
         ordering = ["starts_at"]
         # status + starts_at: lists and due reminders; status + ends_at: due follow-ups.
-        indexes = [models.Index(fields=["status", "starts_at"]), models.Index(fields=["status", "ends_at"])]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["status", "ends_at"]),
+            # The console's home: every status, ended in the last two weeks or still to come.
+            models.Index(fields=["ends_at"], name="event_ends_at"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(

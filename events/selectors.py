@@ -1,8 +1,9 @@
 """Reads of events that several pages share."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -14,6 +15,11 @@ from .models import Event, EventSpeaker, Registration
 from .services import Availability, availability, waitlist_position
 
 MAX_SEARCH_WORDS = 8
+# My events lists this many past events a page.
+PAST_PER_PAGE = 20
+# The console's home lists at most this many events (the coming ones and the last two weeks').
+CONSOLE_EVENTS_SHOWN = 100
+CONSOLE_EVENTS_SINCE = timedelta(days=14)
 
 
 def events_attended() -> Coalesce:
@@ -98,8 +104,22 @@ def register_button(*, event: Event, user, confirmed: int, now=None) -> Register
     return RegisterButton(state.value, opens_at=event.registration_opens_at, seats_left=seats_left)
 
 
-def my_registrations(user, *, now=None) -> tuple[list[Registration], list[Registration]]:
-    """The member's registrations (cancelled ones included), upcoming soonest first and past newest first."""
+def console_events(*, now=None) -> QuerySet[Event]:
+    """The console's home: events that ended in the last two weeks or are still to come,
+    soonest first, at most CONSOLE_EVENTS_SHOWN, with their confirmed and set-up counts."""
+    since = (now or timezone.now()) - CONSOLE_EVENTS_SINCE
+    return (
+        Event.objects.filter(ends_at__gte=since)
+        .with_confirmed_count()
+        .with_set_up_count()
+        .order_by("starts_at")[:CONSOLE_EVENTS_SHOWN]
+    )
+
+
+def my_registrations(user, *, past_page=None, now=None) -> tuple[list[Registration], Page]:
+    """The member's registrations (cancelled ones included): every upcoming one, soonest
+    first, and one page (`past_page`, as Paginator.get_page takes it) of past ones,
+    newest first. Three queries for the past page, however many events they went to."""
     now = now or timezone.now()
     waiting_ahead = (
         Registration.objects.filter(event=OuterRef("event"), status=Registration.Status.WAITLISTED)
@@ -114,8 +134,14 @@ def my_registrations(user, *, now=None) -> tuple[list[Registration], list[Regist
         .annotate(position=Subquery(waiting_ahead, output_field=IntegerField()))
     )
     upcoming = list(registrations.filter(event__ends_at__gte=now).order_by("event__starts_at", "-created_at"))
-    past = list(registrations.filter(event__ends_at__lt=now).order_by("-event__starts_at", "-created_at"))
-    return _latest_per_event(upcoming), _latest_per_event(past)
+    past_events = Event.objects.filter(
+        ends_at__lt=now, pk__in=Registration.objects.filter(user=user).values("event")
+    ).order_by("-starts_at", "-pk")
+    page = Paginator(past_events, PAST_PER_PAGE).get_page(past_page)
+    shown = [event.pk for event in page.object_list]
+    past = registrations.filter(event__in=shown).order_by("-event__starts_at", "-event_id", "-created_at")
+    page.object_list = _latest_per_event(list(past))
+    return _latest_per_event(upcoming), page
 
 
 def _latest_per_event(registrations: list[Registration]) -> list[Registration]:

@@ -88,7 +88,7 @@ def ticket(request, token: str):
 
 @login_required
 def my_events(request):
-    upcoming, past = my_registrations(request.user)
+    upcoming, past = my_registrations(request.user, past_page=request.GET.get("page"))
     feed = services.calendar_feed_of(request.user)
     context = {"upcoming": upcoming, "past": past, "feed_url": settings.SITE_URL + feed.get_absolute_url()}
     return render(request, "events/my_events.html", context)

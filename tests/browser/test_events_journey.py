@@ -14,7 +14,7 @@ from events import services
 from events.images import render_banner
 from events.models import EventSpeaker, Registration
 from tests.browser.test_members_journey import DESKTOP, PHONE, SCREENSHOTS, fits_the_screen, log_in_as
-from tests.factories import EventFactory, SpeakerFactory, TopicFactory, UserFactory
+from tests.factories import EventFactory, RegistrationFactory, SpeakerFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.urls("tests.browser.urls")
 
@@ -119,3 +119,22 @@ def test_event_page_and_my_events_fit_the_screen(page: Page, live_server, worksh
     expect(page.get_by_text("Confirmed")).to_be_visible()
     assert fits_the_screen(page)
     page.screenshot(path=SCREENSHOTS / f"my-events{suffix}.png", full_page=True)
+
+
+def test_my_events_pages_past_events_on_a_phone(page: Page, live_server, tmp_path):
+    member = UserFactory(name="Sam Taylor")
+    now = timezone.now()
+    for days in range(1, 24):
+        event = EventFactory(title=f"Reading group {days}", starts_at=now - timedelta(days=days))
+        RegistrationFactory(event=event, user=member, checked_in_at=event.starts_at)
+    log_in_as(page, live_server, member)
+    page.set_viewport_size(PHONE)
+
+    page.goto(live_server.url + "/me/events/")
+    page.get_by_role("link", name="Next").click()
+
+    expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+    expect(page.get_by_text("Reading group 23")).to_be_visible()
+    expect(page.get_by_text("Reading group 1", exact=True)).not_to_be_visible()
+    assert fits_the_screen(page)
+    page.screenshot(path=tmp_path / "my-events-page-2-phone.png", full_page=True)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events import services
+from events import selectors, services
 from events.models import Event, EventRating, Registration
 from society.models import OutboundEmail
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
@@ -189,7 +189,8 @@ def test_my_events_lists_upcoming_and_past_with_status(member_client, member):
 
     upcoming = [(r.event.title, r.status, r.position) for r in response.context["upcoming"]]
     assert upcoming == [("Soon", Status.CONFIRMED, None), ("Later", Status.WAITLISTED, 1)]
-    assert [(r.event.title, bool(r.checked_in_at)) for r in response.context["past"]] == [("Gone", True)]
+    past = [(r.event.title, bool(r.checked_in_at)) for r in response.context["past"].object_list]
+    assert past == [("Gone", True)]
     text = response.content.decode()
     assert "Waiting list: number 1" in text
     assert "Attended" in text
@@ -205,7 +206,50 @@ def test_my_events_costs_constant_queries(member_client, member):
 
     count = assert_constant_queries(lambda: member_client.get(reverse("events:my_events")), add)
 
-    assert count == 6  # session, user, registrations (upcoming, past), calendar feed, committee check (nav)
+    # session, user, upcoming registrations, past (count, a page of events, their registrations),
+    # calendar feed, committee check (nav)
+    assert count == 8
+
+
+def past_events_of(member, n: int) -> list[str]:
+    """n past events the member registered for (one also cancelled and registered again); titles newest first."""
+    now = timezone.now()
+    titles = []
+    for days in range(1, n + 1):
+        event = EventFactory(title=f"Past {days}", starts_at=now - timedelta(days=days))
+        RegistrationFactory(event=event, user=member, status=Status.CANCELLED, cancelled_at=now)
+        RegistrationFactory(event=event, user=member, checked_in_at=event.starts_at)
+        titles.append(event.title)
+    return titles
+
+
+def past_titles(response) -> list[str]:
+    return [registration.event.title for registration in response.context["past"].object_list]
+
+
+def test_my_events_shows_past_events_a_page_at_a_time(member_client, member):
+    titles = past_events_of(member, selectors.PAST_PER_PAGE + 3)
+    url = reverse("events:my_events")
+
+    first = member_client.get(url)
+    second = member_client.get(url, {"page": 2})
+
+    assert past_titles(first) == titles[: selectors.PAST_PER_PAGE]
+    assert past_titles(second) == titles[selectors.PAST_PER_PAGE :]
+    # One row an event: the active registration rather than the cancelled one.
+    assert all(r.status == Status.CONFIRMED for r in first.context["past"].object_list)
+    assert "Page 1 of 2" in first.content.decode()
+    assert 'href="?page=2"' in first.content.decode()
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("99", 2), ("nonsense", 1), ("-1", 2)])
+def test_my_events_answers_a_page_out_of_range_as_the_event_list_does(member_client, member, asked, shown):
+    past_events_of(member, selectors.PAST_PER_PAGE + 3)
+
+    response = member_client.get(reverse("events:my_events"), {"page": asked})
+
+    assert response.status_code == 200
+    assert response.context["past"].number == shown
 
 
 def test_reset_calendar_makes_a_new_secret_address(member_client, member):

@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,28 +14,14 @@ from society.uploads import upload_limited
 from ... import services
 from ...forms import CONSOLE_EVENT_FIELDS, CancelEventForm, ConsoleEventForm, DuplicateForm, SeriesForm
 from ...markdown import render_markdown
-from ...models import ActionLog, Event, Registration
-from ...selectors import RegisterButton, with_speakers
+from ...models import ActionLog, Event
+from ...selectors import RegisterButton, console_events, with_speakers
 from .access import get_managed_event, registration_counts
-
-EVENTS_SHOWN = 100
 
 
 @committee_required
 def manage_home(request):
-    since = timezone.now() - timedelta(days=14)
-    events = (
-        Event.objects.filter(ends_at__gte=since)
-        .with_confirmed_count()
-        # "I'm set up", from the reminder's link, for events with a setup checklist.
-        .annotate(
-            set_up_count=Count(
-                "registrations",
-                filter=Q(registrations__status=Registration.Status.CONFIRMED, registrations__set_up_at__isnull=False),
-            )
-        )
-        .order_by("starts_at")[:EVENTS_SHOWN]
-    )
+    events = console_events()
     return render(request, "events/manage/home.html", {"events": events, "checklist": new_year_checklist()})
 
 
