@@ -82,8 +82,6 @@ def main() -> None:
         ],
         aim=AIM,
     )
-    ratio = path / baseline
-    print(f"  outbox beside raw smtplib: {ratio:.2f}x, aim <= {AIM:g}x: {'MET' if ratio <= AIM else 'NOT MET'}")
 
 
 if __name__ == "__main__":
