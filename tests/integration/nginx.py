@@ -14,7 +14,7 @@ from django.conf import settings
 from tests.certificates import self_signed_certificate
 
 from .servers import Gunicorn, free_port
-from .worker import ROOT, wait_until
+from .worker import ROOT, stop_process, wait_until
 
 NGINX = Path("/usr/sbin/nginx")  # Debian's package; .ci/run installs it when missing
 DEPLOY_NGINX_CONF = ROOT / "deploy" / "nginx.conf"
@@ -136,13 +136,7 @@ class Nginx:
         return self
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process, grace=10)
         self.log.close()
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .worker import ROOT, test_database_url, wait_until
+from .worker import ROOT, stop_process, test_database_url, wait_until
 
 BIN = Path(sys.executable).parent
 AS_IF_HTTPS = {"X-Forwarded-Proto": "https"}  # what nginx tells gunicorn of an HTTPS request
@@ -118,13 +118,7 @@ class Gunicorn:
         return self.output().count("Booting worker")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
         self.log.close()
         self.log_path.unlink(missing_ok=True)
 

@@ -35,6 +35,17 @@ def wait_until(predicate, *, timeout: float = 20, interval: float = 0.05, messag
         time.sleep(interval)
 
 
+def stop_process(process: subprocess.Popen, *, grace: float = 20) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `grace` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 class Worker:
     """One `celery worker` process consuming `queue`."""
 
@@ -76,12 +87,7 @@ class Worker:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process(self.process)
         self.log.close()
         self.log_path.unlink(missing_ok=True)
 
