@@ -25,7 +25,7 @@ WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
 # Issue #15's aims: the rush's 95th percentile, and /events/ at half the bare view's
 # requests a second or better (its GETs take at most twice the bare view's time).
 P95_AIM = 1.0
-LIST_AIM = 2
+LIST_AIM = 0.5  # issue #15: /events/ at least half the bare view's requests per second
 
 
 def arrange() -> tuple[str, list[str]]:
@@ -191,8 +191,11 @@ def main() -> None:
             ("bare Django view, same server and middleware", bare, count),
             ("/events/ (upcoming events list)", listing, count),
         ],
-        aim=LIST_AIM,
+        aim=None,
     )
+    share = bare / listing  # the same requests: the ratio of their rates is that of their times, inverted
+    figure = f"/events/ {share:.2f}x the bare view's requests per second"
+    print(aim_line(figure, f">= {LIST_AIM:g}x", share >= LIST_AIM))
 
 
 if __name__ == "__main__":
