@@ -27,13 +27,13 @@ from django.utils import timezone
 
 from members.models import User
 from society import hooks
-from society.emails import queue_email
+from society.emails import Email, queue_emails
 from society.models import EmailKind, OutboundEmail
 
 from . import links
 from .models import Event, Registration
 from .reminders import in_batches
-from .services import registration_email_context
+from .services import event_facts, registration_email_context
 
 FOLLOW_UP_MAX_LATE = timedelta(days=7)
 Status = Registration.Status
@@ -79,15 +79,14 @@ def queue_due_follow_ups(*, now: datetime | None = None) -> int:
     queued = 0
     for chunk in in_batches([key for key in due if key not in done]):
         with transaction.atomic():
-            for key in chunk:
-                queued += queue_follow_up(registration=due[key], key=key, now=now)
+            queued += queue_emails((follow_up_email(registration=due[key], key=key) for key in chunk), now=now)
     return queued
 
 
-def queue_follow_up(*, registration: Registration, key: str, now: datetime) -> bool:
+def follow_up_email(*, registration: Registration, key: str) -> Email:
     event = registration.event
     attended = registration.is_confirmed and registration.checked_in_at is not None
-    return queue_email(
+    return Email(
         key=key,
         to=registration.user.email,
         template=follow_up_template(registration),
@@ -104,7 +103,6 @@ def queue_follow_up(*, registration: Registration, key: str, now: datetime) -> b
         },
         kind=EmailKind.FOLLOW_UP,
         user=registration.user,
-        now=now,
     )
 
 
@@ -147,23 +145,28 @@ def queue_weekly_digest(*, now: datetime | None = None) -> int:
     done = set(OutboundEmail.objects.filter(key__in=list(due)).values_list("key", flat=True))
     entries = [
         {
-            "event": event,
+            "event": event_facts(event),
             "starts_at": timezone.localtime(event.starts_at),
             "url": settings.SITE_URL + event.get_absolute_url(),
         }
         for event in events
     ]
+    context = {"entries": entries, "events_url": settings.SITE_URL + reverse("events:list")}
     queued = 0
     for chunk in in_batches([key for key in due if key not in done]):
         with transaction.atomic():
-            for key in chunk:
-                queued += queue_email(
-                    key=key,
-                    to=due[key].email,
-                    template="emails/weekly_digest",
-                    context={"entries": entries, "events_url": settings.SITE_URL + reverse("events:list")},
-                    kind=EmailKind.DIGEST,
-                    user=due[key],
-                    now=now,
-                )
+            queued += queue_emails(
+                (
+                    Email(
+                        key=key,
+                        to=due[key].email,
+                        template="emails/weekly_digest",
+                        context=context,
+                        kind=EmailKind.DIGEST,
+                        user=due[key],
+                    )
+                    for key in chunk
+                ),
+                now=now,
+            )
     return queued

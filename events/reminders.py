@@ -10,7 +10,8 @@ The rules (each has tests in tests/events/test_reminders.py):
   gets that reminder. And when a later reminder is due too (a long downtime),
   only the later one is sent; all reminders carry the same facts and links.
 - One outbox key per registration and reminder, so running twice, or twice at
-  once, queues each email once. Offsets of a day or more are keyed by the local
+  once, queues each email once. They are queued BATCH at a time: one query for
+  the opt-outs and one INSERT per batch (society.emails.queue_emails). Offsets of a day or more are keyed by the local
   date of the start: when an event moves within its day the reminder is not
   repeated, when it moves to another day it is. Shorter ones are keyed by the
   start itself, so they follow every move.
@@ -25,7 +26,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from society.emails import queue_email
+from society.emails import Email, queue_emails
 from society.models import EmailKind, OutboundEmail
 
 from . import links
@@ -80,14 +81,16 @@ def queue_due_reminders(*, now: datetime | None = None) -> int:
     queued = 0
     for chunk in in_batches([(key, *due[key]) for key in due if key not in done]):
         with transaction.atomic():
-            for key, registration, hours in chunk:
-                queued += queue_reminder(registration=registration, hours=hours, key=key, now=now)
+            queued += queue_emails(
+                (reminder_email(registration=registration, hours=hours, key=key) for key, registration, hours in chunk),
+                now=now,
+            )
     return queued
 
 
-def queue_reminder(*, registration: Registration, hours: int, key: str, now: datetime) -> bool:
+def reminder_email(*, registration: Registration, hours: int, key: str) -> Email:
     event = registration.event
-    return queue_email(
+    return Email(
         key=key,
         to=registration.user.email,
         template="emails/event_reminder",
@@ -100,5 +103,4 @@ def queue_reminder(*, registration: Registration, hours: int, key: str, now: dat
         },
         kind=EmailKind.REMINDER,
         user=registration.user,
-        now=now,
     )

@@ -66,12 +66,30 @@ def send_speaker_digest(*, link: EventSpeaker, by, now=None) -> None:
             key=digest_key(link),
             to=speaker.email,
             template="emails/speaker_digest",
-            context={"event": event, "speaker": speaker, "summary": summary},
+            context=digest_context(event=event, speaker_name=speaker.name, summary=summary),
             kind=EmailKind.SPEAKER,
         )
         locked.digest_sent_at = link.digest_sent_at = now
         locked.save(update_fields=["digest_sent_at", "updated_at"])
         record_action(actor=by, event=event, action="sent the feedback digest", detail=speaker.name)
+
+
+def digest_context(*, event: Event, speaker_name: str, summary: FeedbackSummary) -> dict:
+    """What the digest says (plain data, for the outbox)."""
+    shared = [
+        {
+            "score": rating.score,
+            "what_worked": rating.what_worked,
+            "what_to_improve": rating.what_to_improve,
+            "comment": rating.comment,
+        }
+        for rating in summary.shared
+    ]
+    return {
+        "event": {"title": event.title, "starts_at": event.starts_at},
+        "speaker": {"name": speaker_name},
+        "summary": {"count": summary.count, "average": summary.average, "shared": shared},
+    }
 
 
 def digests_sent(event: Event) -> set[int]:

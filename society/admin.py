@@ -6,7 +6,7 @@ from .outbox import ACCOUNT_BODY_NOT_KEPT, ACCOUNT_EMAIL_NOT_RETRIED, cancel_ema
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to_email", "kind", "state", "attempts", "created_at", "sent_at"]
+    list_display = ["headline", "to_email", "kind", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state", "kind", "created_at"]
     search_fields = ["to_email", "key", "subject"]
     date_hierarchy = "created_at"
@@ -16,7 +16,14 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["subject", "to_email", "user", "kind", "key"]}),
         ("Delivery", {"fields": ["state", "attempts", "last_error", "next_attempt_at", "claimed_at", "sent_at"]}),
-        ("Content", {"classes": ["collapse"], "fields": ["body_text", "body_html", "headers", "attachments"]}),
+        # Rendered when it is sent, from its template and context: the text is empty until then.
+        (
+            "Content",
+            {
+                "classes": ["collapse"],
+                "fields": ["template", "context", "body_text", "body_html", "headers", "attachments"],
+            },
+        ),
         ("Dates", {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -31,6 +38,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.display(description="Body")
     def body(self, obj) -> str:
         return ACCOUNT_BODY_NOT_KEPT
+
+    @admin.display(description="Subject", ordering="subject")
+    def headline(self, obj) -> str:
+        return obj.headline
 
     def has_add_permission(self, request):
         return False  # emails are queued by the app, not typed in here

@@ -1,27 +1,32 @@
 """Queue an email: the one road every email of the project takes.
 
-Business code calls `queue_email` inside its own transaction. The email is
-rendered now and written to the outbox; delivery is handed to Celery when the
-transaction commits, and nothing is sent if it rolls back.
+Business code calls `queue_email` (or `queue_emails`, for many at once) inside its
+own transaction. The outbox row keeps the email's templates and their context as
+JSON: plain data worked out now (`email_context`). It is rendered once, when it is
+delivered (society.outbox), and nothing is sent if the transaction rolls back.
+Delivery is handed to Celery when the transaction commits.
 """
 
 import logging
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import formataddr
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
+from django.db import transaction
 from django.db.models import Q
 from django.template import Context
-from django.template.loader import TemplateDoesNotExist, get_template, render_to_string
+from django.template.loader import TemplateDoesNotExist, get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
@@ -30,6 +35,8 @@ from .models import EmailKind, EmailOptOut, OutboundEmail
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "society.emails.unsubscribe"
+# Rows per INSERT: well under the bind parameters PostgreSQL and SQLite take in one statement.
+INSERT_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,19 @@ class Attachment:
     filename: str
     content: str
     mimetype: str
+
+
+@dataclass(frozen=True)
+class Email:
+    """One email to queue: what `queue_email` takes, as a value, for `queue_emails`."""
+
+    key: str
+    to: str
+    template: str
+    context: dict
+    kind: EmailKind
+    user: object = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 def queue_email(
@@ -50,75 +70,218 @@ def queue_email(
     attachments: tuple[Attachment, ...] = (),
     now: datetime | None = None,
 ) -> bool:
-    """Render `template` and write one email to the outbox, in the caller's transaction.
+    """Write one email to the outbox, in the caller's transaction; it is rendered
+    from `template` and `context` when it is delivered.
 
     `template` is a prefix: `<template>_subject.txt`, `<template>_message.txt`
     and, when it exists, `<template>_message.html` (else the text is laid out
-    as HTML). The same `key` queued twice keeps the first email. Optional kinds
-    need `user` and are skipped when that member opted out. Returns True only
-    when a new email was written: False when the key was queued before or the
-    member opted out, so callers can count what they sent.
-    `now` (default: the clock) is when it is queued and due.
+    as HTML). `context` is plain data (`email_context`). The same `key` queued
+    twice keeps the first email. Optional kinds need `user` and are skipped
+    when that member opted out. Returns True only when a new email was written:
+    False when the key was queued before or the member opted out, so callers
+    can count what they sent. `now` (default: the clock) is when it is queued and due.
     """
+    email = Email(key=key, to=to, template=template, context=context, kind=kind, user=user, attachments=attachments)
+    return queue_emails([email], now=now) == 1
+
+
+def queue_emails(emails: Iterable[Email], *, now: datetime | None = None) -> int:
+    """Write many emails to the outbox in the caller's transaction, each as `queue_email`
+    would: one query for the opt-outs and one INSERT (per INSERT_BATCH emails) that
+    skips the keys already queued. Returns how many were new."""
     now = now or timezone.now()
-    validate_email(to)
-    if kind in EmailKind.optional():
-        if user is None:
-            raise ValueError(f"{kind} emails need the member they are for (user=...).")
-        if EmailOptOut.objects.filter(user=user, kind=kind).exists():
-            return False
-    if OutboundEmail.objects.filter(key=key).exists():
-        return False  # queued before: keep that one, and render nothing
-    headers = unsubscribe_headers(user, kind) if kind in EmailKind.optional() else {}
-    subject, body_text, body_html = render_email(template, context, user=user, kind=kind)
-    email = OutboundEmail(
-        key=key,
-        kind=kind,
-        user=user,
-        to_email=to,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        headers=headers,
-        attachments=[{"filename": a.filename, "content": a.content, "mimetype": a.mimetype} for a in attachments],
+    emails = list(emails)
+    for email in emails:
+        validate_email(email.to)
+        if email.kind in EmailKind.optional() and email.user is None:
+            raise ValueError(f"{email.kind} emails need the member they are for (user=...).")
+    opted_out = _opted_out(emails)
+    rows, keys = [], set()
+    for email in emails:
+        if email.key in keys or (email.user and (email.user.pk, email.kind) in opted_out):
+            continue
+        keys.add(email.key)
+        rows.append(_outbox_row(email, now=now))
+    written = _insert_new(rows)
+    if written:
+        _request_delivery_on_commit()
+    return written
+
+
+def _opted_out(emails: list[Email]) -> set[tuple[int, str]]:
+    """(member id, kind) of those among `emails` who turned their kind off (one query, if any is optional)."""
+    optional = [email for email in emails if email.kind in EmailKind.optional()]
+    if not optional:
+        return set()
+    opt_outs = EmailOptOut.objects.filter(
+        user_id__in={email.user.pk for email in optional}, kind__in={email.kind for email in optional}
+    )
+    return set(opt_outs.values_list("user_id", "kind"))
+
+
+def _outbox_row(email: Email, *, now: datetime) -> OutboundEmail:
+    row = OutboundEmail(
+        key=email.key,
+        kind=email.kind,
+        user=email.user,
+        to_email=email.to,
+        attachments=[{"filename": a.filename, "content": a.content, "mimetype": a.mimetype} for a in email.attachments],
         created_at=now,
         next_attempt_at=now,
     )
-    try:
-        # A savepoint: the same key written meanwhile by another transaction (or
-        # while this one rendered) is no error, and the caller's transaction goes on.
-        with transaction.atomic():
-            email.save(force_insert=True)
-    except IntegrityError:
-        if not OutboundEmail.objects.filter(key=key).exists():
-            raise  # another constraint failed: a real error
-        return False
-    _request_delivery_on_commit()
-    return True
+    if email.kind == EmailKind.ACCOUNT:
+        # allauth's context holds live objects (the request, the user, the site) and
+        # its link is for now: an account email is rendered now and sent as written.
+        row.subject, row.body_text, row.body_html = render_email(
+            email.template, email.context, user=email.user, kind=email.kind
+        )
+    else:
+        row.template, row.context = email.template, email_context(email.context)
+    return row
+
+
+def _insert_new(rows: list[OutboundEmail]) -> int:
+    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id (PostgreSQL, SQLite 3.35+):
+    the rows whose key is new are written, a key queued before (or meanwhile, by
+    another transaction) is left as it was, and the caller's transaction goes on.
+    Returns how many were written, which bulk_create(ignore_conflicts=True) cannot tell."""
+    fields = [field for field in OutboundEmail._meta.concrete_fields if not field.primary_key]
+    quote = db_connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    written = 0
+    with db_connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            batch = rows[start : start + INSERT_BATCH]
+            params = [
+                field.get_db_prep_save(field.pre_save(row, add=True), db_connection)
+                for row in batch
+                for field in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {quote(OutboundEmail._meta.db_table)} ({columns})"  # noqa: S608 (names from the model)
+                f" VALUES {', '.join([placeholders] * len(batch))}"
+                f" ON CONFLICT ({quote('key')}) DO NOTHING RETURNING {quote('id')}",
+                params,
+            )
+            written += len(cursor.fetchall())
+    return written
+
+
+# --- The context, as JSON -----------------------------------------------------------
+
+
+def email_context(context: dict) -> dict:
+    """`context` as the outbox keeps it (JSON): strings, numbers, booleans, None,
+    lists and dicts of them, and dates and datetimes (tagged, read back as such by
+    `read_email_context`). Model instances are refused: give the values the email
+    shows, worked out now, so that it says what was true when it was queued."""
+    return _as_json(context, "context")
+
+
+def _as_json(value, where: str):
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, Promise):  # a lazy translation
+        return str(value)
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dict):
+        return {str(key): _as_json(item, f"{where}[{key!r}]") for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    raise TypeError(
+        f"The email's {where} is a {type(value).__name__}: give plain values (strings, numbers, dates), "
+        "worked out when the email is queued."
+    )
+
+
+def read_email_context(value):
+    """What `email_context` wrote, with its dates and datetimes back."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            if "$datetime" in value:
+                return datetime.fromisoformat(value["$datetime"])
+            if "$date" in value:
+                return date.fromisoformat(value["$date"])
+        return {key: read_email_context(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [read_email_context(item) for item in value]
+    return value
+
+
+# --- Rendering ----------------------------------------------------------------------
+
+
+class EmailTemplates:
+    """The templates of one email, found once: a batch renders many emails of a few kinds."""
+
+    def __init__(self, prefix: str):
+        self.subject = get_template(f"{prefix}_subject.txt").template
+        self.text = get_template(f"{prefix}_message.txt").template
+        try:
+            self.html = get_template(f"{prefix}_message.html").template
+        except TemplateDoesNotExist:
+            self.html = None
+            self.layout = get_template("emails/base_message.html").template
+
+    def render(self, context: dict) -> tuple[str, str, str]:
+        """Subject (one line), text and HTML bodies."""
+        # Newlines in a subject would start new headers: fold all whitespace.
+        subject = " ".join(self.subject.render(Context(context, autoescape=False)).split())
+        body_text = self.text.render(Context(context, autoescape=False)).strip() + "\n"
+        if self.html is not None:
+            body_html = self.html.render(Context(context))
+        else:
+            # The text's signature ("-- " and below) is the HTML layout's footer already.
+            body = text_as_html(body_text.rsplit("\n-- \n", 1)[0])
+            body_html = self.layout.render(Context({**context, "body": body}))
+        return subject, body_text, body_html
+
+
+def _layout_context(context: dict, *, user, kind: EmailKind, unsubscribe: str = "") -> dict:
+    """What every email's layout shows besides its own context."""
+    return {
+        "society_name": settings.SOCIETY_NAME,
+        "site_url": settings.SITE_URL,
+        "recipient": user,
+        "unsubscribe_url": unsubscribe,
+        "kind": kind,
+        **context,
+    }
 
 
 def render_email(template: str, context: dict, *, user=None, kind: EmailKind) -> tuple[str, str, str]:
     """Subject (one line), text and HTML bodies, with the society's layout."""
-    context = {
-        "society_name": settings.SOCIETY_NAME,
-        "site_url": settings.SITE_URL,
-        "recipient": user,
-        "unsubscribe_url": unsubscribe_url(user, kind) if user and kind in EmailKind.optional() else "",
-        "kind": kind,
-        **context,
-    }
-    # Newlines in a subject would start new headers: fold all whitespace.
-    subject = " ".join(render_text(f"{template}_subject.txt", context).split())
-    body_text = render_text(f"{template}_message.txt", context).strip() + "\n"
-    try:
-        body_html = render_to_string(f"{template}_message.html", context)
-    except TemplateDoesNotExist:
-        body_html = render_to_string(
-            "emails/base_message.html",
-            # The text's signature ("-- " and below) is the HTML layout's footer already.
-            {**context, "body": text_as_html(body_text.rsplit("\n-- \n", 1)[0])},
-        )
-    return subject, body_text, body_html
+    unsubscribe = unsubscribe_url(user, kind) if user and kind in EmailKind.optional() else ""
+    return EmailTemplates(template).render(_layout_context(context, user=user, kind=kind, unsubscribe=unsubscribe))
+
+
+def render_for_delivery(emails: list[OutboundEmail]) -> dict[int, Exception]:
+    """Render, in place, the emails among `emails` kept as a template and a context
+    (their `user` loaded): subject, texts and unsubscribe headers. Each template is
+    found once for them all. Returns why each email that could not be rendered
+    could not, by id; the others are ready to build (MessageBuilder)."""
+    found: dict[str, EmailTemplates] = {}
+    errors = {}
+    for email in emails:
+        if not email.template:
+            continue  # rendered when queued (or queued before emails were rendered at delivery)
+        try:
+            if email.template not in found:
+                found[email.template] = EmailTemplates(email.template)
+            optional = email.user_id is not None and email.kind in EmailKind.optional()
+            unsubscribe = unsubscribe_url(email.user, email.kind) if optional else ""
+            context = _layout_context(
+                read_email_context(email.context), user=email.user, kind=email.kind, unsubscribe=unsubscribe
+            )
+            email.subject, email.body_text, email.body_html = found[email.template].render(context)
+            email.headers = unsubscribe_headers(unsubscribe) if unsubscribe else {}
+        except Exception as error:  # any fault of a template or its context fails this email only
+            errors[email.pk] = error
+    return errors
 
 
 def _request_delivery_on_commit() -> None:
@@ -143,11 +306,6 @@ def text_as_html(text: str) -> str:
         last = match.end()
     pieces.append(escape(text[last:]))
     return mark_safe(linebreaks("".join(pieces)))  # noqa: S308 (every piece escaped)
-
-
-def render_text(template_name: str, context: dict) -> str:
-    """A plain-text template: nothing is HTML-escaped (no &#x27; in a subject)."""
-    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def request_delivery() -> None:
@@ -180,10 +338,10 @@ def unsubscribe_url(user, kind: EmailKind) -> str:
     return settings.SITE_URL + reverse("email_unsubscribe", kwargs={"token": unsubscribe_token(user, kind)})
 
 
-def unsubscribe_headers(user, kind: EmailKind) -> dict[str, str]:
-    """RFC 8058 one-click unsubscribe."""
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe, to `url` (unsubscribe_url)."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(user, kind)}>",
+        "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
@@ -267,7 +425,10 @@ class MessageBuilder:
 
 
 def build_message(email: OutboundEmail, connection=None) -> EmailMultiAlternatives:
-    """The one message as sent (MessageBuilder for a batch)."""
+    """The one message as it is sent (MessageBuilder for a batch), rendered first if need be."""
+    errors = render_for_delivery([email])
+    if errors:
+        raise errors[email.pk]
     return MessageBuilder([email]).build(email, connection)
 
 

@@ -52,8 +52,15 @@ class OutboundEmail(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_emails"
     )
     to_email = models.EmailField("to")
-    subject = models.CharField(max_length=300)
-    # Emptied once an account email is sent, failed for good or cancelled.
+    # What it is made of: its templates' prefix and their context as JSON, plain data
+    # worked out when it was queued (society.emails.email_context). It is rendered when
+    # it is delivered (society.outbox), and what was sent is kept below. Empty for an
+    # email rendered when queued (allauth's account emails), sent as written.
+    template = models.CharField(max_length=200, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    # Rendered: at delivery, or when queued for account emails. Emptied once an
+    # account email is sent, failed for good or cancelled.
+    subject = models.CharField(max_length=300, blank=True)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
@@ -82,7 +89,12 @@ class OutboundEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} → {self.to_email} ({self.get_state_display()})"
+        return f"{self.headline} → {self.to_email} ({self.get_state_display()})"
+
+    @property
+    def headline(self) -> str:
+        """Its subject, or which email it is while it waits to be rendered."""
+        return self.subject or f"{self.template} (rendered when sent)"
 
     @property
     def keeps_body(self) -> bool:

@@ -2,9 +2,14 @@
 record what happened. Called by the Celery tasks in society/tasks.py.
 
 Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, so two workers never
-send the same row. A claim is a lease: a worker killed mid-batch leaves rows in
-SENDING, and `release_stale_claims` hands them back after OUTBOX_LEASE_SECONDS
-(longer than a task may run), so none is lost.
+send the same row. A row kept as a template and its context is rendered here, each
+template found once per batch; what was sent (subject, texts, unsubscribe headers)
+is written with the outcome, in the statement that records it. An email that cannot
+be rendered fails, with the reason, and the rest of the batch goes on.
+
+A claim is a lease: a worker killed mid-batch leaves rows in SENDING, and
+`release_stale_claims` hands them back after OUTBOX_LEASE_SECONDS (longer than a
+task may run), so none is lost.
 
 Account emails (verification, password reset, email change) carry links into the
 account: their text is emptied in the statement that records them sent, failed
@@ -26,7 +31,7 @@ from django.db import transaction
 from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
-from .emails import MessageBuilder, request_delivery
+from .emails import MessageBuilder, render_for_delivery, request_delivery
 from .models import EmailKind, EmailOptOut, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -78,6 +83,12 @@ def deliver_due_emails(*, now: datetime | None = None, limit: int | None = None)
             state=State.CANCELLED, last_error="The member unsubscribed.", claimed_at=None, **_BODY_GONE_IF_ACCOUNT
         )
     to_send = [e for e in emails if (e.user_id, e.kind) not in opted_out]
+    unrendered = render_for_delivery(to_send)
+    for email in to_send:
+        if email.pk in unrendered:
+            _record_render_failure(email, unrendered[email.pk])
+            report.failed += 1
+    to_send = [e for e in to_send if e.pk not in unrendered]
     builder = MessageBuilder(to_send)  # one boundary and domain for the batch
     connection = get_connection()
     try:
@@ -94,7 +105,7 @@ def deliver_due_emails(*, now: datetime | None = None, limit: int | None = None)
                 _close_quietly(connection)  # start the next message on a fresh connection
                 _open_quietly(connection)
             else:
-                _mark_sent(email.pk)
+                _mark_sent(email)
                 report.sent += 1
     finally:
         _close_quietly(connection)
@@ -230,30 +241,61 @@ def _record_failure(email: OutboundEmail, error: Exception, *, now: datetime) ->
     return False
 
 
+def _record_render_failure(email: OutboundEmail, error: Exception) -> None:
+    """Its template or context is at fault: trying again would fail again. The committee
+    sees why in the console, and retries it once the template is mended."""
+    message = f"Could not render {email.template}: {type(error).__name__}: {error}"[:2000]
+    logger.error("Email %s to %s: %s", email.key, email.to_email, message, exc_info=error)
+    _finish(email, state=State.FAILED, attempts=email.attempts + 1, error=message)
+
+
 _MARK_SENT = (
     "UPDATE society_outboundemail SET state = %s, attempts = attempts + 1, sent_at = %s,"
-    " last_error = '', claimed_at = NULL,"
-    " body_text = CASE WHEN kind = %s THEN '' ELSE body_text END,"
-    " body_html = CASE WHEN kind = %s THEN '' ELSE body_html END"
+    " last_error = '', claimed_at = NULL, subject = %s, body_text = %s, body_html = %s, headers = %s"
     " WHERE id = %s AND state = %s"
 )
+SUBJECT_KEPT = OutboundEmail._meta.get_field("subject").max_length
 
 
-def _mark_sent(email_id: int) -> None:
+def _mark_sent(email: OutboundEmail) -> None:
     """_finish(state=SENT) for the hot path: once per email sent, and the ORM's
     query building cost more than the statement itself (see bench/outbox.py)."""
+    text = _text_kept(email, state=State.SENT)
+    headers = OutboundEmail._meta.get_field("headers").get_db_prep_save(text["headers"], db_connection)
     with db_connection.cursor() as cursor:
         cursor.execute(
-            _MARK_SENT, [State.SENT, timezone.now(), EmailKind.ACCOUNT, EmailKind.ACCOUNT, email_id, State.SENDING]
+            _MARK_SENT,
+            [
+                State.SENT,
+                timezone.now(),
+                text["subject"],
+                text["body_text"],
+                text["body_html"],
+                headers,
+                email.pk,
+                State.SENDING,
+            ],
         )
 
 
 def _finish(email: OutboundEmail, *, state: str, error: str = "", **fields) -> None:
     # Only while still claimed: an admin's cancel in the meantime stays a cancel.
-    done = _BODY_GONE_IF_ACCOUNT if state in (State.FAILED, State.CANCELLED) else {}
     OutboundEmail.objects.filter(pk=email.pk, state=State.SENDING).update(
-        state=state, last_error=error, claimed_at=None, **fields, **done
+        state=state, last_error=error, claimed_at=None, **fields, **_text_kept(email, state=state)
     )
+
+
+def _text_kept(email: OutboundEmail, *, state: str) -> dict:
+    """What the row keeps of the email as it was tried: its subject, texts and headers
+    (rendered in this batch, or as queued); an account email's texts go once it is done."""
+    done = state in (State.SENT, State.FAILED, State.CANCELLED)
+    gone = done and not email.keeps_body
+    return {
+        "subject": email.subject[:SUBJECT_KEPT],
+        "body_text": "" if gone else email.body_text,
+        "body_html": "" if gone else email.body_html,
+        "headers": email.headers,
+    }
 
 
 def _record_without_waiting_for_disk(enable: bool = True) -> None:

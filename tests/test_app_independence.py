@@ -24,6 +24,7 @@ from events.links import FEEDBACK, registration_link
 from events.models import Event
 from society.models import EmailKind, OutboundEmail
 from tests.factories import EventFactory, RegistrationFactory, UserFactory, WorkshopSeriesFactory
+from tests.outbox import rendered
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +161,7 @@ def test_without_workshops_the_follow_up_links_to_the_event_page(settings, witho
 
     assert queue_due_follow_ups(now=END + timedelta(hours=2)) == 1
 
-    [email] = OutboundEmail.objects.filter(kind=EmailKind.FOLLOW_UP)
+    [email] = rendered(OutboundEmail.objects.filter(kind=EmailKind.FOLLOW_UP))
     assert (email.to_email, email.subject) == ("came@uni.ac.uk", "Thanks for coming to GANs")
     assert "The materials: https://society.example.ac.uk/events/gans/\n" in email.body_text
     assert "/materials/" not in email.body_text + email.body_html
@@ -236,7 +237,7 @@ def test_with_workshops_the_follow_up_links_to_the_materials(settings):
 
     queue_due_follow_ups(now=END + timedelta(hours=2))
 
-    [email] = OutboundEmail.objects.filter(kind=EmailKind.FOLLOW_UP)
+    [email] = rendered(OutboundEmail.objects.filter(kind=EmailKind.FOLLOW_UP))
     assert "The materials: https://society.example.ac.uk/events/gans/materials/\n" in email.body_text
 
 

@@ -39,7 +39,7 @@ from .checkin import (
     undo_check_in,
 )
 from .details import EventExtras, set_banner
-from .emails import registration_email_context
+from .emails import event_facts, registration_email_context
 from .feeds import calendar_feed_of, reset_calendar_feed
 from .publishing import (
     GUARDED_FIELDS,
@@ -132,6 +132,7 @@ __all__ = [
     "create_weekly_series",
     "draft_announcement",
     "duplicate_event",
+    "event_facts",
     "event_version",
     "find_user_by_email",
     "local_time_problem",

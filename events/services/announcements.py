@@ -18,7 +18,7 @@ from django.utils import timezone
 from members.models import Membership, User
 from members.years import academic_year_label, current_academic_year
 from society import hooks
-from society.emails import queue_email
+from society.emails import Email, queue_emails
 from society.models import EmailKind
 
 from ..models import Announcement, Event, Registration
@@ -152,9 +152,10 @@ def draft_announcement(
 def announcement_email(announcement: Announcement, user: User, registration: Registration | None = None):
     """(template, context) of the email `user` gets: about the event, with their
     ticket, for an event's registrants; from the committee for the others."""
+    words = {"subject": announcement.subject, "body": announcement.body}
     if registration is not None:
-        return "emails/announcement", {**registration_email_context(registration), "announcement": announcement}
-    return "emails/announcement_general", {"announcement": announcement}
+        return "emails/announcement", {**registration_email_context(registration), "announcement": words}
+    return "emails/announcement_general", {"announcement": words}
 
 
 def registrations_of(announcement: Announcement, users) -> dict[int, Registration]:
@@ -189,18 +190,16 @@ def send_announcement(*, announcement: Announcement, by, now: datetime | None = 
                 "nothing was sent."
             )
         registrations = registrations_of(announcement, users)
-        sent = 0
+        emails = []
         for user in users:
             template, context = announcement_email(announcement, user, registrations.get(user.pk))
-            sent += queue_email(
-                key=f"announcement:{announcement.pk}:user:{user.pk}",
-                to=user.email,
-                template=template,
-                context=context,
-                kind=EmailKind.ANNOUNCEMENT,
-                user=user,
-                now=now,
+            key = f"announcement:{announcement.pk}:user:{user.pk}"
+            emails.append(
+                Email(
+                    key=key, to=user.email, template=template, context=context, kind=EmailKind.ANNOUNCEMENT, user=user
+                )
             )
+        sent = queue_emails(emails, now=now)
         announcement.sent_at, announcement.recipient_count = now, sent
         announcement.save(update_fields=["sent_at", "recipient_count", "updated_at"])
         detail = f"{announcement.subject} · to {announcement.audience_text} · {sent} sent"

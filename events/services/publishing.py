@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..models import Event, EventSpeaker, Registration
+from society.emails import queue_emails
+
+from ..models import Event, EventSpeaker
 from .audit import record_action
 from .details import EventExtras, apply_extras
-from .emails import queue_event_update
+from .emails import event_update_email
 from .registrations import RegistrationError, change_capacity, lock_event
 from .webhook import notify_webhook_on_commit
 
@@ -127,9 +129,10 @@ def cancel_event(*, event: Event, by, message: str, now: datetime | None = None)
             return 0
         event.status = Event.Status.CANCELLED
         event.save(update_fields=["status", "updated_at"])
-        told = 0
-        for registration in Registration.objects.active().filter(event=event).select_related("user"):
-            told += queue_event_update(registration, event=event, key="cancelled", message=message)
+        told = queue_emails(
+            event_update_email(registration, event=event, key="cancelled", message=message)
+            for registration in event.registrations.active().select_related("user")
+        )
         record_action(actor=by, event=event, action="cancelled", detail=f"{told} registrants told. {message}", now=now)
         notify_webhook_on_commit(event, "cancelled")
     return told
@@ -177,8 +180,10 @@ def update_event(
         moved = [name for name in changed if name in TIME_AND_PLACE]
         if moved and tell_registrants and event.status == Event.Status.PUBLISHED:
             stamp = int(event.updated_at.timestamp())
-            for registration in Registration.objects.active().filter(event=event).select_related("user"):
-                told += queue_event_update(registration, event=event, key=f"changed-{stamp}", message=message)
+            told = queue_emails(
+                event_update_email(registration, event=event, key=f"changed-{stamp}", message=message)
+                for registration in event.registrations.active().select_related("user")
+            )
         detail = ", ".join(changed) or "nothing"
         record_action(actor=by, event=event, action="edited", detail=f"Changed: {detail}. {told} registrants told.")
         if moved and event.status == Event.Status.PUBLISHED:

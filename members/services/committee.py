@@ -70,8 +70,7 @@ def _create_role(
         to=user.email,
         template="emails/committee_role",
         context={
-            "recipient": user,
-            "role": role,
+            "role": {"title": role.title, "starts_on": role.starts_on, "ends_on": role.ends_on},
             "roles_url": settings.SITE_URL + reverse("members:committee_roles"),
         },
         kind=EmailKind.NOTICE,

@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
     WorkshopSeriesFactory,
 )
+from tests.outbox import rendered
 from tests.querycount import assert_constant_queries
 from workshops.models import StudyGroupMembership
 
@@ -127,7 +128,7 @@ def test_announcement_to_members_is_previewed_then_sent_with_one_click_unsubscri
     sent = committee_client.post(created["Location"], follow=True)
 
     assert [str(m) for m in sent.context["messages"]] == ["Sent to 2 people."]
-    emails = OutboundEmail.objects.filter(kind=EmailKind.ANNOUNCEMENT).order_by("to_email")
+    emails = rendered(OutboundEmail.objects.filter(kind=EmailKind.ANNOUNCEMENT).order_by("to_email"))
     assert [(e.key, e.to_email) for e in emails] == [
         (f"announcement:{announcement.pk}:user:{ada.pk}", "ada@uni.ac.uk"),
         (f"announcement:{announcement.pk}:user:{emails[1].user_id}", "bo@uni.ac.uk"),

@@ -10,6 +10,7 @@ from events import services
 from events.models import ActionLog, Announcement, ConsoleSettings, Event, Registration
 from society.models import EmailKind, EmailOptOut, OutboundEmail
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
+from tests.outbox import rendered
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -82,7 +83,7 @@ def test_cancel_event_emails_everyone_registered_with_the_message(committee_memb
     told = services.cancel_event(event=event, by=committee_member, message="The speaker is ill.")
 
     assert told == 2
-    emails = OutboundEmail.objects.filter(kind=EmailKind.EVENT_UPDATE)
+    emails = rendered(OutboundEmail.objects.filter(kind=EmailKind.EVENT_UPDATE))
     assert sorted(e.to_email for e in emails) == sorted([confirmed.user.email, waiting.user.email])
     assert all("The speaker is ill." in e.body_text for e in emails)
 
@@ -217,7 +218,7 @@ def test_announcement_goes_to_confirmed_only_skips_opt_outs_and_sends_once(commi
     again = services.send_announcement(announcement=announcement, by=committee_member)
 
     assert (sent, again) == (1, 1)
-    email = OutboundEmail.objects.get(kind=EmailKind.ANNOUNCEMENT)
+    email = rendered(OutboundEmail.objects.get(kind=EmailKind.ANNOUNCEMENT))
     assert (email.key, email.to_email) == (f"announcement:{announcement.pk}:user:{first.user.pk}", first.user.email)
     assert "Charged, please." in email.body_text
 

@@ -13,6 +13,7 @@ from events import services
 from events.models import ActionLog, Announcement, ConsoleSettings, Event, Registration
 from society.models import EmailKind, OutboundEmail
 from tests.factories import EventFactory, RegistrationFactory, SpeakerFactory, UserFactory
+from tests.outbox import rendered
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_moving_a_published_event_with_the_tick_box_emails_registrants(committee
     response = committee_client.post(url("manage_event_edit", slug=event.slug), data, follow=True)
 
     assert messages_of(response) == ["Saved. 1 registrants emailed."]
-    assert "One hour later, sorry." in OutboundEmail.objects.get(kind=EmailKind.EVENT_UPDATE).body_text
+    assert "One hour later, sorry." in rendered(OutboundEmail.objects.get(kind=EmailKind.EVENT_UPDATE)).body_text
 
 
 def test_series_form_creates_drafts_and_reports_bad_skip_dates(committee_client):

@@ -9,6 +9,7 @@ from events.followups import digest_recipients, queue_due_follow_ups, queue_week
 from events.models import Event, Registration
 from society.models import EmailKind, EmailOptOut, OutboundEmail
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
+from tests.outbox import rendered
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _delay(settings):
 
 
 def sent(kind: EmailKind) -> list[tuple[str, str]]:
-    return [(row.to_email, row.subject) for row in OutboundEmail.objects.filter(kind=kind).order_by("id")]
+    return [(row.to_email, row.subject) for row in rendered(OutboundEmail.objects.filter(kind=kind).order_by("id"))]
 
 
 def seat(event: Event, email: str, **fields) -> Registration:
@@ -48,7 +49,7 @@ def test_follow_ups_thank_attendees_nudge_no_shows_and_send_the_waiting_list_the
         ("no-show@uni.ac.uk", "We missed you at GANs"),
         ("waiting@uni.ac.uk", "The materials of GANs"),
     ]
-    thanks, no_show, waiting = OutboundEmail.objects.order_by("id")
+    thanks, no_show, waiting = rendered(OutboundEmail.objects.order_by("id"))
     materials = "https://society.example.ac.uk/events/gans/"
     assert all(materials in email.body_text for email in (thanks, no_show, waiting))
     assert thanks.body_text.count("/feedback/?score=") == 5
@@ -101,7 +102,7 @@ def test_the_digest_lists_the_coming_weeks_events_to_verified_members_who_kept_i
     assert queue_weekly_digest(now=MONDAY_8AM) == 1
     assert queue_weekly_digest(now=MONDAY_8AM + timedelta(hours=1)) == 0  # once a week
 
-    [digest] = OutboundEmail.objects.filter(kind=EmailKind.DIGEST)
+    [digest] = rendered(OutboundEmail.objects.filter(kind=EmailKind.DIGEST))
     assert (digest.to_email, digest.subject) == ("keen@uni.ac.uk", "This week at AI Society: 2 events")
     assert "Monday talk\nMonday 8 February, 18:00" in digest.body_text
     assert "Sunday social\nSunday 14 February, 20:00" in digest.body_text
@@ -130,7 +131,7 @@ def test_the_digest_week_ends_on_sunday_night_london_time_in_summer():
 
     queue_weekly_digest(now=monday)
 
-    body = OutboundEmail.objects.get().body_text
+    body = rendered(OutboundEmail.objects.get()).body_text
     assert "Sunday late\nSunday 11 April, 23:30" in body
     assert "Monday 00:30" not in body
 

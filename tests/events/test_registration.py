@@ -9,6 +9,7 @@ from events import services
 from events.models import Event, Registration
 from society.models import OutboundEmail
 from tests.factories import EventFactory, MembershipFactory, RegistrationFactory, UserFactory
+from tests.outbox import rendered
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -126,7 +127,7 @@ def test_cancel_confirmed_promotes_the_first_person_waiting_and_tells_them():
         (first.email, Status.CONFIRMED),
         (second.email, Status.WAITLISTED),
     ]
-    email = OutboundEmail.objects.get(key=f"promoted:{waiting_first.pk}")
+    email = rendered(OutboundEmail.objects.get(key=f"promoted:{waiting_first.pk}"))
     assert (email.to_email, email.subject) == (first.email, f"A seat is yours: {event.title}")
 
 
@@ -243,6 +244,6 @@ def test_waitlisted_email_says_the_position():
     services.register(event=event, user=UserFactory())
     third, _ = services.register(event=event, user=UserFactory())
 
-    email = OutboundEmail.objects.get(key=f"waitlisted:{third.pk}")
+    email = rendered(OutboundEmail.objects.get(key=f"waitlisted:{third.pk}"))
 
     assert email.subject == "Waiting list: Deep dive (you are number 2)"

@@ -11,6 +11,7 @@ from members.permissions import is_committee
 from members.years import academic_year_term, current_academic_year
 from society.models import EmailKind, OutboundEmail
 from tests.factories import CommitteeRoleFactory, MembershipFactory, UserFactory
+from tests.outbox import rendered
 from tests.querycount import assert_constant_queries
 
 YEAR = current_academic_year()
@@ -41,7 +42,7 @@ def test_give_role_saves_the_role_logs_it_and_emails_the_holder(committee_member
     assert (change.action, change.role, change.holder, change.by, change.title) == (
         CommitteeChange.Action.GIVEN, role, holder, committee_member, "Treasurer",
     )  # fmt: skip
-    email = OutboundEmail.objects.get()
+    email = rendered(OutboundEmail.objects.get())
     starts_on = academic_year_term(YEAR)[0]
     assert (email.key, email.to_email, email.kind, email.user) == (
         f"committee-role:{role.pk}", "hana@uni.ac.uk", EmailKind.NOTICE, holder,

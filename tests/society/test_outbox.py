@@ -1,11 +1,13 @@
 """The outbox: queued in the caller's transaction, delivered once over real SMTP."""
 
+import threading
+import time
 from datetime import timedelta
 from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -84,27 +86,38 @@ def test_queue_email_answers_whether_it_queued_a_new_email():
     second = queue_test_email(key="reminder-24h:7", headline="A second try")
 
     assert (first, second) == (True, False)
-    assert list(OutboundEmail.objects.values_list("key", "subject")) == [("reminder-24h:7", "Hello there")]
+    assert list(OutboundEmail.objects.values_list("key", "context")) == [
+        ("reminder-24h:7", {"headline": "Hello there"})
+    ]
 
 
-@pytest.mark.django_db
-def test_same_key_written_meanwhile_is_no_new_email_and_the_transaction_goes_on():
-    def write_the_same_key_first():
-        # Runs while the email is rendered (subject and body), after queue_email
-        # looked for the key: the moment another transaction could write it too.
-        OutboundEmail.objects.get_or_create(
-            key="test:race", defaults={"kind": EmailKind.ACCOUNT, "to_email": "ada@uni.ac.uk", "subject": "First"}
-        )
-        return "Hello there"
+@pytest.mark.django_db(transaction=True)
+def test_same_key_written_meanwhile_is_no_new_email_and_the_transaction_goes_on(postgres):
+    written, go_on = threading.Event(), threading.Event()
 
+    def another_transaction():
+        try:
+            with transaction.atomic():
+                queue_test_email(key="test:race", headline="First")
+                written.set()
+                go_on.wait(timeout=10)
+                time.sleep(0.2)  # while the other INSERT waits for this row's fate
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=another_transaction)
+    other.start()
+    assert written.wait(timeout=10)
     with transaction.atomic():
-        queued = queue_test_email(key="test:race", headline=write_the_same_key_first)
+        go_on.set()
+        queued = queue_test_email(key="test:race", headline="Second")
         after = queue_test_email(key="test:after")
+    other.join()
 
     assert (queued, after) == (False, True)
-    assert sorted(OutboundEmail.objects.values_list("key", "subject")) == [
-        ("test:after", "Hello there"),
-        ("test:race", "First"),
+    assert sorted(OutboundEmail.objects.values_list("key", "context")) == [
+        ("test:after", {"headline": "Hello there"}),
+        ("test:race", {"headline": "First"}),
     ]
 
 

@@ -1,10 +1,11 @@
 """The outbox delivers a batch with a fixed number of statements besides the
-one that records each email sent, and builds each message cheaply without
-changing what arrives (issue #15, item 3)."""
+one that records each email sent, renders it with each template found once, and
+builds each message cheaply without changing what arrives (issue #15, item 3)."""
 
 from datetime import date
 
 import pytest
+from django.template import loader
 
 from society import outbox
 from society.emails import Attachment, MessageBuilder, queue_email
@@ -96,3 +97,24 @@ def test_the_batch_boundary_is_in_none_of_the_texts(monkeypatch):
 
     assert builder.boundary == f"=={'b' * 32}=="
     assert builder.build(quoting).message().get_boundary() == builder.boundary
+
+
+@pytest.mark.django_db
+def test_each_template_of_a_batch_is_found_once(smtp_server, monkeypatch):
+    queue_for_members(30)
+    found = []
+
+    def get_template(name):
+        found.append(name)
+        return loader.get_template(name)
+
+    monkeypatch.setattr("society.emails.get_template", get_template)
+    report = outbox.deliver_due_emails()
+
+    assert report.sent == 30
+    assert found == [
+        "emails/retention_warning_subject.txt",
+        "emails/retention_warning_message.txt",
+        "emails/retention_warning_message.html",  # none: the text is laid out in the society's HTML layout
+        "emails/base_message.html",
+    ]

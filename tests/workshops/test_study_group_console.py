@@ -13,6 +13,7 @@ from events.models import ActionLog, Event, Registration
 from society.emails import opt_out
 from society.models import EmailKind, OutboundEmail
 from tests.factories import EventFactory, StudyGroupFactory, TopicFactory, UserFactory
+from tests.outbox import rendered
 from tests.querycount import assert_constant_queries
 from workshops import links, services
 from workshops.models import StudyGroup
@@ -131,7 +132,7 @@ def test_members_are_emailed_of_each_new_meeting_unless_they_opted_out(settings,
 
     [meeting] = services.generate_meetings(group=group, first_day=next_weekday(3), weeks=1, by=committee_member)
 
-    [email] = OutboundEmail.objects.all()
+    [email] = rendered(OutboundEmail.objects.all())
     starts = timezone.localtime(meeting.starts_at)
     # The link is signed with the time it was made: read it back rather than make it again.
     [token] = re.findall(

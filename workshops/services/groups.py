@@ -15,6 +15,7 @@ from events.services import (
     SeriesPlan,
     cancel_event,
     create_event,
+    event_facts,
     make_local,
     publish_event,
     record_action,
@@ -22,7 +23,7 @@ from events.services import (
     unique_slug,
 )
 from members.years import academic_year_starts, current_academic_year
-from society.emails import queue_email
+from society.emails import Email, queue_emails
 from society.models import EmailKind
 
 from ..models import StudyGroup, StudyGroupMembership
@@ -139,8 +140,7 @@ def generate_meetings(
             except RegistrationError as error:
                 raise WorkshopError(str(error)) from error
             group.meetings.add(event)
-            for user in members:
-                tell_member_of_meeting(group=group, event=event, user=user, now=now)
+            queue_emails((meeting_email(group=group, event=event, user=user) for user in members), now=now)
             meetings.append(event)
     return meetings
 
@@ -148,15 +148,19 @@ def generate_meetings(
 def tell_member_of_meeting(*, group: StudyGroup, event: Event, user, now: datetime | None = None) -> bool:
     """Email one member of the group about a new meeting, with a one-click register link
     (an announcement: members who turned announcements off are skipped). Once per meeting and member."""
+    return queue_emails([meeting_email(group=group, event=event, user=user)], now=now) == 1
+
+
+def meeting_email(*, group: StudyGroup, event: Event, user) -> Email:
     from ..links import meeting_register_link
 
-    return queue_email(
+    return Email(
         key=f"study-group-meeting:{event.pk}:{user.pk}",
         to=user.email,
         template="emails/study_group_meeting",
         context={
-            "group": group,
-            "event": event,
+            "group": {"name": group.name},
+            "event": event_facts(event),
             "starts_at": timezone.localtime(event.starts_at),
             "ends_at": timezone.localtime(event.ends_at),
             "event_url": settings.SITE_URL + event.get_absolute_url(),
@@ -165,7 +169,6 @@ def tell_member_of_meeting(*, group: StudyGroup, event: Event, user, now: dateti
         },
         kind=EmailKind.ANNOUNCEMENT,
         user=user,
-        now=now,
     )
 
 

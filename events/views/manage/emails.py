@@ -2,7 +2,8 @@
 failed emails with their error and a retry button (society.outbox.retry_email),
 and the text of an email, except account emails (verification, password reset,
 email change), whose links would let whoever reads them into someone's account:
-their text is not kept once sent, and they are not sent again."""
+their text is not kept once sent, and they are not sent again. An email not sent
+yet is rendered when it is sent: its page shows a preview rendered now."""
 
 from datetime import timedelta
 
@@ -17,13 +18,14 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import committee_required
 from society import outbox
+from society.emails import render_for_delivery
 from society.models import EmailKind, OutboundEmail
 
 FAILED_PER_PAGE = 25
 COUNTS_DAYS = 30
 State = OutboundEmail.State
 # What the pages show of an email whose body they do not show.
-WITHOUT_BODY = ["body_text", "body_html", "headers", "attachments"]
+WITHOUT_BODY = ["context", "body_text", "body_html", "headers", "attachments"]
 
 
 def email_counts(*, since) -> dict:
@@ -72,16 +74,29 @@ def emails(request):
 def email_detail(request, email_id: int):
     """One email: its delivery, and its text unless it is an account email."""
     email = get_object_or_404(OutboundEmail.objects.select_related("user").defer(*WITHOUT_BODY), pk=email_id)
-    body = ""
+    body, preview = "", None
     if email.keeps_body:
-        body = OutboundEmail.objects.values_list("body_text", flat=True).get(pk=email.pk)
+        body, email.context = OutboundEmail.objects.values_list("body_text", "context").get(pk=email.pk)
+        if not body and email.template:
+            preview = preview_of(email)
     context = {
         "email": email,
         "body": body,
+        "preview": preview,
         "body_not_kept": outbox.ACCOUNT_BODY_NOT_KEPT,
         "not_retried": outbox.ACCOUNT_EMAIL_NOT_RETRIED,
     }
     return render(request, "events/manage/email.html", context)
+
+
+def preview_of(email: OutboundEmail) -> dict:
+    """An email not rendered yet (it is rendered when it is sent), rendered now from
+    what was queued, for the committee to read; or why it cannot be."""
+    problems = render_for_delivery([email])
+    if email.pk in problems:
+        problem = problems[email.pk]
+        return {"error": f"It cannot be rendered: {type(problem).__name__}: {problem}"}
+    return {"subject": email.subject, "text": email.body_text}
 
 
 @committee_required
