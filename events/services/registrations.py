@@ -6,14 +6,17 @@ Concurrency: every change to an event's registrations first locks the event's ro
 lock the whole database). So counting the confirmed seats and taking one is atomic,
 and confirmed registrations never exceed the capacity, whatever the number of web
 processes. The order in which the lock is obtained is the order of arrival: each
-registration's `created_at` (and id) is taken while holding it.
+registration's `created_at` (and id) is taken while holding it. The lock is held for
+the seat decision and its inserts only: whatever can be known before (the member,
+their membership, the email's context) is worked out before it, and the emails are
+rendered when they are delivered.
 """
 
 import enum
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import formats, timezone
 
 from members.models import User
@@ -21,7 +24,7 @@ from members.services import is_member
 
 from ..models import Event, Registration
 from .audit import record_action
-from .emails import queue_ticket_email, queue_waitlisted_email
+from .emails import queue_ticket_email, queue_waitlisted_email, registration_email_context
 
 Status = Registration.Status
 
@@ -127,27 +130,42 @@ def register(
     click) returns the first one. Raises RegistrationError when a rule says no.
     `at_the_door`: a walk-in added by the committee (see `availability`).
     """
+    # Before the lock: what the event as the caller loaded it decides. Should the
+    # event's row have changed meanwhile, it is worked out again under the lock.
+    member = is_member(user) if event.members_only else True
+    registration = Registration(event=event, user=user)  # its token is the ticket's address
+    context = registration_email_context(registration)
     with transaction.atomic():
-        event = lock_event(event)
-        # The clock is read under the lock, so `created_at` (the default) and
-        # `confirmed_at` follow the order of arrival.
+        locked = lock_event(event)
+        if locked.updated_at != event.updated_at:
+            registration.event = locked
+            member = is_member(user) if locked.members_only else True
+            context = registration_email_context(registration)
+        # The clock is read under the lock, so `created_at` and `confirmed_at`
+        # follow the order of arrival.
         now = now or timezone.now()
-        existing = Registration.objects.active().filter(event=event, user=user).select_related("user").first()
-        if existing:
-            return existing, False
-        confirmed = Registration.objects.confirmed().filter(event=event).count()
-        member = is_member(user) if event.members_only else True
-        state = availability(event=event, confirmed=confirmed, member=member, now=now, at_the_door=at_the_door)
+        seats = Registration.objects.filter(event=locked).aggregate(
+            mine=Count("pk", filter=Q(user=user, status__in=Registration.ACTIVE)),
+            confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+            waiting_before=Count("pk", filter=Q(status=Status.WAITLISTED, created_at__lte=now)),
+        )
+        if seats["mine"]:
+            return Registration.objects.active().select_related("user").get(event=locked, user=user), False
+        state = availability(
+            event=locked, confirmed=seats["confirmed"], member=member, now=now, at_the_door=at_the_door
+        )
         if not state.accepts_registrations:
-            raise RegistrationError(refusal_message(state, event=event))
+            raise RegistrationError(refusal_message(state, event=locked))
+        registration.event, registration.created_at = locked, now
         if state == Availability.OPEN:
-            registration = Registration.objects.create(
-                event=event, user=user, status=Status.CONFIRMED, confirmed_at=now
-            )
-            queue_ticket_email(registration, promoted=False)
+            registration.status, registration.confirmed_at = Status.CONFIRMED, now
+            registration.save(force_insert=True)
+            queue_ticket_email(registration, promoted=False, context=context)
         else:
-            registration = Registration.objects.create(event=event, user=user, status=Status.WAITLISTED)
-            queue_waitlisted_email(registration, position=waitlist_position(registration))
+            registration.status = Status.WAITLISTED
+            registration.save(force_insert=True)
+            # waitlist_position's answer: those waiting who came before.
+            queue_waitlisted_email(registration, position=seats["waiting_before"] + 1, context=context)
     return registration, True
 
 
