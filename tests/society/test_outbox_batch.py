@@ -3,10 +3,14 @@ one that records each email sent, renders it with each template found once, and
 builds each message cheaply without changing what arrives (issue #15, item 3)."""
 
 from datetime import date
+from email import message_from_bytes, policy
+from email.utils import formataddr
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 
+from members.models import User
 from society import outbox
 from society.emails import Attachment, MessageBuilder, queue_email
 from society.models import EmailKind, EmailOptOut, OutboundEmail
@@ -87,16 +91,16 @@ def test_every_message_of_a_batch_arrives_whole(smtp_server):
             assert calendars[0].get_payload(decode=True).decode() == ICS
 
 
-def test_the_batch_boundary_is_in_none_of_the_texts(monkeypatch):
-    drawn = iter(["a" * 32, "b" * 32])
+def test_the_batch_boundaries_are_in_none_of_the_texts(monkeypatch):
+    drawn = iter(["a" * 32, "c" * 32, "b" * 32, "d" * 32])
     monkeypatch.setattr("society.emails.secrets.token_hex", lambda size: next(drawn))
     plain = OutboundEmail(pk=1, subject="s", body_text="t", body_html="h", headers={}, attachments=[])
     quoting = OutboundEmail(pk=2, subject="s", body_text=f"=={'a' * 32}==", body_html="h", headers={}, attachments=[])
 
     builder = MessageBuilder([plain, quoting])
 
-    assert builder.boundary == f"=={'b' * 32}=="
-    assert builder.build(quoting).message().get_boundary() == builder.boundary
+    assert (builder.boundary, builder.mixed_boundary) == (f"=={'b' * 32}==", f"=={'d' * 32}==")
+    assert f'boundary="{builder.boundary}"'.encode() in builder.build(quoting).message().as_bytes()
 
 
 @pytest.mark.django_db
@@ -118,3 +122,58 @@ def test_each_template_of_a_batch_is_found_once(smtp_server, monkeypatch):
         "emails/retention_warning_message.html",  # none: the text is laid out in the society's HTML layout
         "emails/base_message.html",
     ]
+
+
+ODD_EMAILS = {
+    "accents": {"subject": "Café: «Intro» to ML", "name": "Zoë Ångström", "text": "Ça va ? Très bien.\n"},
+    "long subject": {
+        "subject": " ".join(["A talk about transformers and attention"] * 4),
+        "name": "Ada",
+        "text": "Hi\n",
+    },
+    "long line": {"subject": "Notes", "name": "Bo", "text": "word " * 300 + "\nDone.\n"},
+    "long accented line": {"subject": "Notes", "name": "Bo", "text": "é" * 700 + "\n"},
+    "line endings": {"subject": "Ends", "name": "", "text": "one\r\ntwo\rthree\nfour"},
+    "quotes in the name": {"subject": "Hi", "name": 'Ada "the first" <Lovelace>', "text": ".dot first\n..two\n"},
+    "a calendar": {"subject": "Ticket", "name": "Ada", "text": "See the file.\n", "ics": True},
+}
+
+
+@pytest.mark.parametrize("odd", ODD_EMAILS.values(), ids=ODD_EMAILS.keys())
+def test_a_message_reads_as_the_one_django_builds(odd, settings):
+    """MessageBuilder writes the MIME itself (Python's email package costs more than
+    the rest of sending): a mail client reads the same message as Django's."""
+    html = "<p>" + odd["text"].replace("\n", "<br>") + "</p>"
+    attachments = [{"filename": "event.ics", "content": ICS, "mimetype": "text/calendar"}] if odd.get("ics") else []
+    member = OutboundEmail(pk=7, to_email="ada@uni.ac.uk", subject=odd["subject"], body_text=odd["text"])
+    member.body_html, member.attachments = html, attachments
+    member.headers = {"List-Unsubscribe": "<https://society.example.ac.uk/emails/unsubscribe/x/>"}
+    member.user = User(pk=1, email="ada@uni.ac.uk", name=odd["name"])
+    name = " ".join(member.user.display_name.split())  # as the message before MessageBuilder wrote it
+    django_message = EmailMultiAlternatives(
+        subject=odd["subject"],
+        body=odd["text"],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[formataddr((name, "ada@uni.ac.uk"))],
+        headers={**member.headers, "Message-ID": "<outbox-7@localhost>"},
+    )
+    django_message.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        django_message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+
+    written = MessageBuilder([member]).build(member).message().as_bytes(linesep="\r\n")
+    built = django_message.message().as_bytes(linesep="\r\n")
+
+    assert read(written) == read(built)
+
+
+def read(data: bytes) -> dict:
+    """What a mail client shows of a message."""
+    message = message_from_bytes(data, policy=policy.default)
+    return {
+        "headers": {name: str(message[name]) for name in ("From", "To", "Subject", "List-Unsubscribe")},
+        "to": [(a.display_name, a.addr_spec) for a in message["To"].addresses],
+        "text": message.get_body(("plain",)).get_content(),
+        "html": message.get_body(("html",)).get_content(),
+        "attachments": [(a.get_filename(), a.get_content_type(), a.get_content()) for a in message.iter_attachments()],
+    }
