@@ -7,10 +7,12 @@ from ..models import CalendarFeed, Event, Registration
 from ..selectors import events_visible_to, with_speakers
 
 
-def get_event_for(user, slug: str) -> Event:
-    """An event `user` may see (drafts: the committee only), with its speakers,
-    topics and `confirmed_count`."""
-    events = with_speakers(events_visible_to(user)).with_confirmed_count().prefetch_related("topics")
+def get_event_for(user, slug: str, *, for_page: bool = True) -> Event:
+    """An event `user` may see (drafts: the committee only); for its page, with its
+    speakers, topics and `confirmed_count` (an action on it needs none of them)."""
+    events = events_visible_to(user)
+    if for_page:
+        events = with_speakers(events).with_confirmed_count().prefetch_related("topics")
     return get_object_or_404(events, slug=slug)
 
 

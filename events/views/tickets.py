@@ -28,7 +28,7 @@ from .public import ics_response
 def register(request, slug: str):
     """POST registers (the event page's button). GET shows the same button on its
     own page, for a shared "register" link."""
-    event = get_event_for(request.user, slug)
+    event = get_event_for(request.user, slug, for_page=request.method != "POST")
     if request.method != "POST":
         button = register_button(event=event, user=request.user, confirmed=event.confirmed_count)
         return render(request, "events/register.html", {"event": event, "button": button})
