@@ -69,8 +69,8 @@ def main() -> None:
         repeat_in = time.perf_counter() - again
     assert queued == count, f"queued {queued} of {count}"
     print(f"\nreminders: 24-hour reminders of {EVENTS} events x {PER_EVENT} registrations ({count:,} emails)")
-    print(f"  find and queue (render included)            {queued_in:8.2f} s  {count / queued_in:9.0f} emails/s")
-    print(f"  queue and deliver (Celery worker -> SMTP)   {total:8.2f} s  {count / total:9.0f} emails/s")
+    print(f"  find and queue (rendered at delivery)       {queued_in:8.2f} s  {count / queued_in:9.0f} emails/s")
+    print(f"  queue and deliver (worker renders -> SMTP)  {total:8.2f} s  {count / total:9.0f} emails/s")
     print(f"  next run, nothing new to queue ({repeat})       {repeat_in:8.2f} s")
 
 
