@@ -94,7 +94,7 @@ class OutboundEmail(models.Model):
     @property
     def headline(self) -> str:
         """Its subject, or which email it is while it waits to be rendered."""
-        return self.subject or f"{self.template} (rendered when sent)"
+        return self.subject or f"{self.template} (not rendered yet)"
 
     @property
     def keeps_body(self) -> bool:

@@ -222,6 +222,6 @@ def test_the_admin_shows_an_email_not_sent_yet_by_its_template(admin_client):
     listed = admin_client.get(reverse("admin:society_outboundemail_changelist")).content.decode()
     page = admin_client.get(reverse("admin:society_outboundemail_change", args=[row.pk]))
 
-    assert "emails/note (rendered when sent)" in listed
+    assert "emails/note (not rendered yet)" in listed
     assert page.status_code == 200
     assert "emails/note" in page.content.decode()
