@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from society.csv import csv_response
 from society.emails import email_preferences, set_email_preferences
 from society.markdown import render_markdown
+from society.page_cache import public_page
 from society.privacy import collect_personal_data
 from society.records import collect_record
 from society.uploads import upload_limited
@@ -68,6 +69,7 @@ def profile_or_blank(user: User) -> Profile:
 # --- Public -----------------------------------------------------------------------
 
 
+@public_page("members")
 def about(request):
     texts = site_texts()
     context = {
@@ -78,6 +80,7 @@ def about(request):
     return render(request, "members/about.html", context)
 
 
+@public_page("members")
 def privacy_policy(request):
     context = {
         "retention_years": round(settings.RETENTION_DAYS / 365, 1),

@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from society.page_cache import public_page
+
 from .. import services
 from ..calendars import event_calendar, events_feed
 from ..forms import EventFilterForm, SelfCheckInForm
@@ -21,11 +23,13 @@ FEED_PAST_DAYS = 180
 FEED_MAX_EVENTS = 500
 
 
+@public_page("events")
 def home(request):
     upcoming = Event.objects.listed().upcoming().with_confirmed_count()[:4]
     return render(request, "events/home.html", {"upcoming": upcoming})
 
 
+@public_page("events")
 def event_list(request):
     form = EventFilterForm(request.GET)
     events = search_events(Event.objects.listed().upcoming().with_confirmed_count(), **form.filters())
@@ -48,11 +52,13 @@ def _filtering(form: EventFilterForm) -> bool:
     return bool(filters["kind"] or filters["topic"] or filters["words"].strip())
 
 
+@public_page("events")
 def past_events(request):
     page = Paginator(Event.objects.listed().past(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "events/event_list.html", {"page": page, "past": True})
 
 
+@public_page("events")
 def event_detail(request, slug: str):
     event = get_event_for(request.user, slug)
     button = register_button(event=event, user=request.user, confirmed=event.confirmed_count)
@@ -76,11 +82,13 @@ def ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@public_page("events")
 def event_ics(request, slug: str):
     event = get_event_for(request.user, slug)
     return ics_response(event_calendar(event), f"{event.slug}.ics")
 
 
+@public_page("events")
 def calendar_feed(request):
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     events = Event.objects.listed().filter(ends_at__gte=since).order_by("starts_at")[:FEED_MAX_EVENTS]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import is_committee
 from members.two_factor import second_factor_problem, second_factor_redirect
+from society.page_cache import not_modified_or
 
 from .. import services
 from ..calendars import registrations_feed
@@ -112,7 +113,9 @@ def my_calendar(request, token: str):
         .select_related("event")
         .order_by("event__starts_at")
     )
-    return ics_response(registrations_feed(registrations, name=f"{settings.SOCIETY_NAME}: my events"), "my-events.ics")
+    content = registrations_feed(registrations, name=f"{settings.SOCIETY_NAME}: my events")
+    # Calendar apps ask often: a 304 when nothing changed.
+    return not_modified_or(request, ics_response(content, "my-events.ics"))
 
 
 def check_in(request, token: str):
