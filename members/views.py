@@ -1,3 +1,5 @@
+from functools import cache
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
@@ -71,11 +73,11 @@ def profile_or_blank(user: User) -> Profile:
 
 @public_page("members")
 def about(request):
-    texts = site_texts()
+    texts = cache(site_texts)  # read once, and only when the page's shared part is drawn
     context = {
         "roles": current_committee(),
-        "about_text": render_markdown(texts[SiteText.Key.ABOUT]),
-        "contact_text": render_markdown(texts[SiteText.Key.CONTACT]),
+        "about_text": lambda: render_markdown(texts()[SiteText.Key.ABOUT]),
+        "contact_text": lambda: render_markdown(texts()[SiteText.Key.CONTACT]),
     }
     return render(request, "members/about.html", context)
 

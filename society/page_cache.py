@@ -13,8 +13,9 @@ change it:
   the apps tell it through the PAGE_CLOCK hook, and the local date.
 
 Only visitors (not logged in, no message waiting) get whole cached pages;
-the logged-in pages cache their shared parts with `{% cache %}` and
-`fragment_version`. See docs/architecture.md, "Caching".
+the logged-in pages cache their shared parts with `{% cache shared_seconds
+name ... shared_version %}` (society.context_processors), and render only the
+person's own state around them. See docs/architecture.md, "Caching".
 """
 
 import hashlib
@@ -287,9 +288,13 @@ def private_unless_shared(get_response: Callable[[HttpRequest], HttpResponse]) -
 # --- Shared parts of logged-in pages ----------------------------------------
 
 
-def fragment_version(*topics: str) -> Callable[[], str]:
-    """For `{% cache %}`: the version string of `topics`, worked out only if asked."""
-    return lambda: page_version(topics)
+def shared_version() -> str:
+    """The version of the parts of logged-in pages that are the same for everyone (event
+    cards, an event's description and speakers), for `{% cache %}`: every topic. A
+    request with writes of its own not yet committed gets a version of its own."""
+    if pending_topics():
+        return "uncommitted:" + secrets.token_hex(8)
+    return page_version(TOPICS)
 
 
 def not_modified_or(request: HttpRequest, response: HttpResponse) -> HttpResponse:

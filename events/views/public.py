@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from society.page_cache import public_page
 
@@ -33,9 +34,9 @@ def home(request):
 def event_list(request):
     form = EventFilterForm(request.GET)
     events = search_events(Event.objects.listed().upcoming().with_confirmed_count(), **form.filters())
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "page": page,
+        # Asked for only when the list is not in the cache (the template's shared part).
+        "page": SimpleLazyObject(lambda: Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))),
         "past": False,
         "form": form,
         # The selects are written out in the template: rendering widgets through
@@ -54,7 +55,8 @@ def _filtering(form: EventFilterForm) -> bool:
 
 @public_page("events")
 def past_events(request):
-    page = Paginator(Event.objects.listed().past(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    past = Event.objects.listed().past()
+    page = SimpleLazyObject(lambda: Paginator(past, EVENTS_PER_PAGE).get_page(request.GET.get("page")))
     return render(request, "events/event_list.html", {"page": page, "past": True})
 
 
@@ -68,7 +70,7 @@ def event_detail(request, slug: str):
     context = {
         "event": event,
         "button": button,
-        "description": render_markdown(event.description),
+        "description": lambda: render_markdown(event.description),  # only when not cached
         "now": now,
         "self_check_in": SelfCheckInForm() if can_self_check_in else None,
         "present": present,

@@ -343,3 +343,53 @@ def test_a_logged_in_page_is_never_cached_nor_served_to_anyone_else(name, commit
         if theirs["Content-Type"].startswith("text/html"):
             assert b"Log out" in theirs.content
             assert theirs.content != page.content
+
+
+# --- Logged-in pages: shared parts cached, the person's own state drawn each time --
+
+
+def queries_of(client: Client, url: str, django_assert_max_num_queries) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def main_of(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_a_members_event_list_reuses_the_shared_cards_and_stays_fresh(member, django_assert_max_num_queries):
+    EventFactory(title="Reinforcement learning basics")
+    client = Client()
+    client.force_login(member)
+    url = reverse("events:list")
+    drawn, first = queries_of(client, url, django_assert_max_num_queries)
+    again, second = queries_of(client, url, django_assert_max_num_queries)
+    assert again < drawn  # the cards came from the cache
+    assert main_of(second) == main_of(first)  # the nav's logout form has a fresh CSRF token each time
+    EventFactory(title="Evaluation of LLMs")
+    _, third = queries_of(client, url, django_assert_max_num_queries)
+    assert "Evaluation of LLMs" in third
+
+
+def test_a_members_own_state_is_drawn_around_the_shared_part(member):
+    event = EventFactory(capacity=1, title="One seat only")
+    other = UserFactory(name="Quick Quinn")
+    visitor_page = visit(event.get_absolute_url()).content.decode()
+    assert "Log in to register" in visitor_page
+    client = Client()
+    client.force_login(member)
+    assert "Register</button>" in client.get(event.get_absolute_url()).content.decode()
+    event_services.register(event=event, user=other)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "join the waiting list" in page
+    event_services.register(event=event, user=member)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "You are number 1 on the waiting list." in page
+    theirs = Client()
+    theirs.force_login(other)
+    assert "You are registered." in theirs.get(event.get_absolute_url()).content.decode()

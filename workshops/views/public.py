@@ -16,7 +16,7 @@ from ..models import Material, SeriesSession, WorkshopSeries
 
 @public_page("events", "workshops")
 def workshop_list(request):
-    context = {"series_list": selectors.series_list(), "search_form": SearchForm()}
+    context = {"series_list": selectors.series_list, "search_form": SearchForm()}  # read only when not cached
     return render(request, "workshops/series_list.html", context)
 
 
