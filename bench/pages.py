@@ -134,8 +134,8 @@ def measure(server: Gunicorn, title: str, pages: list[Page], *, aim: float, sess
         share = gets.per_second / bare.per_second
         figure = f"{page.label} {share:.2f}x the bare view's requests per second"
         if gets.wrong:
-            wrong = ", ".join(f"{count} {what}" for what, count in gets.wrong.items())
-            figure += f", but of {gets.requests} responses, wrong: {wrong}"
+            wrong = "; ".join(f"{what} ({count})" for what, count in gets.wrong.items())
+            figure += f", but {gets.wrong.total()} of {gets.requests} responses were not the page: {wrong}"
         print(aim_line(figure, f">= {aim:g}x", share >= aim and not gets.wrong))
     return not any(gets.wrong for _, gets in runs)
 
