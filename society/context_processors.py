@@ -9,6 +9,6 @@ def society(request):
         "society_name": settings.SOCIETY_NAME,
         "site_url": settings.SITE_URL,
         # For {% cache shared_seconds "name" ... shared_version %}: asked only if a template uses it.
-        "shared_version": SimpleLazyObject(page_cache.shared_version),
+        "shared_version": SimpleLazyObject(lambda: page_cache.request_version(request)),
         "shared_seconds": page_cache.PAGE_SECONDS,
     }

@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 PAGE_SECONDS = 10 * 60
 # The apps whose tables public pages read: a write to any of their tables is watched.
 # (Writes elsewhere, such as the outbox or sessions, change no cached page.)
-TOPICS = frozenset({"events", "workshops", "members"})
+TOPICS = frozenset({"events", "workshops", "members", "auth"})
 VERSION_PREFIX = "pages:version:"
 CLOCK_PREFIX = "pages:clock:"
 PAGE_PREFIX = "pages:page:"
@@ -288,6 +288,21 @@ def private_unless_shared(get_response: Callable[[HttpRequest], HttpResponse]) -
 # --- Shared parts of logged-in pages ----------------------------------------
 
 
+def remember(request: HttpRequest, name: str, compute: Callable[[], object]):
+    """`compute()`'s answer, kept under the shared version: for what many pages ask and
+    only a write (or the clock) changes, such as whether someone is on the committee,
+    for the navigation."""
+    version = request_version(request)
+    if version.startswith("uncommitted:"):
+        return compute()
+    key = f"pages:remember:{name}:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = {"answer": compute()}
+        cache.set(key, found, timeout=PAGE_SECONDS)
+    return found["answer"]
+
+
 def shared_version() -> str:
     """The version of the parts of logged-in pages that are the same for everyone (event
     cards, an event's description and speakers), for `{% cache %}`: every topic. A
@@ -295,6 +310,13 @@ def shared_version() -> str:
     if pending_topics():
         return "uncommitted:" + secrets.token_hex(8)
     return page_version(TOPICS)
+
+
+def request_version(request: HttpRequest) -> str:
+    """`shared_version()`, asked once per request (the template and the navigation share it)."""
+    if not hasattr(request, "_shared_version"):
+        request._shared_version = shared_version()
+    return request._shared_version
 
 
 def not_modified_or(request: HttpRequest, response: HttpResponse) -> HttpResponse:

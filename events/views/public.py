@@ -26,24 +26,28 @@ FEED_MAX_EVENTS = 500
 
 @public_page("events")
 def home(request):
-    upcoming = Event.objects.listed().upcoming().with_confirmed_count()[:4]
+    # Read only when the shared part is not cached.
+    upcoming = SimpleLazyObject(lambda: list(Event.objects.listed().upcoming().with_confirmed_count()[:4]))
     return render(request, "events/home.html", {"upcoming": upcoming})
 
 
 @public_page("events")
 def event_list(request):
     form = EventFilterForm(request.GET)
-    events = search_events(Event.objects.listed().upcoming().with_confirmed_count(), **form.filters())
+
+    def page_of_events():  # asked for only when the list is not in the cache (the template's shared part)
+        events = search_events(Event.objects.listed().upcoming().with_confirmed_count(), **form.filters())
+        return Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+
     context = {
-        # Asked for only when the list is not in the cache (the template's shared part).
-        "page": SimpleLazyObject(lambda: Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))),
+        "page": SimpleLazyObject(page_of_events),
         "past": False,
         "form": form,
         # The selects are written out in the template: rendering widgets through
         # templates cost more than the rest of the page.
         "topics": form.fields["topic"].queryset,
-        "problems": form.problems(),
-        "filtering": _filtering(form),
+        "problems": lambda: form.problems(),
+        "filtering": lambda: _filtering(form),
     }
     return render(request, "events/event_list.html", context)
 
