@@ -288,14 +288,14 @@ def private_unless_shared(get_response: Callable[[HttpRequest], HttpResponse]) -
 # --- Shared parts of logged-in pages ----------------------------------------
 
 
-def remember(request: HttpRequest, name: str, compute: Callable[[], object]):
-    """`compute()`'s answer, kept under the shared version: for what many pages ask and
-    only a write (or the clock) changes, such as whether someone is on the committee,
-    for the navigation."""
-    version = request_version(request)
-    if version.startswith("uncommitted:"):
+def remember(name: str, topics: Iterable[str], compute: Callable[[], object]):
+    """`compute()`'s answer, kept under the topics' version: for what nearly every page
+    asks and only a write to those topics (or the clock) changes, such as whether
+    someone is on the committee. As exact as the pages: a connection with writes of
+    its own not yet committed asks the database."""
+    if pending_topics():
         return compute()
-    key = f"pages:remember:{name}:{version}"
+    key = f"pages:remember:{name}:{page_version(topics)}"
     found = cache.get(key)
     if found is None:
         found = {"answer": compute()}

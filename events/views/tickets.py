@@ -2,6 +2,8 @@
 their private calendar, the check-in link a ticket's QR code opens, and self
 check-in (the projector's code, or the link its QR code opens)."""
 
+from functools import lru_cache
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -67,8 +69,11 @@ def check_in_url(registration: Registration) -> str:
     return settings.SITE_URL + reverse("events:check_in", kwargs={"token": registration.token})
 
 
+@lru_cache(maxsize=1024)
 def qr_code_svg(url: str) -> str:
-    """The QR code as SVG markup to place in the page (no style attributes: the CSP allows none)."""
+    """The QR code as SVG markup to place in the page (no style attributes: the CSP allows none).
+    Drawing it is most of the ticket page's time, and a ticket's code never changes: the
+    last thousand are kept in each process."""
     svg = segno.make(url, error="m").svg_inline(scale=1, omitsize=True, border=4, light="#fff", title="Check-in code")
     return mark_safe(svg)  # noqa: S308 (made by segno from our own URL)
 
