@@ -393,3 +393,21 @@ def test_a_members_own_state_is_drawn_around_the_shared_part(member):
     theirs = Client()
     theirs.force_login(other)
     assert "You are registered." in theirs.get(event.get_absolute_url()).content.decode()
+
+
+def test_committee_rights_follow_a_role_at_once(member):
+    from members.models import CommitteeRole, User
+    from members.permissions import is_committee
+
+    client = Client()
+    client.force_login(member)
+    manage = f'href="{reverse("events:manage")}"'
+    assert manage not in client.get(reverse("events:list")).content.decode()
+    assert not is_committee(User.objects.get(pk=member.pk))
+    today = timezone.localdate()
+    give_role(user=member, title="Secretary", starts_on=today, ends_on=today + timedelta(days=30), by=None)
+    assert manage in client.get(reverse("events:list")).content.decode()
+    assert is_committee(User.objects.get(pk=member.pk))
+    CommitteeRole.objects.filter(user=member).delete()
+    assert manage not in client.get(reverse("events:list")).content.decode()
+    assert not is_committee(User.objects.get(pk=member.pk))
