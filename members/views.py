@@ -36,12 +36,15 @@ from .forms import (
 from .models import CommitteeChange, Membership, Profile, PublicRecord, SiteText, Topic, User
 from .permissions import committee_required
 from .selectors import (
+    ACCOUNTS,
+    HOLDERS,
     counts_attendance,
     current_committee,
     member_directory,
     newest_site_texts,
     role_years,
     roles_in_year,
+    search_people,
     site_text_history,
     site_texts,
     topics_with_counts,
@@ -452,6 +455,16 @@ def committee_role_new(request):
             messages.success(request, f"{role.user.display_name} is {role.title}; they have been emailed.")
             return redirect(roles_page_of(academic_year_of(role.starts_on)))
     return render(request, "members/manage/committee_role_form.html", {"form": form})
+
+
+@committee_required
+def person_search(request, among: str):
+    """Suggestions for the console's person fields (members.forms.PersonField): people of
+    `among` whose name or email contains `q`, as JSON for static/js/person-search.js."""
+    if among not in (HOLDERS, ACCOUNTS):
+        raise Http404("There is no such set of people.")
+    people = search_people(request.GET.get("q", "")[:254], among=among)
+    return JsonResponse({"people": [{"name": person.display_name, "email": person.email} for person in people]})
 
 
 def handover_from_year(value: str) -> int:
