@@ -51,13 +51,14 @@ def build() -> None:
     from django.utils import timezone
 
     from events.models import Event, Registration
+    from events.services import keep_first_attendances
     from members.models import Membership, User
     from members.years import current_academic_year
     from tests.factories import UserFactory
 
     started = time.monotonic()
     with connection.cursor() as cursor:
-        tables = ["events_registration", "events_event", "members_membership"]
+        tables = ["events_registration", "events_event", "events_firstattendance", "members_membership"]
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         cursor.execute("DELETE FROM members_user")
     password = make_password(None)
@@ -109,6 +110,7 @@ def build() -> None:
                 )
 
     Registration.objects.bulk_create(registrations(), batch_size=BATCH)
+    keep_first_attendances(users=User.objects.values("pk"))  # as checking in keeps them
     UserFactory(email=COMMITTEE_EMAIL, name="Cam Committee", committee=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -19,15 +19,15 @@ Every figure costs a fixed number of queries, whatever the number of events or p
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from members.terms import Period, term_of
+from members.terms import Period
 from society import hooks
 
-from .models import Event, Registration, attended_q
+from .models import Event, FirstAttendance, Registration, attended_q
 
 Status = Registration.Status
 # The built-in tables of the figures page; apps add theirs through society.hooks.FIGURES_TABLES.
@@ -90,20 +90,8 @@ def period_figures(*, period: Period, now: datetime | None = None) -> PeriodFigu
     )
     for event in events:
         event.no_shows = event.registered - event.attended if event.ends_at < now else None
-    present = Registration.objects.attended()
-    here = present.filter(_window("event__", period=period, now=now))
-    people = list(
-        present.filter(user__in=here.values("user"))
-        .order_by()
-        .values("user")
-        .annotate(
-            first=Min("event__starts_at"),
-            latest=Max("event__starts_at", filter=_window("event__", period=period, now=now)),
-        )
-    )
-    starts = _midnight(period.starts)
-    # `latest` is the start of one of the period's events: a term's start once an event, not once a person.
-    term_starts = {moment: _term_starts(moment) for moment in {row["latest"] for row in people}}
+    here = Registration.objects.attended().filter(_window("event__", period=period, now=now))
+    people = _people(here, period=period)
     topics = (
         here.exclude(event__topics=None)
         .order_by()
@@ -114,16 +102,29 @@ def period_figures(*, period: Period, now: datetime | None = None) -> PeriodFigu
     return PeriodFigures(
         period=period,
         events=events,
-        unique_attendees=len(people),
-        first_timers=sum(1 for row in people if row["first"] >= starts),
-        returners=sum(1 for row in people if row["first"] < term_starts[row["latest"]]),
+        unique_attendees=people["unique"],
+        first_timers=people["first_timers"],
+        returners=people["returners"],
         topics=[(row["event__topics__name"], row["n"]) for row in topics],
     )
 
 
-def _term_starts(moment: datetime) -> datetime:
-    """When the term of `moment` began."""
-    return _midnight(term_of(timezone.localdate(moment)).starts)
+def _people(here: QuerySet[Registration], *, period: Period) -> dict[str, int]:
+    """Unique attendees, first-timers and returners among the holders of `here` (the
+    period's attended registrations), in one aggregate query over the period's attendees
+    alone: each person's first attendance ever is kept (events.models.FirstAttendance).
+
+    A returner came before the term of their latest attendance in the period: before the
+    period, or (for a whole year) before the start of a later term they attended in."""
+    starts = _midnight(period.starts)
+    came_before = Q(starts_at__lt=starts)
+    for later in map(_midnight, period.later_term_starts):
+        came_before |= Q(starts_at__lt=later, user__in=here.filter(event__starts_at__gte=later).values("user"))
+    return FirstAttendance.objects.filter(user__in=here.values("user")).aggregate(
+        unique=Count("pk"),
+        first_timers=Count("pk", filter=Q(starts_at__gte=starts)),
+        returners=Count("pk", filter=came_before),
+    )
 
 
 @dataclass(frozen=True)

@@ -380,6 +380,26 @@ class EventRating(models.Model):
         return f"{self.score}/5 for {self.registration.event} by {self.registration.user}"
 
 
+class FirstAttendance(models.Model):
+    """When a person first attended an event: the start of the earliest event they were
+    checked in at (any status, as `Registration.objects.attended()` counts). Kept, rather
+    than found over everyone's whole history, so that the figures count first-timers and
+    returners of a term from that term's attendees alone. Written only by
+    events.services.keep_first_attendances, in the transaction of every change that can
+    move it (check-in, its undoing, attendance in bulk, an attended event's new time)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="first_attendance"
+    )
+    starts_at = models.DateTimeField("first attended event's start")
+
+    class Meta:
+        verbose_name = "first attendance"
+
+    def __str__(self) -> str:
+        return f"{self.user} first came on {timezone.localdate(self.starts_at):%d %b %Y}"
+
+
 class SelfCheckInAttempts(models.Model):
     """Wrong self check-in codes typed by one member for one event. After
     SELF_CHECK_IN_TRIES of them, self check-in pauses for that member until

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from ..models import Event, EventSpeaker, Registration
 from .audit import record_action
+from .checkin import keep_first_attendances
 from .details import EventExtras, apply_extras
 from .emails import queue_event_update
 from .registrations import RegistrationError, change_capacity, lock_event
@@ -169,6 +170,8 @@ def update_event(
         if "capacity" in changed:
             change_capacity(event=locked, capacity=event.capacity)
         event.save()
+        if "starts_at" in changed:  # its attendees may have come first on another day
+            keep_first_attendances(users=Registration.objects.attended().filter(event=event).values("user"))
         if topics is not None:
             event.topics.set(topics)
         if extras is not None:
