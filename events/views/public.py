@@ -16,8 +16,11 @@ from ..selectors import register_button, search_events
 from .access import get_event_for
 
 EVENTS_PER_PAGE = 20
-# The public feed: everything upcoming, and what happened in the last half year.
-FEED_PAST_DAYS = 180
+# The public feed: everything upcoming, and what happened in the last eight weeks (most of
+# a term: a subscriber still sees this term's sessions). A calendar app replaces a feed's
+# events at each refresh, so older ones leave it; /events/past/ keeps them all. At most
+# FEED_MAX_EVENTS, the soonest first.
+FEED_PAST_WEEKS = 8
 FEED_MAX_EVENTS = 500
 
 
@@ -82,6 +85,6 @@ def event_ics(request, slug: str):
 
 
 def calendar_feed(request):
-    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    since = timezone.now() - timedelta(weeks=FEED_PAST_WEEKS)
     events = Event.objects.listed().filter(ends_at__gte=since).order_by("starts_at")[:FEED_MAX_EVENTS]
     return ics_response(events_feed(events), "events.ics")
