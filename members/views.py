@@ -235,9 +235,16 @@ def my_record(request):
         "record": services.record_of(request.user),
         "person": request.user,
         "profile": Profile.objects.filter(user=request.user).first(),
-        "sections": collect_record(request.user),
+        **record_sections(request, request.user),
     }
     return render(request, "members/record.html", context)
+
+
+def record_sections(request, user: User) -> dict:
+    """The record's sections for its pages: the latest entries of each, or (`?whole=1`) every
+    entry, for printing; `earlier` counts the entries left out."""
+    sections = collect_record(user, whole=request.GET.get("whole") == "1")
+    return {"sections": sections, "earlier": sum(section.earlier for section in sections)}
 
 
 def public_record(request, token: str):
@@ -249,7 +256,7 @@ def public_record(request, token: str):
         "record": record,
         "person": record.user,
         "profile": Profile.objects.filter(user=record.user).first(),
-        "sections": collect_record(record.user),
+        **record_sections(request, record.user),
         "today": timezone.localdate(),
     }
     return render(request, "members/public_record.html", context)

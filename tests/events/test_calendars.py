@@ -60,9 +60,7 @@ def test_public_feed_lists_published_and_cancelled_events_never_drafts(client):
     assert [(str(i["SUMMARY"]), str(i["STATUS"])) for i in items] == [("On", "CONFIRMED"), ("Off", "CANCELLED")]
 
 
-def test_public_feed_holds_everything_upcoming_and_the_last_eight_weeks_in_one_query(
-    client, django_assert_num_queries
-):
+def test_public_feed_holds_everything_upcoming_and_the_last_eight_weeks_in_one_query(client, django_assert_num_queries):
     now = timezone.now()
     for weeks in [-9, -7, -1]:
         EventFactory(title=f"{-weeks} weeks ago", starts_at=now + timedelta(weeks=weeks))
