@@ -82,6 +82,7 @@ def period_figures(*, period: Period, now: datetime | None = None) -> PeriodFigu
     now = now or timezone.now()
     events = list(
         period_events(period=period, now=now)
+        .only("title", "slug", "kind", "starts_at", "ends_at")  # what the page, the chart and the CSV show
         .annotate(
             registered=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
             attended=Count("registrations", filter=attended_q("registrations__")),

@@ -317,6 +317,12 @@ class Registration(models.Model):
             models.Index(fields=["event", "status", "created_at"]),
             # The door: confirmed registrations of one event, checked in or not (counts and search).
             models.Index(fields=["event", "status", "checked_in_at"], name="registration_door"),
+            # Who attended an event, from the index alone: the figures' attendees of a period.
+            models.Index(
+                fields=["event", "user"],
+                condition=Q(status="confirmed", checked_in_at__isnull=False),  # attended_q()
+                name="registration_attended",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

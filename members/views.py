@@ -270,6 +270,8 @@ def directory(request):
     form = DirectoryFilterForm(request.GET)
     users = member_directory(**form.filters())
     page = Paginator(users, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    for person in page.object_list:  # None for no profile: a failed lookup in the template costs more
+        person.profile_shown = getattr(person, "profile", None)
     context = {
         "form": form,
         "page": page,
