@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from society.csv import csv_response
+from society.csv import csv_streaming_response
 from society.emails import email_preferences, set_email_preferences
 from society.markdown import render_markdown
 from society.privacy import collect_personal_data
@@ -293,8 +293,10 @@ def directory_export(request):
         "Name", "Email", "Student number", "Course", "Year of study", "Interests",
         *(["Events attended"] if attendance else []), f"Member in {year_label}",
     ]  # fmt: skip
-    rows = (directory_csv_row(user, attendance=attendance) for user in member_directory(**form.filters()))
-    return csv_response(f"members-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+    # Every member: read a thousand at a time (each thousand's interests in one more query), sent as read.
+    people = member_directory(**form.filters()).iterator(chunk_size=1000)
+    rows = (directory_csv_row(user, attendance=attendance) for user in people)
+    return csv_streaming_response(f"members-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
 def directory_csv_row(user: User, *, attendance: bool) -> list:
