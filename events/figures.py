@@ -18,6 +18,7 @@ Every figure costs a fixed number of queries, whatever the number of events or p
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -56,14 +57,62 @@ def period_events(*, period: Period, now: datetime) -> QuerySet[Event]:
     return Event.objects.filter(_window("", period=period, now=now))
 
 
-@dataclass
 class PeriodFigures:
-    period: Period
-    events: list[Event]  # by start, with registered, attended and (ended ones) no_shows
-    unique_attendees: int
-    first_timers: int
-    returners: int
-    topics: list[tuple[str, int]]  # (topic, attendances), busiest first
+    """The figures of `period` as seen at `now`, each read when first asked for: a page or
+    a CSV costs only the queries of what it shows (one each for the events, the people and
+    the topics)."""
+
+    def __init__(self, *, period: Period, now: datetime):
+        self.period, self.now = period, now
+
+    @cached_property
+    def events(self) -> list[Event]:
+        """The period's events by start, with registered, attended and (ended ones) no_shows."""
+        events = list(
+            period_events(period=self.period, now=self.now)
+            .only("title", "slug", "kind", "starts_at", "ends_at")  # what the page, the chart and the CSV show
+            .annotate(
+                registered=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
+                attended=Count("registrations", filter=attended_q("registrations__")),
+            )
+            .order_by("starts_at", "id")
+        )
+        for event in events:
+            event.no_shows = event.registered - event.attended if event.ends_at < self.now else None
+        return events
+
+    @cached_property
+    def _here(self) -> QuerySet[Registration]:
+        """The period's attended registrations."""
+        return Registration.objects.attended().filter(_window("event__", period=self.period, now=self.now))
+
+    @cached_property
+    def _people(self) -> dict[str, int]:
+        return _people(self._here, period=self.period)
+
+    @property
+    def unique_attendees(self) -> int:
+        return self._people["unique"]
+
+    @property
+    def first_timers(self) -> int:
+        return self._people["first_timers"]
+
+    @property
+    def returners(self) -> int:
+        return self._people["returners"]
+
+    @cached_property
+    def topics(self) -> list[tuple[str, int]]:
+        """(topic, attendances), busiest first."""
+        topics = (
+            self._here.exclude(event__topics=None)
+            .order_by()
+            .values("event__topics__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "event__topics__name")
+        )
+        return [(row["event__topics__name"], row["n"]) for row in topics]
 
     @property
     def attendances(self) -> int:
@@ -78,36 +127,8 @@ class PeriodFigures:
 
 
 def period_figures(*, period: Period, now: datetime | None = None) -> PeriodFigures:
-    """The figures of `period` as seen at `now`, in three queries."""
-    now = now or timezone.now()
-    events = list(
-        period_events(period=period, now=now)
-        .only("title", "slug", "kind", "starts_at", "ends_at")  # what the page, the chart and the CSV show
-        .annotate(
-            registered=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
-            attended=Count("registrations", filter=attended_q("registrations__")),
-        )
-        .order_by("starts_at", "id")
-    )
-    for event in events:
-        event.no_shows = event.registered - event.attended if event.ends_at < now else None
-    here = Registration.objects.attended().filter(_window("event__", period=period, now=now))
-    people = _people(here, period=period)
-    topics = (
-        here.exclude(event__topics=None)
-        .order_by()
-        .values("event__topics__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "event__topics__name")
-    )
-    return PeriodFigures(
-        period=period,
-        events=events,
-        unique_attendees=people["unique"],
-        first_timers=people["first_timers"],
-        returners=people["returners"],
-        topics=[(row["event__topics__name"], row["n"]) for row in topics],
-    )
+    """The figures of `period` as seen at `now` (read as they are asked for)."""
+    return PeriodFigures(period=period, now=now or timezone.now())
 
 
 def _people(here: QuerySet[Registration], *, period: Period) -> dict[str, int]:
