@@ -10,6 +10,12 @@ register = template.Library()
 
 
 @register.filter(expects_localtime=True)
+def short_day(value: datetime | None) -> str:
+    """`value`'s day in the society's time zone as `|date:"j M"` writes it: "5 Dec"."""
+    return f"{value.day} {MONTHS_3[value.month].title()}" if value else ""
+
+
+@register.filter(expects_localtime=True)
 def short_datetime(value: datetime | None) -> str:
     """`value` in the society's time zone as `|date:"D j M Y, H:i"` writes it: "Sat 5 Dec 2026, 18:00"."""
     if not value:

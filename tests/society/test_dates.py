@@ -15,7 +15,9 @@ from django.template import Context, Template
     ],
 )
 def test_short_datetime_writes_what_the_date_filter_writes_in_local_time(moment):
-    template = Template('{% load society_dates %}{{ moment|short_datetime }}|{{ moment|date:"D j M Y, H:i" }}')
+    ours = '{{ moment|short_datetime }} {{ moment|short_day }}'
+    djangos = '{{ moment|date:"D j M Y, H:i" }} {{ moment|date:"j M" }}'
+    template = Template(f"{{% load society_dates %}}{ours}|{djangos}")
 
     ours, djangos = template.render(Context({"moment": moment})).split("|")
 
@@ -23,4 +25,6 @@ def test_short_datetime_writes_what_the_date_filter_writes_in_local_time(moment)
 
 
 def test_short_datetime_of_nothing_is_empty():
-    assert Template("{% load society_dates %}[{{ nothing|short_datetime }}]").render(Context({})) == "[]"
+    template = Template("{% load society_dates %}[{{ nothing|short_datetime }}{{ nothing|short_day }}]")
+
+    assert template.render(Context({})) == "[]"
