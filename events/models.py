@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Topic
-from society.links import web_link
+from society.links import reverse_plain, web_link
 
 
 def new_token() -> str:
@@ -188,7 +188,7 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return reverse_plain("events:detail", slug=self.slug)
 
     @property
     def is_cancelled(self) -> bool:
@@ -341,7 +341,7 @@ class Registration(models.Model):
         return f"{self.user} · {self.event} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("events:ticket", kwargs={"token": self.token})
+        return reverse_plain("events:ticket", token=self.token)
 
     @property
     def is_confirmed(self) -> bool:

@@ -15,7 +15,7 @@ from django.template import Context, Template
     ],
 )
 def test_short_datetime_writes_what_the_date_filter_writes_in_local_time(moment):
-    ours = '{{ moment|short_datetime }} {{ moment|short_day }}'
+    ours = "{{ moment|short_datetime }} {{ moment|short_day }}"
     djangos = '{{ moment|date:"D j M Y, H:i" }} {{ moment|date:"j M" }}'
     template = Template(f"{{% load society_dates %}}{ours}|{djangos}")
 
