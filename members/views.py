@@ -16,7 +16,7 @@ from society.csv import csv_streaming_response
 from society.emails import email_preferences, set_email_preferences
 from society.markdown import render_markdown
 from society.privacy import collect_personal_data
-from society.records import collect_record
+from society.records import RECORD_LATEST, collect_record
 from society.uploads import upload_limited
 
 from . import services
@@ -244,7 +244,7 @@ def record_sections(request, user: User) -> dict:
     """The record's sections for its pages: the latest entries of each, or (`?whole=1`) every
     entry, for printing; `earlier` counts the entries left out."""
     sections = collect_record(user, whole=request.GET.get("whole") == "1")
-    return {"sections": sections, "earlier": sum(section.earlier for section in sections)}
+    return {"sections": sections, "earlier": sum(section.earlier for section in sections), "latest": RECORD_LATEST}
 
 
 def public_record(request, token: str):
