@@ -1,4 +1,4 @@
-"""The project's settings with a bench-only URLconf (bench_urls), for the gunicorn that bench/events.py runs."""
+"""The project's settings with a bench-only URLconf (bench_urls), for the gunicorn that harness.Gunicorn runs."""
 
 from society.settings import *  # noqa: F403
 

@@ -4,24 +4,19 @@ second beside a bare Django view's, under the same server.
 
 Only loopback traffic; every loop is bounded."""
 
-import http.client
-import os
 import secrets
 import statistics
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from harness import BIN, ROOT, aim_line, free_port, report, setup_django, wait_for
+from harness import WORKERS, Gunicorn, aim_line, get_many, logged_in_session, report, setup_django
 
 CLIENTS = 300
 SEATS = 60
 LISTED_EVENTS = 30
 RPS_REQUESTS = 1500  # per URL
 RPS_CLIENTS = 8
-WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
 # Issue #15's aims: the rush's 95th percentile, and /events/ at half the bare view's
 # requests a second or better (its GETs take at most twice the bare view's time).
 P95_AIM = 1.0
@@ -33,7 +28,6 @@ def arrange() -> tuple[str, list[str]]:
     from datetime import timedelta
 
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from events.models import Event
@@ -62,56 +56,7 @@ def arrange() -> tuple[str, list[str]]:
     )
     User = get_user_model()
     users = User.objects.bulk_create(User(email=f"student{n}@uni.ac.uk", name=f"Student {n}") for n in range(CLIENTS))
-    sessions = []
-    for user in users:
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        sessions.append(session.session_key)
-    return "the-rush", sessions
-
-
-class Gunicorn:
-    def __init__(self):
-        self.port = free_port()
-        log = ROOT / "var" / "bench-gunicorn.log"
-        log.parent.mkdir(exist_ok=True)
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bench_settings",
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).resolve().parent)]),
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "LOG_LEVEL": "WARNING",
-        }
-        command = [
-            str(BIN / "gunicorn"), "society.wsgi", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(WORKERS), "--backlog", "2048",
-        ]  # fmt: skip
-        with open(log, "w") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.get("/healthz?shallow=1")[0] == 200, timeout=30, what="gunicorn answering")
-
-    def get(self, path: str) -> tuple[int, float]:
-        return self.request("GET", path)
-
-    def request(self, method: str, path: str, *, body: str = "", headers: dict | None = None) -> tuple[int, float]:
-        started = time.perf_counter()
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            connection.request(method, path, body=body, headers=headers or {})
-            status = connection.getresponse().status
-            connection.close()
-        except OSError:
-            status = 0
-        return status, time.perf_counter() - started
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+    return "the-rush", [logged_in_session(user) for user in users]
 
 
 def rush(server: Gunicorn, slug: str, sessions: list[str]) -> None:
@@ -155,20 +100,10 @@ def rush(server: Gunicorn, slug: str, sessions: list[str]) -> None:
 
 def requests_per_second(server: Gunicorn, path: str) -> float:
     """Seconds for RPS_REQUESTS GETs of `path` from RPS_CLIENTS clients; fails on any non-200."""
-    server.get(path)  # warm up
-    per_client = RPS_REQUESTS // RPS_CLIENTS
-    started = time.perf_counter()
-
-    def client(_):
-        return [server.get(path)[0] for _ in range(per_client)]
-
-    with ThreadPoolExecutor(max_workers=RPS_CLIENTS) as pool:
-        statuses = [status for batch in pool.map(client, range(RPS_CLIENTS)) for status in batch]
-    elapsed = time.perf_counter() - started
-    bad = [status for status in statuses if status != 200]
-    if bad:
-        raise SystemExit(f"bench: {len(bad)} of {len(statuses)} requests to {path} failed ({bad[:5]})")
-    return elapsed
+    gets = get_many(server, path, requests=RPS_REQUESTS, clients=RPS_CLIENTS)
+    if gets.wrong:
+        raise SystemExit(f"bench: of {gets.requests} requests to {path}, wrong: {dict(gets.wrong)}")
+    return gets.seconds
 
 
 def main() -> None:

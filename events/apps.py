@@ -9,7 +9,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Events"
 
     def ready(self) -> None:
-        from .selectors import events_attended  # the models are ready only now
+        from .selectors import events_attended, next_page_change  # the models are ready only now
         from .services import record_action
 
         hooks.register(self.label, hooks.MAIN_NAV, "events", Link("Events", "events:list", order=10, section=True))
@@ -21,3 +21,4 @@ class EventsConfig(AppConfig):
         hooks.register(self.label, hooks.CONSOLE_NAV, "emails", Link("Emails", "events:manage_emails", order=20))
         hooks.register(self.label, hooks.MEMBER_ATTENDANCE, "events_attended", events_attended)
         hooks.register(self.label, hooks.ACTION_LOG, "events", record_action)
+        hooks.register(self.label, hooks.PAGE_CLOCK, "events", next_page_change)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -34,6 +34,15 @@ def events_attended() -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(attended, output_field=IntegerField()), 0)
+
+
+def next_page_change(now: datetime) -> datetime | None:
+    """The next moment a public page about events changes by itself: an event starts
+    or ends (it leaves the upcoming list), or its registration opens or closes (the
+    register button). society.page_cache keys cached pages on it (hook PAGE_CLOCK)."""
+    moments = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+    found = Event.objects.listed().aggregate(**{name: Min(name, filter=Q(**{f"{name}__gt": now})) for name in moments})
+    return min((moment for moment in found.values() if moment), default=None)
 
 
 def events_visible_to(user) -> QuerySet[Event]:

@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from society import page_cache
+
 from .models import COMMITTEE_GROUP, User  # COMMITTEE_GROUP is imported from here too
 from .two_factor import second_factor_required
 
@@ -24,9 +26,14 @@ def is_committee(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    # Asked several times per request (view, navigation): remember the answer.
+    # Asked several times per request (view, navigation): remember the answer, and
+    # across requests under the version of the tables it reads (society.page_cache).
     if not hasattr(user, "_is_committee"):
-        user._is_committee = User.objects.current_committee().filter(pk=user.pk).exists()
+        user._is_committee = page_cache.remember(
+            f"is-committee:{user.pk}",
+            ("members", "auth"),
+            lambda: User.objects.current_committee().filter(pk=user.pk).exists(),
+        )
     return user._is_committee
 
 

@@ -1,3 +1,5 @@
+from functools import cache
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from society.csv import csv_streaming_response
 from society.emails import email_preferences, set_email_preferences
 from society.markdown import render_markdown
+from society.page_cache import public_page
 from society.privacy import collect_personal_data
 from society.records import RECORD_LATEST, collect_record
 from society.uploads import upload_limited
@@ -71,16 +74,18 @@ def profile_or_blank(user: User) -> Profile:
 # --- Public -----------------------------------------------------------------------
 
 
+@public_page("members")
 def about(request):
-    texts = site_texts()
+    texts = cache(site_texts)  # read once, and only when the page's shared part is drawn
     context = {
         "roles": current_committee(),
-        "about_text": render_markdown(texts[SiteText.Key.ABOUT]),
-        "contact_text": render_markdown(texts[SiteText.Key.CONTACT]),
+        "about_text": lambda: render_markdown(texts()[SiteText.Key.ABOUT]),
+        "contact_text": lambda: render_markdown(texts()[SiteText.Key.CONTACT]),
     }
     return render(request, "members/about.html", context)
 
 
+@public_page("members")
 def privacy_policy(request):
     context = {
         "retention_years": round(settings.RETENTION_DAYS / 365, 1),

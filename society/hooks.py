@@ -42,6 +42,7 @@ SERIES_LINKS = "series_links"  # SeriesLink: what the drafts of a new weekly ser
 ACTION_LOG = "action_log"  # (actor=, action=, detail=) -> None: writes the committee's action log
 NEW_YEAR_CHECKLIST = "new_year_checklist"  # (today=date) -> list[ChecklistItem]: the console's start-of-year list
 STORAGES = "storages"  # () -> Storage: where an app keeps files of its own, probed by /healthz, backed up
+PAGE_CLOCK = "page_clock"  # (now) -> datetime | None: the next moment the app's public pages change by themselves
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}

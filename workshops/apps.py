@@ -11,7 +11,7 @@ class WorkshopsConfig(AppConfig):
     def ready(self) -> None:
         from . import audiences, services  # the models are ready only now
         from .new_year import new_year_checklist
-        from .selectors import series_attendance
+        from .selectors import next_release, series_attendance
         from .storage import private_storage
 
         # Events links to workshop pages only through these (society.hooks).
@@ -53,3 +53,4 @@ class WorkshopsConfig(AppConfig):
         register(self.label, hooks.SERIES_LINKS, "workshop_series", join)
         register(self.label, hooks.NEW_YEAR_CHECKLIST, "workshops", new_year_checklist)
         register(self.label, hooks.STORAGES, "private_materials", private_storage)
+        register(self.label, hooks.PAGE_CLOCK, "materials", next_release)

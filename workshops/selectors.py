@@ -1,10 +1,11 @@
 """Reads: who may see which material, series with their sessions, search."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from events.models import Event, Registration, attended_q
@@ -47,6 +48,12 @@ class Viewer:
             return self.member
         events = {material.event_id} if material.event_id else (session_ids or set())
         return bool(events & self.attended)
+
+
+def next_release(now: datetime) -> datetime | None:
+    """The next moment a material is released: the pages listing it change then
+    (society.page_cache, hook PAGE_CLOCK)."""
+    return Material.objects.filter(available_from__gt=now).aggregate(next=Min("available_from"))["next"]
 
 
 def is_released(material: Material, *, now=None) -> bool:

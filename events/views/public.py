@@ -6,6 +6,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from society.page_cache import public_page
 
 from .. import services
 from ..calendars import event_calendar, events_feed
@@ -24,24 +27,30 @@ FEED_PAST_WEEKS = 8
 FEED_MAX_EVENTS = 500
 
 
+@public_page("events")
 def home(request):
-    upcoming = Event.objects.listed().upcoming().with_confirmed_count()[:4]
+    # Read only when the shared part is not cached.
+    upcoming = SimpleLazyObject(lambda: list(Event.objects.listed().upcoming().with_confirmed_count()[:4]))
     return render(request, "events/home.html", {"upcoming": upcoming})
 
 
+@public_page("events")
 def event_list(request):
     form = EventFilterForm(request.GET)
-    events = search_events(Event.objects.listed().upcoming().with_confirmed_count(), **form.filters())
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+
+    def page_of_events():  # asked for only when the list is not in the cache (the template's shared part)
+        events = search_events(Event.objects.listed().upcoming().with_confirmed_count(), **form.filters())
+        return Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+
     context = {
-        "page": page,
+        "page": SimpleLazyObject(page_of_events),
         "past": False,
         "form": form,
         # The selects are written out in the template: rendering widgets through
         # templates cost more than the rest of the page.
         "topics": form.fields["topic"].queryset,
-        "problems": form.problems(),
-        "filtering": _filtering(form),
+        "problems": lambda: form.problems(),
+        "filtering": lambda: _filtering(form),
     }
     return render(request, "events/event_list.html", context)
 
@@ -51,11 +60,14 @@ def _filtering(form: EventFilterForm) -> bool:
     return bool(filters["kind"] or filters["topic"] or filters["words"].strip())
 
 
+@public_page("events")
 def past_events(request):
-    page = Paginator(Event.objects.listed().past(), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    past = Event.objects.listed().past()
+    page = SimpleLazyObject(lambda: Paginator(past, EVENTS_PER_PAGE).get_page(request.GET.get("page")))
     return render(request, "events/event_list.html", {"page": page, "past": True})
 
 
+@public_page("events")
 def event_detail(request, slug: str):
     event = get_event_for(request.user, slug)
     button = register_button(event=event, user=request.user, confirmed=event.confirmed_count)
@@ -65,7 +77,7 @@ def event_detail(request, slug: str):
     context = {
         "event": event,
         "button": button,
-        "description": render_markdown(event.description),
+        "description": lambda: render_markdown(event.description),  # only when not cached
         "now": now,
         "self_check_in": SelfCheckInForm() if can_self_check_in else None,
         "present": present,
@@ -79,11 +91,13 @@ def ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@public_page("events")
 def event_ics(request, slug: str):
     event = get_event_for(request.user, slug)
     return ics_response(event_calendar(event), f"{event.slug}.ics")
 
 
+@public_page("events")
 def calendar_feed(request):
     since = timezone.now() - timedelta(weeks=FEED_PAST_WEEKS)
     events = Event.objects.listed().filter(ends_at__gte=since).order_by("starts_at")[:FEED_MAX_EVENTS]

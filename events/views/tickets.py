@@ -2,6 +2,8 @@
 their private calendar, the check-in link a ticket's QR code opens, and self
 check-in (the projector's code, or the link its QR code opens)."""
 
+from functools import lru_cache
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import is_committee
 from members.two_factor import second_factor_problem, second_factor_redirect
+from society.page_cache import not_modified_or
 
 from .. import services
 from ..calendars import registrations_feed
@@ -66,8 +69,11 @@ def check_in_url(registration: Registration) -> str:
     return settings.SITE_URL + reverse("events:check_in", kwargs={"token": registration.token})
 
 
+@lru_cache(maxsize=1024)
 def qr_code_svg(url: str) -> str:
-    """The QR code as SVG markup to place in the page (no style attributes: the CSP allows none)."""
+    """The QR code as SVG markup to place in the page (no style attributes: the CSP allows none).
+    Drawing it is most of the ticket page's time, and a ticket's code never changes: the
+    last thousand are kept in each process."""
     svg = segno.make(url, error="m").svg_inline(scale=1, omitsize=True, border=4, light="#fff", title="Check-in code")
     return mark_safe(svg)  # noqa: S308 (made by segno from our own URL)
 
@@ -112,7 +118,9 @@ def my_calendar(request, token: str):
         .select_related("event")
         .order_by("event__starts_at")
     )
-    return ics_response(registrations_feed(registrations, name=f"{settings.SOCIETY_NAME}: my events"), "my-events.ics")
+    content = registrations_feed(registrations, name=f"{settings.SOCIETY_NAME}: my events")
+    # Calendar apps ask often: a 304 when nothing changed.
+    return not_modified_or(request, ics_response(content, "my-events.ics"))
 
 
 def check_in(request, token: str):

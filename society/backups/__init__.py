@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
+from .. import page_cache
 from . import database, files
 from .archive import (
     ARCHIVE_PATTERN,
@@ -146,6 +147,7 @@ def restore_backup(path: Path) -> Restored:
                     shutil.copyfileobj(content, copy)
                 database.restore(dump, tables=manifest["database"]["tables"])
                 dump.unlink()
+                page_cache.everything_changed()  # the tools wrote around Django: no cached page stands
             elif name.startswith(FILES_PREFIX):
                 alias, stored_name = name.removeprefix(FILES_PREFIX).split("/", 1)
                 files.restore_file(storages[alias], stored_name, content)

@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 
 from events.models import Event, Registration
 from members.models import User
+from society.page_cache import public_page
 
 from .. import services
 from ..links import read_meeting_token
 from ..models import StudyGroup
 
 
+@public_page("events", "workshops", "members")
 def study_group_list(request):
     groups = (
         StudyGroup.objects.filter(archived_at__isnull=True)
@@ -26,6 +28,7 @@ def study_group_list(request):
     return render(request, "workshops/study_group_list.html", {"groups": groups})
 
 
+@public_page("events", "workshops", "members")
 def study_group_detail(request, slug: str):
     group = get_object_or_404(
         StudyGroup.objects.select_related("topic", "organiser").annotate(member_count=Count("memberships")),

@@ -7,17 +7,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from events.models import Event, EventRating, Registration
+from society.page_cache import public_page
 
 from .. import selectors, services
 from ..forms import FeedbackForm, SearchForm
 from ..models import Material, SeriesSession, WorkshopSeries
 
 
+@public_page("events", "workshops")
 def workshop_list(request):
-    context = {"series_list": selectors.series_list(), "search_form": SearchForm()}
+    context = {"series_list": selectors.series_list, "search_form": SearchForm()}  # read only when not cached
     return render(request, "workshops/series_list.html", context)
 
 
+@public_page("events", "workshops")
 def series_detail(request, slug: str):
     series = get_object_or_404(WorkshopSeries.objects.prefetch_related("topics"), slug=slug)
     sessions = list(
