@@ -1,6 +1,7 @@
 """reverse_plain: the site's own links, as reverse() writes them, for less."""
 
 import pytest
+from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from society.links import reverse_plain
@@ -42,3 +43,14 @@ def test_reverse_plain_leaves_other_arguments_to_reverse():
     )
     with pytest.raises(NoReverseMatch):
         reverse_plain("events:ticket", token="not/a/slug")
+
+
+def test_plain_url_tag_writes_what_the_url_tag_writes():
+    template = Template(
+        "{% load society_links %}{% plain_url 'workshops:manage_series_move_session' slug=s event_slug=e %}|"
+        "{% url 'workshops:manage_series_move_session' slug=s event_slug=e %}"
+    )
+
+    ours, djangos = template.render(Context({"s": "intro", "e": "week-1"})).split("|")
+
+    assert ours == djangos == "/manage/workshops/intro/sessions/week-1/move/"
