@@ -1,5 +1,5 @@
-"""`{% plain_url "events:manage_event" slug=event.slug %}`: `{% url %}` for a link drawn once
-a row of a long list, through society.links.reverse_plain (slug and token arguments only)."""
+"""`{% plain_url "app:name" slug=thing.slug %}`: `{% url %}` for a link drawn once a row of a
+long list, through society.links.reverse_plain (slug and token arguments only)."""
 
 from django import template
 
