@@ -294,7 +294,10 @@ class Registration(models.Model):
     ACTIVE = (Status.CONFIRMED, Status.WAITLISTED)
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    # Indexed with the event (registration_by_user, below), not alone.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations", db_index=False
+    )
     status = models.CharField(max_length=20, choices=Status.choices)
     # In the ticket's and the check-in link's URLs instead of the id.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
@@ -317,6 +320,8 @@ class Registration(models.Model):
             models.Index(fields=["event", "status", "created_at"]),
             # The door: confirmed registrations of one event, checked in or not (counts and search).
             models.Index(fields=["event", "status", "checked_in_at"], name="registration_door"),
+            # One person's events, from the index alone: My events' pages of past events, the record.
+            models.Index(fields=["user", "event"], name="registration_by_user"),
             # Who attended an event, from the index alone: the figures' attendees of a period.
             models.Index(
                 fields=["event", "user"],

@@ -78,4 +78,4 @@ def test_the_figures_count_people_from_the_periods_attendees_not_their_whole_his
         assert "events_firstattendance_pkey" in plan
         # The period's attendees: by event (the partial index of attended registrations leads with it).
         assert any(index in plan for index in ("registration_attended", "events_registration_event_id"))
-    assert not any("events_registration_user_id" in plan for _, plan in plans)
+    assert not any("registration_by_user" in plan for _, plan in plans)
