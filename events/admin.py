@@ -24,6 +24,7 @@ from .models import (
     Event,
     EventRating,
     EventSpeaker,
+    FirstAttendance,
     Registration,
     SelfCheckInAttempts,
     Speaker,
@@ -456,6 +457,26 @@ class SelfCheckInAttemptsAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FirstAttendance)
+class FirstAttendanceAdmin(admin.ModelAdmin):
+    """Kept by the check-in services for the figures (events.services.keep_first_attendances): read-only."""
+
+    list_display = ["user", "starts_at"]
+    search_fields = ["user__email", "user__name"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "starts_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

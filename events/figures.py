@@ -18,16 +18,17 @@ Every figure costs a fixed number of queries, whatever the number of events or p
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cached_property
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from members.terms import Period, term_of
+from members.terms import Period
 from society import hooks
 
-from .models import Event, Registration, attended_q
+from .models import Event, FirstAttendance, Registration, attended_q
 
 Status = Registration.Status
 # The built-in tables of the figures page; apps add theirs through society.hooks.FIGURES_TABLES.
@@ -56,14 +57,64 @@ def period_events(*, period: Period, now: datetime) -> QuerySet[Event]:
     return Event.objects.filter(_window("", period=period, now=now))
 
 
-@dataclass
 class PeriodFigures:
-    period: Period
-    events: list[Event]  # by start, with registered, attended and (ended ones) no_shows
-    unique_attendees: int
-    first_timers: int
-    returners: int
-    topics: list[tuple[str, int]]  # (topic, attendances), busiest first
+    """The figures of `period` as seen at `now`, each read when first asked for: a page or
+    a CSV costs only the queries of what it shows (one each for the events, the people and
+    the topics)."""
+
+    def __init__(self, *, period: Period, now: datetime):
+        self.period, self.now = period, now
+
+    @cached_property
+    def events(self) -> list[Event]:
+        """The period's events by start, with registered, attended and (ended ones) no_shows."""
+        events = list(
+            period_events(period=self.period, now=self.now)
+            .only("title", "slug", "kind", "starts_at", "ends_at")  # what the page, the chart and the CSV show
+            # Counting a column of the door's index (event, status, checked_in_at), not the id,
+            # lets PostgreSQL count from the index alone.
+            .annotate(
+                registered=Count("registrations__status", filter=Q(registrations__status=Status.CONFIRMED)),
+                attended=Count("registrations__status", filter=attended_q("registrations__")),
+            )
+            .order_by("starts_at", "id")
+        )
+        for event in events:
+            event.no_shows = event.registered - event.attended if event.ends_at < self.now else None
+        return events
+
+    @cached_property
+    def _here(self) -> QuerySet[Registration]:
+        """The period's attended registrations."""
+        return Registration.objects.attended().filter(_window("event__", period=self.period, now=self.now))
+
+    @cached_property
+    def _people(self) -> dict[str, int]:
+        return _people(self._here, period=self.period)
+
+    @property
+    def unique_attendees(self) -> int:
+        return self._people["unique"]
+
+    @property
+    def first_timers(self) -> int:
+        return self._people["first_timers"]
+
+    @property
+    def returners(self) -> int:
+        return self._people["returners"]
+
+    @cached_property
+    def topics(self) -> list[tuple[str, int]]:
+        """(topic, attendances), busiest first."""
+        topics = (
+            self._here.exclude(event__topics=None)
+            .order_by()
+            .values("event__topics__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "event__topics__name")
+        )
+        return [(row["event__topics__name"], row["n"]) for row in topics]
 
     @property
     def attendances(self) -> int:
@@ -78,52 +129,26 @@ class PeriodFigures:
 
 
 def period_figures(*, period: Period, now: datetime | None = None) -> PeriodFigures:
-    """The figures of `period` as seen at `now`, in three queries."""
-    now = now or timezone.now()
-    events = list(
-        period_events(period=period, now=now)
-        .annotate(
-            registered=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
-            attended=Count("registrations", filter=attended_q("registrations__")),
-        )
-        .order_by("starts_at", "id")
-    )
-    for event in events:
-        event.no_shows = event.registered - event.attended if event.ends_at < now else None
-    present = Registration.objects.attended()
-    here = present.filter(_window("event__", period=period, now=now))
-    people = list(
-        present.filter(user__in=here.values("user"))
-        .order_by()
-        .values("user")
-        .annotate(
-            first=Min("event__starts_at"),
-            latest=Max("event__starts_at", filter=_window("event__", period=period, now=now)),
-        )
-    )
+    """The figures of `period` as seen at `now` (read as they are asked for)."""
+    return PeriodFigures(period=period, now=now or timezone.now())
+
+
+def _people(here: QuerySet[Registration], *, period: Period) -> dict[str, int]:
+    """Unique attendees, first-timers and returners among the holders of `here` (the
+    period's attended registrations), in one aggregate query over the period's attendees
+    alone: each person's first attendance ever is kept (events.models.FirstAttendance).
+
+    A returner came before the term of their latest attendance in the period: before the
+    period, or (for a whole year) before the start of a later term they attended in."""
     starts = _midnight(period.starts)
-    # `latest` is the start of one of the period's events: a term's start once an event, not once a person.
-    term_starts = {moment: _term_starts(moment) for moment in {row["latest"] for row in people}}
-    topics = (
-        here.exclude(event__topics=None)
-        .order_by()
-        .values("event__topics__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "event__topics__name")
+    came_before = Q(starts_at__lt=starts)
+    for later in map(_midnight, period.later_term_starts):
+        came_before |= Q(starts_at__lt=later, user__in=here.filter(event__starts_at__gte=later).values("user"))
+    return FirstAttendance.objects.filter(user__in=here.values("user")).aggregate(
+        unique=Count("pk"),
+        first_timers=Count("pk", filter=Q(starts_at__gte=starts)),
+        returners=Count("pk", filter=came_before),
     )
-    return PeriodFigures(
-        period=period,
-        events=events,
-        unique_attendees=len(people),
-        first_timers=sum(1 for row in people if row["first"] >= starts),
-        returners=sum(1 for row in people if row["first"] < term_starts[row["latest"]]),
-        topics=[(row["event__topics__name"], row["n"]) for row in topics],
-    )
-
-
-def _term_starts(moment: datetime) -> datetime:
-    """When the term of `moment` began."""
-    return _midnight(term_of(timezone.localdate(moment)).starts)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Topic
-from society.links import web_link
+from society.links import reverse_plain, web_link
 
 
 def new_token() -> str:
@@ -188,7 +188,7 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return reverse_plain("events:detail", slug=self.slug)
 
     @property
     def is_cancelled(self) -> bool:
@@ -294,7 +294,10 @@ class Registration(models.Model):
     ACTIVE = (Status.CONFIRMED, Status.WAITLISTED)
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    # Indexed with the event (registration_by_user, below), not alone.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations", db_index=False
+    )
     status = models.CharField(max_length=20, choices=Status.choices)
     # In the ticket's and the check-in link's URLs instead of the id.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
@@ -317,6 +320,14 @@ class Registration(models.Model):
             models.Index(fields=["event", "status", "created_at"]),
             # The door: confirmed registrations of one event, checked in or not (counts and search).
             models.Index(fields=["event", "status", "checked_in_at"], name="registration_door"),
+            # One person's events, from the index alone: My events' pages of past events, the record.
+            models.Index(fields=["user", "event"], name="registration_by_user"),
+            # Who attended an event, from the index alone: the figures' attendees of a period.
+            models.Index(
+                fields=["event", "user"],
+                condition=Q(status="confirmed", checked_in_at__isnull=False),  # attended_q()
+                name="registration_attended",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -335,7 +346,7 @@ class Registration(models.Model):
         return f"{self.user} · {self.event} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("events:ticket", kwargs={"token": self.token})
+        return reverse_plain("events:ticket", token=self.token)
 
     @property
     def is_confirmed(self) -> bool:
@@ -378,6 +389,26 @@ class EventRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.registration.event} by {self.registration.user}"
+
+
+class FirstAttendance(models.Model):
+    """When a person first attended an event: the start of the earliest event they were
+    checked in at (any status, as `Registration.objects.attended()` counts). Kept, rather
+    than found over everyone's whole history, so that the figures count first-timers and
+    returners of a term from that term's attendees alone. Written only by
+    events.services.keep_first_attendances, in the transaction of every change that can
+    move it (check-in, its undoing, attendance in bulk, an attended event's new time)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="first_attendance"
+    )
+    starts_at = models.DateTimeField("first attended event's start")
+
+    class Meta:
+        verbose_name = "first attendance"
+
+    def __str__(self) -> str:
+        return f"{self.user} first came on {timezone.localdate(self.starts_at):%d %b %Y}"
 
 
 class SelfCheckInAttempts(models.Model):

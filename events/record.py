@@ -1,5 +1,6 @@
 """What events/ adds to a member's participation record: the events they attended."""
 
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from society.records import RecordEntry, RecordSection
@@ -10,25 +11,33 @@ from .models import Event, Registration
 STUDY_GROUP_KINDS = {Event.Kind.STUDY_GROUP}
 
 
-def sections(user) -> list[RecordSection]:
-    attended = (
-        Registration.objects.attended()
-        .filter(user=user)
-        .select_related("event")
-        .prefetch_related("event__topics")
-        .order_by("-event__starts_at")
-    )
-    learning, groups = [], []
-    for registration in attended:
-        event = registration.event
-        entry = RecordEntry(
-            title=event.title,
-            when=timezone.localdate(event.starts_at),
-            detail=event.get_kind_display(),
-            tags=tuple(topic.name for topic in event.topics.all()),
-        )
-        (groups if event.kind in STUDY_GROUP_KINDS else learning).append(entry)
+def sections(user, *, limit: int | None = None) -> list[RecordSection]:
+    """The events `user` attended, newest first: at most `limit` a section. Five queries at most."""
+    attended = Registration.objects.attended().filter(user=user)
+    in_groups = Q(event__kind__in=STUDY_GROUP_KINDS)
+    counts = attended.aggregate(everything=Count("pk"), groups=Count("pk", filter=in_groups))
     return [
-        RecordSection("Workshops, talks and events attended", learning),
-        RecordSection("Study group meetings", groups),
+        _latest(
+            "Workshops, talks and events attended",
+            attended.exclude(in_groups),
+            total=counts["everything"] - counts["groups"],
+            limit=limit,
+        ),
+        _latest("Study group meetings", attended.filter(in_groups), total=counts["groups"], limit=limit),
     ]
+
+
+def _latest(title: str, registrations: QuerySet[Registration], *, total: int, limit: int | None) -> RecordSection:
+    if not total:
+        return RecordSection(title)
+    shown = registrations.select_related("event").prefetch_related("event__topics").order_by("-event__starts_at")
+    entries = [
+        RecordEntry(
+            title=registration.event.title,
+            when=timezone.localdate(registration.event.starts_at),
+            detail=registration.event.get_kind_display(),
+            tags=tuple(topic.name for topic in registration.event.topics.all()),
+        )
+        for registration in (shown if limit is None else shown[:limit])
+    ]
+    return RecordSection(title, entries, earlier=total - len(entries))

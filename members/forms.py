@@ -1,13 +1,14 @@
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 
 from society.forms import CheckboxChoices
 from society.links import https_by_default
 from society.models import EmailKind
 
 from .avatars import render_avatar
-from .models import CommitteeRole, Profile, Topic
-from .selectors import NOT_MEMBER_THIS_YEAR, counts_attendance, membership_years, possible_holders
+from .models import CommitteeRole, Profile, Topic, User
+from .selectors import HOLDERS, NOT_MEMBER_THIS_YEAR, counts_attendance, membership_years, people_by_email
 from .services import Handover, start_welcome
 from .services.site_texts import MAX_LENGTH as MAX_SITE_TEXT_LENGTH
 from .union_csv import MAX_BYTES, UnionCsvError, parse_union_csv
@@ -208,29 +209,75 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def holder_choices():
-    """Members of last, this or next academic year: whom a role can be given to."""
-    year = current_academic_year()
-    return possible_holders(years=[year - 1, year, year + 1])
+class PersonSearchInput(forms.TextInput):
+    """A box for a person's email. static/js/person-search.js (the widget's media) adds
+    suggestions by name or email as one types, from members:person_search; choosing one
+    puts its email in the box. Without the script, typing the exact email works alike."""
+
+    template_name = "forms/widgets/person_search.html"
+
+    class Media:
+        js = ["js/person-search.js"]
+
+    def __init__(self, *, among: str):
+        super().__init__(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})
+        self.among = among
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-person-search"] = reverse("members:person_search", args=[self.among])
+        return context
 
 
-class HolderField(forms.ModelChoiceField):
-    def label_from_instance(self, user) -> str:
-        return f"{user.display_name} ({user.email})"
+class PersonField(forms.CharField):
+    """One of `among`'s people (members.selectors.people_among), chosen by email: the
+    cleaned value is the account, or None when left empty. `refused` is the error for an
+    active account outside `among`. A form with several person fields looks them up in one
+    query by giving each the same `found` (members.selectors.people_by_email)."""
+
+    NO_ACCOUNT = "No active account with that email."
+    NOT_AN_EMAIL = "Type the person's whole email, or choose them from the suggestions."
+
+    def __init__(self, *, among: str, refused: str = "", **kwargs):
+        kwargs.setdefault("help_text", "Type a name or an email and choose from the suggestions, or type the email.")
+        super().__init__(max_length=254, widget=PersonSearchInput(among=among), **kwargs)
+        self.among = among
+        self.refused = refused
+        self.found: dict[str, tuple[User, bool]] | None = None
+
+    def prepare_value(self, value):
+        return value.email if isinstance(value, User) else value
+
+    def clean(self, value) -> User | None:
+        email = super().clean(value).strip().lower()
+        if not email:
+            return None
+        found = self.found if self.found is not None else people_by_email([email], among=self.among)
+        if email not in found:
+            raise forms.ValidationError(self.NO_ACCOUNT if "@" in email else self.NOT_AN_EMAIL)
+        user, eligible = found[email]
+        if not eligible:
+            raise forms.ValidationError(self.refused.format(person=f"{user.display_name} ({user.email})"))
+        return user
+
+
+def holder_field(**kwargs) -> PersonField:
+    """Whom a committee role can be given to: a member of last, this or next academic year."""
+    return PersonField(
+        among=HOLDERS,
+        refused="{person} is not a member this year, last year or next year: a role needs a member.",
+        **kwargs,
+    )
 
 
 class CommitteeRoleForm(forms.Form):
     """Give a role. Saving is `services.give_role(**form.cleaned_data, by=...)`."""
 
-    user = HolderField(label="Member", queryset=None, help_text="This year's, last year's or next year's members.")
+    user = holder_field(label="Member")
     title = forms.CharField(max_length=80, help_text="President, Treasurer, Events Lead…")
     starts_on = forms.DateField(label="Term starts", widget=DateInput)
     ends_on = forms.DateField(label="Term ends", widget=DateInput, help_text="The last day of the term.")
     order = forms.IntegerField(min_value=0, max_value=999, initial=0, help_text="Lower numbers are listed first.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = holder_choices()
 
 
 class HandoverForm(forms.Form):
@@ -244,22 +291,23 @@ class HandoverForm(forms.Form):
     def __init__(self, *args, roles: list[CommitteeRole], **kwargs):
         super().__init__(*args, **kwargs)
         self.roles = roles
-        # One query for every row's list of members (a ModelChoiceField per row would query per row).
-        self.holders = {str(user.pk): user for user in holder_choices()}
-        choices = [("", "Nobody yet")] + [
-            (pk, f"{user.display_name} ({user.email})") for pk, user in self.holders.items()
-        ]
         for role in roles:
-            self.fields[f"holder_{role.pk}"] = forms.ChoiceField(label=role.title, choices=choices, required=False)
+            self.fields[f"holder_{role.pk}"] = holder_field(label=role.title, required=False, help_text="")
+        if self.is_bound:
+            # Every row's email in one query (a lookup per row would cost a query per row).
+            names = [self.add_prefix(f"holder_{role.pk}") for role in roles]
+            found = people_by_email([self.data.get(name, "") for name in names], among=HOLDERS)
+            for role in roles:
+                self.fields[f"holder_{role.pk}"].found = found
 
     def field_of(self, role: CommitteeRole):
         return self[f"holder_{role.pk}"] if role in self.roles else None
 
     def handovers(self) -> list[Handover]:
         return [
-            Handover(title=role.title, holder=self.holders[chosen], order=role.order)
+            Handover(title=role.title, holder=holder, order=role.order)
             for role in self.roles
-            if (chosen := self.cleaned_data.get(f"holder_{role.pk}"))
+            if (holder := self.cleaned_data.get(f"holder_{role.pk}"))
         ]
 
 

@@ -79,6 +79,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="members_user_email_ci_unique"),
         ]
+        # The directory's pages and the console's person search list people by name.
+        indexes = [models.Index(fields=["name", "email"], name="user_by_name")]
 
     def __str__(self) -> str:
         return self.display_name

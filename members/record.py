@@ -5,11 +5,8 @@ from society.records import RecordEntry, RecordSection
 from .models import CommitteeRole
 
 
-def sections(user) -> list[RecordSection]:
-    roles = CommitteeRole.objects.filter(user=user).order_by("-starts_on")
-    return [
-        RecordSection(
-            "Committee roles",
-            [RecordEntry(title=role.title, when=role.starts_on, until=role.ends_on) for role in roles],
-        )
-    ]
+def sections(user, *, limit: int | None = None) -> list[RecordSection]:
+    """The committee roles `user` held, newest first (a handful: `limit` cuts the list only)."""
+    roles = list(CommitteeRole.objects.filter(user=user).order_by("-starts_on"))
+    entries = [RecordEntry(title=role.title, when=role.starts_on, until=role.ends_on) for role in roles[:limit]]
+    return [RecordSection("Committee roles", entries, earlier=len(roles) - len(entries))]

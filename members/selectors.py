@@ -1,7 +1,7 @@
 """Reads of members that pages share: the committee's directory and the about page."""
 
 from django.db.models import Count, Exists, Expression, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
 from society import hooks
 
@@ -105,6 +105,50 @@ def possible_holders(*, years: list[int]) -> QuerySet[User]:
     """Active accounts that are members in any of `years`, by name: whom a role can be given to."""
     members = Membership.objects.filter(academic_year__in=years).values("user")
     return User.objects.filter(is_active=True, pk__in=members).order_by("name", "email")
+
+
+# --- Choosing a person in the console (by email, with suggestions as one types) ---------
+
+# Whom a person field of the console may choose: `among` names the set, in the field and in
+# the search's address (members:person_search, /manage/people/<among>/).
+HOLDERS, ACCOUNTS = "members", "accounts"
+PERSON_SUGGESTIONS = 10  # at most this many suggestions a search
+PERSON_SEARCH_MIN_LENGTH = 2
+
+
+def people_among(among: str) -> QuerySet[User]:
+    """The people a person field may choose: members of last, this or next academic year
+    (HOLDERS: a committee role needs a member), or any active account (ACCOUNTS)."""
+    if among == HOLDERS:
+        year = current_academic_year()
+        return possible_holders(years=[year - 1, year, year + 1])
+    if among == ACCOUNTS:
+        return User.objects.filter(is_active=True).order_by("name", "email")
+    raise ValueError(f"no such set of people: {among!r}")
+
+
+def search_people(words: str, *, among: str) -> list[User]:
+    """The first PERSON_SUGGESTIONS people of `among` whose name or email contains `words`,
+    by name; none for fewer than PERSON_SEARCH_MIN_LENGTH characters. One query."""
+    words = words.strip()
+    if len(words) < PERSON_SEARCH_MIN_LENGTH:
+        return []
+    found = people_among(among).filter(Q(name__icontains=words) | Q(email__icontains=words))
+    return list(found.only("name", "email")[:PERSON_SUGGESTIONS])
+
+
+def people_by_email(emails: list[str], *, among: str) -> dict[str, tuple[User, bool]]:
+    """Lower-cased email -> (active account, whether it is one of `among`), for those of
+    `emails` that have an active account. One query, however many emails."""
+    wanted = {email.strip().lower() for email in emails if email and email.strip()}
+    if not wanted:
+        return {}
+    found = (
+        User.objects.filter(is_active=True)
+        .annotate(email_lower=Lower("email"), eligible=Exists(people_among(among).filter(pk=OuterRef("pk"))))
+        .filter(email_lower__in=wanted)
+    )
+    return {user.email_lower: (user, user.eligible) for user in found}
 
 
 def newest_site_texts() -> dict[str, SiteText]:

@@ -28,6 +28,11 @@ class Period:
         year = academic_year_label(self.year)
         return year if self.term == WHOLE_YEAR else f"{self.term.capitalize()} {year}"
 
+    @property
+    def later_term_starts(self) -> list[date]:
+        """The days a term starts inside the period, after its first day: none for one term."""
+        return [first for _, first in _term_starts(self.year)][1:] if self.term == WHOLE_YEAR else []
+
     def a_year_before(self) -> "Period":
         """The same term (or the whole year) of the academic year before."""
         return period(year=self.year - 1, term=self.term)

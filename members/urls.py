@@ -29,6 +29,7 @@ urlpatterns = [
     path("manage/committee/", views.committee_roles, name="committee_roles"),
     path("manage/committee/new/", views.committee_role_new, name="committee_role_new"),
     path("manage/committee/hand-over/", views.committee_handover, name="committee_handover"),
+    path("manage/people/<slug:among>/", views.person_search, name="person_search"),
     path("manage/site-texts/", views.site_text_list, name="site_texts"),
     path("manage/site-texts/<str:key>/", views.site_text_edit, name="site_text_edit"),
     path("manage/topics/", views.manage_topics, name="manage_topics"),

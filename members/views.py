@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from society.csv import csv_response
+from society.csv import csv_streaming_response
 from society.emails import email_preferences, set_email_preferences
 from society.markdown import render_markdown
 from society.page_cache import public_page
 from society.privacy import collect_personal_data
-from society.records import collect_record
+from society.records import RECORD_LATEST, collect_record
 from society.uploads import upload_limited
 
 from . import services
@@ -39,12 +39,15 @@ from .forms import (
 from .models import CommitteeChange, Membership, Profile, PublicRecord, SiteText, Topic, User
 from .permissions import committee_required
 from .selectors import (
+    ACCOUNTS,
+    HOLDERS,
     counts_attendance,
     current_committee,
     member_directory,
     newest_site_texts,
     role_years,
     roles_in_year,
+    search_people,
     site_text_history,
     site_texts,
     topics_with_counts,
@@ -237,9 +240,16 @@ def my_record(request):
         "record": services.record_of(request.user),
         "person": request.user,
         "profile": Profile.objects.filter(user=request.user).first(),
-        "sections": collect_record(request.user),
+        **record_sections(request, request.user),
     }
     return render(request, "members/record.html", context)
+
+
+def record_sections(request, user: User) -> dict:
+    """The record's sections for its pages: the latest entries of each, or (`?whole=1`) every
+    entry, for printing; `earlier` counts the entries left out."""
+    sections = collect_record(user, whole=request.GET.get("whole") == "1")
+    return {"sections": sections, "earlier": sum(section.earlier for section in sections), "latest": RECORD_LATEST}
 
 
 def public_record(request, token: str):
@@ -251,7 +261,7 @@ def public_record(request, token: str):
         "record": record,
         "person": record.user,
         "profile": Profile.objects.filter(user=record.user).first(),
-        "sections": collect_record(record.user),
+        **record_sections(request, record.user),
         "today": timezone.localdate(),
     }
     return render(request, "members/public_record.html", context)
@@ -265,6 +275,8 @@ def directory(request):
     form = DirectoryFilterForm(request.GET)
     users = member_directory(**form.filters())
     page = Paginator(users, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    for person in page.object_list:  # None for no profile: a failed lookup in the template costs more
+        person.profile_shown = getattr(person, "profile", None)
     context = {
         "form": form,
         "page": page,
@@ -286,8 +298,10 @@ def directory_export(request):
         "Name", "Email", "Student number", "Course", "Year of study", "Interests",
         *(["Events attended"] if attendance else []), f"Member in {year_label}",
     ]  # fmt: skip
-    rows = (directory_csv_row(user, attendance=attendance) for user in member_directory(**form.filters()))
-    return csv_response(f"members-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+    # Every member: read a thousand at a time (each thousand's interests in one more query), sent as read.
+    people = member_directory(**form.filters()).iterator(chunk_size=1000)
+    rows = (directory_csv_row(user, attendance=attendance) for user in people)
+    return csv_streaming_response(f"members-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
 def directory_csv_row(user: User, *, attendance: bool) -> list:
@@ -457,6 +471,16 @@ def committee_role_new(request):
             messages.success(request, f"{role.user.display_name} is {role.title}; they have been emailed.")
             return redirect(roles_page_of(academic_year_of(role.starts_on)))
     return render(request, "members/manage/committee_role_form.html", {"form": form})
+
+
+@committee_required
+def person_search(request, among: str):
+    """Suggestions for the console's person fields (members.forms.PersonField): people of
+    `among` whose name or email contains `q`, as JSON for static/js/person-search.js."""
+    if among not in (HOLDERS, ACCOUNTS):
+        raise Http404("There is no such set of people.")
+    people = search_people(request.GET.get("q", "")[:254], among=among)
+    return JsonResponse({"people": [{"name": person.display_name, "email": person.email} for person in people]})
 
 
 def handover_from_year(value: str) -> int:

@@ -11,9 +11,10 @@ import csv
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+STREAMED_ROWS = 500  # rows a chunk of a streamed CSV
 
 
 def safe_csv_cell(value: object) -> str:
@@ -33,4 +34,33 @@ def csv_response(filename: str, header: Iterable[object], rows: Iterable[Iterabl
     writer = csv.writer(response)
     writer.writerow([safe_csv_cell(cell) for cell in header])
     writer.writerows([safe_csv_cell(cell) for cell in row] for row in rows)
+    return response
+
+
+class _Lines:
+    """What csv.writer writes to when each row's text is wanted back rather than stored."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_streaming_response(
+    filename: str, header: Iterable[object], rows: Iterable[Iterable[object]]
+) -> StreamingHttpResponse:
+    """csv_response for a download that grows with the society (every member): sent
+    STREAMED_ROWS rows at a time as `rows` are read, so neither the rows nor the file
+    are held whole in memory."""
+    writer = csv.writer(_Lines())
+
+    def chunks():
+        chunk = ["\ufeff", writer.writerow([safe_csv_cell(cell) for cell in header])]
+        for row in rows:
+            chunk.append(writer.writerow([safe_csv_cell(cell) for cell in row]))
+            if len(chunk) >= STREAMED_ROWS:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk)
+
+    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

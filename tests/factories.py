@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from events.models import CalendarFeed, Event, Registration, Speaker
+from events.services import keep_first_attendances
 from members.models import CommitteeRole, Membership, Profile, Topic, User
 from members.permissions import committee_group
 from members.years import current_academic_year
@@ -68,15 +69,22 @@ class SpeakerFactory(factory.django.DjangoModelFactory):
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
-    """A confirmed registration, made directly (the rules have their own tests via events.services)."""
+    """A confirmed registration, made directly (the rules have their own tests via events.services).
+    One made checked in updates its holder's first attendance, as checking in does."""
 
     class Meta:
         model = Registration
+        skip_postgeneration_save = True
 
     event = factory.SubFactory(EventFactory)
     user = factory.SubFactory(UserFactory)
     status = Registration.Status.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def first_attendance(registration, create, extracted, **kwargs):
+        if create and registration.checked_in_at is not None:
+            keep_first_attendances(users=[registration.user_id])
 
 
 class CalendarFeedFactory(factory.django.DjangoModelFactory):

@@ -114,6 +114,7 @@ NO_RULE = {
     "events.EventRating": "a score",
     "events.ActionLog": "read-only here",
     "events.SelfCheckInAttempts": "read-only here: written by self_check_in; deleting a row lifts a pause",
+    "events.FirstAttendance": "read-only here: written by keep_first_attendances with each check-in",
     "workshops.WorkshopSeries": "a list of sessions",
     "workshops.Material": "file fields read-only here; new files through the console",
     "workshops.StudyGroup": "a group's details",
@@ -125,6 +126,7 @@ DELETE_THROUGH_SERVICE = {
     "events.Event": "only drafts, one at a time; others are cancelled (cancel_event)",
     "events.Registration": "cancel (the row stays; the first person waiting is promoted)",
     "events.ConsoleSettings": "never: the webhook is turned off by emptying its address",
+    "events.FirstAttendance": "never: it follows the registrations (keep_first_attendances)",
     "members.User": "anonymise_account, as “Delete my account”",
     "society.OutboundEmail": "never: a deleted row frees its key, so the same email could go twice",
 }

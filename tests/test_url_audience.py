@@ -292,6 +292,8 @@ AUDIENCE: dict[str, Entry] = {
     "members:committee_roles": Entry(COMMITTEE),
     "members:committee_role_new": Entry(COMMITTEE),
     "members:committee_handover": Entry(COMMITTEE),
+    # Suggestions for the console's person fields, as JSON (without `q`: none).
+    "members:person_search": Entry(COMMITTEE, lambda: {"among": "members"}),
     "members:site_texts": Entry(COMMITTEE),
     "members:site_text_edit": Entry(COMMITTEE, lambda: {"key": "about"}),
     "members:manage_topics": Entry(COMMITTEE),

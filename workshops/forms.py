@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from events.forms import SkippedDatesField
 from events.models import Event
-from members.models import Topic, User
+from members.forms import PersonField
+from members.models import Topic
+from members.selectors import ACCOUNTS
 
 from . import services
 from .models import Material, StudyGroup, WorkshopSeries
@@ -142,11 +144,12 @@ class StudyGroupConsoleForm(forms.ModelForm):
             "meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
+    organiser = PersonField(among=ACCOUNTS, label="Organiser", required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organiser"].queryset = User.objects.filter(is_active=True).order_by("name", "email")
-        self.fields["organiser"].required = False
-        self.fields["organiser"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+        if self.instance.organiser_id:  # the box shows the email, not the account's id
+            self.initial["organiser"] = self.instance.organiser.email
         self.fields["meeting_minutes"].min_value = 15
 
     def clean_capacity(self):

@@ -7,8 +7,11 @@ from society.records import RecordEntry, RecordSection
 from .models import StudyGroupMembership
 
 
-def sections(user) -> list[RecordSection]:
-    memberships = StudyGroupMembership.objects.filter(user=user).select_related("group__topic")
+def sections(user, *, limit: int | None = None) -> list[RecordSection]:
+    """The study groups `user` joined, newest first (a handful: `limit` cuts the list only)."""
+    memberships = list(
+        StudyGroupMembership.objects.filter(user=user).select_related("group__topic").order_by("-created_at", "-pk")
+    )
     entries = [
         RecordEntry(
             title=membership.group.name,
@@ -16,6 +19,6 @@ def sections(user) -> list[RecordSection]:
             detail=membership.group.meeting_pattern,
             tags=(membership.group.topic.name,) if membership.group.topic else (),
         )
-        for membership in memberships
+        for membership in memberships[:limit]
     ]
-    return [RecordSection("Study groups joined", entries)]
+    return [RecordSection("Study groups joined", entries, earlier=len(memberships) - len(entries))]

@@ -3,7 +3,8 @@ management commands, Celery tasks and the demo call these functions, and nothing
 else changes an event's status or a registration's status or check-in:
 
 - registrations: register, cancel, the waiting list, seats by hand, capacity, walk-ins
-- checkin: the check-in window, check-in and undo, attendance in bulk, self check-in
+- checkin: the check-in window, check-in and undo, attendance in bulk, self check-in, and
+  each person's first attendance (kept for the figures)
 - publishing: drafts, publish, change (refused when someone saved meanwhile), cancel, duplicate
 - details: what the console's event form adds (new topics, banner, speakers)
 - series: weekly series of drafts, made and published together
@@ -31,6 +32,7 @@ from .checkin import (
     bulk_attendance,
     check_in,
     check_in_problem,
+    keep_first_attendances,
     self_check_in,
     self_check_in_code,
     self_check_in_link_problem,
@@ -135,6 +137,7 @@ __all__ = [
     "event_facts",
     "event_version",
     "find_user_by_email",
+    "keep_first_attendances",
     "local_time_problem",
     "lock_event",
     "lock_registration",

@@ -15,10 +15,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import formats, timezone
 
-from ..models import Event, Registration, SelfCheckInAttempts
+from members.models import User
+
+from ..models import Event, FirstAttendance, Registration, SelfCheckInAttempts
 from .audit import record_action
 from .registrations import RegistrationError, check_not_stale, lock_event, lock_registration
 
@@ -63,6 +66,7 @@ def check_in(*, registration: Registration, by, seen: str | None = None, now: da
             registration.checked_in_at = now
             registration.checked_in_by = by
             registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+            keep_first_attendances(users=[registration.user_id])
             record_action(actor=by, event=registration.event, member=registration.user, action="checked in", now=now)
     return registration
 
@@ -81,8 +85,43 @@ def undo_check_in(*, registration: Registration, by, seen: str | None = None, no
         registration.checked_in_at = None
         registration.checked_in_by = None
         registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+        keep_first_attendances(users=[registration.user_id])
         record_action(actor=by, event=registration.event, member=registration.user, action="undid check-in", now=now)
     return registration
+
+
+# The first key of the advisory locks that keep_first_attendances takes (the second is the person).
+FIRST_ATTENDANCE_LOCKS = 7001
+
+
+def keep_first_attendances(*, users) -> None:
+    """Write down again when each of `users` (ids, or a query of them) first attended an
+    event (events.models.FirstAttendance), from their attended registrations: in the
+    transaction of every change that can move it. A few queries, however many people.
+
+    Every change of attendance holds its event's lock, so only one person's changes at two
+    events at once could race: each would write a first time missing the other's. On
+    PostgreSQL an advisory lock per person, to the end of the transaction, puts them in
+    turn (not the account's row: anonymising takes that before an event's lock, and this
+    runs holding one); SQLite writes one transaction at a time anyway."""
+    with transaction.atomic():
+        ids = sorted(User.objects.filter(pk__in=users).values_list("pk", flat=True))
+        if not ids:
+            return
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, (id %% 2147483647)::int) FROM unnest(%s) AS id",
+                    [FIRST_ATTENDANCE_LOCKS, ids],
+                )
+        firsts = (
+            Registration.objects.attended().filter(user__in=ids).values("user").annotate(first=Min("event__starts_at"))
+        )
+        kept = [FirstAttendance(user_id=row["user"], starts_at=row["first"]) for row in firsts.order_by()]
+        FirstAttendance.objects.filter(user__in=ids).exclude(user__in=[row.user_id for row in kept]).delete()
+        FirstAttendance.objects.bulk_create(
+            kept, update_conflicts=True, unique_fields=["user"], update_fields=["starts_at"], batch_size=1000
+        )
 
 
 @dataclass
@@ -118,6 +157,7 @@ def bulk_attendance(*, event: Event, emails: list[str], by, now: datetime | None
                 registration.checked_in_at, registration.checked_in_by = now, by
                 registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
                 result.checked_in.append(email)
+        keep_first_attendances(users=[found[email].user_id for email in result.checked_in])
         record_action(
             actor=by, event=event, action="bulk attendance", detail=f"{len(result.checked_in)} marked present.", now=now
         )

@@ -12,8 +12,9 @@ from django.utils.text import slugify
 
 from society.emails import queue_emails
 
-from ..models import Event, EventSpeaker
+from ..models import Event, EventSpeaker, Registration
 from .audit import record_action
+from .checkin import keep_first_attendances
 from .details import EventExtras, apply_extras
 from .emails import event_update_email
 from .registrations import RegistrationError, change_capacity, lock_event
@@ -172,6 +173,8 @@ def update_event(
         if "capacity" in changed:
             change_capacity(event=locked, capacity=event.capacity)
         event.save()
+        if "starts_at" in changed:  # its attendees may have come first on another day
+            keep_first_attendances(users=Registration.objects.attended().filter(event=event).values("user"))
         if topics is not None:
             event.topics.set(topics)
         if extras is not None:

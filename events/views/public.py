@@ -19,8 +19,11 @@ from ..selectors import register_button, search_events
 from .access import get_event_for
 
 EVENTS_PER_PAGE = 20
-# The public feed: everything upcoming, and what happened in the last half year.
-FEED_PAST_DAYS = 180
+# The public feed: everything upcoming, and what happened in the last four weeks (a
+# subscriber still sees the month's past sessions). A calendar app replaces a feed's events
+# at each refresh, so older ones leave it; /events/past/ keeps them all. Its cost is the
+# icalendar library's rendering, about 0.2 ms an event. At most FEED_MAX_EVENTS, the soonest first.
+FEED_PAST_WEEKS = 4
 FEED_MAX_EVENTS = 500
 
 
@@ -96,6 +99,6 @@ def event_ics(request, slug: str):
 
 @public_page("events")
 def calendar_feed(request):
-    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    since = timezone.now() - timedelta(weeks=FEED_PAST_WEEKS)
     events = Event.objects.listed().filter(ends_at__gte=since).order_by("starts_at")[:FEED_MAX_EVENTS]
     return ics_response(events_feed(events), "events.ics")

@@ -7,6 +7,7 @@ busy still matches its manifest. A restore goes into an empty database only, and
 checks the row counts before anything is committed.
 """
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -152,13 +153,14 @@ def _restore_postgresql(dump_file: Path, tables: dict[str, int]) -> None:
 
 def _count_check_sql(tables: dict[str, int]) -> str:
     """A PL/pgSQL block failing unless the tables and their row counts are `tables`.
-    The names were checked to be letters, digits and underscores (archive.TABLE_NAME)."""
-    expected = ", ".join(f"'{table}', {rows}" for table, rows in tables.items())
+    The names were checked to be letters, digits and underscores (archive.TABLE_NAME).
+    They are written as one JSON literal (jsonb_build_object takes 100 arguments: 50 tables)."""
+    expected = json.dumps({table: int(rows) for table, rows in tables.items()})
     return f"""
 RESET search_path;
 DO $check$
 DECLARE
-    expected jsonb := jsonb_build_object({expected});
+    expected jsonb := '{expected}'::jsonb;
     table_name text;
     found bigint;
 BEGIN

@@ -47,8 +47,18 @@ def test_committee_makes_a_series_and_a_study_group_on_a_phone(page: Page, live_
     page.get_by_label("At", exact=True).fill("18:00")
     page.get_by_label("Where").fill("Lab 2.14")
     page.get_by_label("Meeting pattern, as members read it").fill("Thursdays 6pm, Lab 2.14")
+    # The organiser: an email nobody has is refused; part of a name suggests her.
+    page.get_by_label("Organiser").fill("zq@uni.ac.uk")
+    page.get_by_role("button", name="Create the group").click()
+    expect(page.get_by_text("No active account with that email.")).to_be_visible()
+    assert not StudyGroup.objects.exists()
+    page.get_by_label("Organiser").fill("")
+    page.get_by_label("Organiser").press_sequentially("zara q", delay=30)
+    page.get_by_role("button", name="Zara Quinn zara@uni.ac.uk").click()
     page.get_by_role("button", name="Create the group").click()
     expect(page.get_by_text("Paper reading created.")).to_be_visible()
+    assert StudyGroup.objects.get().organiser == member
+    expect(page.get_by_label("Organiser")).to_have_value("zara@uni.ac.uk")
     services.join_study_group(group=StudyGroup.objects.get(), user=member)
     page.get_by_role("link", name="Generate meetings").click()
     first = timezone.localdate() + timedelta(days=1)

@@ -125,7 +125,9 @@ def test_committee_member_without_admin_access_sets_up_a_term_on_a_phone(page: P
 
     # Next year's President.
     page.goto(live_server.url + "/manage/committee/hand-over/")
-    page.get_by_label(f"President in {academic_year_label(year + 1)}").select_option(label="Nia Next (nia@uni.ac.uk)")
+    page.get_by_label(f"President in {academic_year_label(year + 1)}").fill(
+        "nia@uni.ac.uk"
+    )  # the whole email works too
     assert fits_the_screen(page)
     page.get_by_role("button", name="Hand over").click()
     expect(page.get_by_text("1 role for")).to_be_visible()

@@ -60,6 +60,19 @@ def test_public_feed_lists_published_and_cancelled_events_never_drafts(client):
     assert [(str(i["SUMMARY"]), str(i["STATUS"])) for i in items] == [("On", "CONFIRMED"), ("Off", "CANCELLED")]
 
 
+def test_public_feed_holds_everything_upcoming_and_the_last_four_weeks_in_one_query(client, django_assert_num_queries):
+    now = timezone.now()
+    for weeks in [-5, -3, -1]:
+        EventFactory(title=f"{-weeks} weeks ago", starts_at=now + timedelta(weeks=weeks))
+    for weeks in [1, 40]:
+        EventFactory(title=f"In {weeks} weeks", starts_at=now + timedelta(weeks=weeks))
+
+    with django_assert_num_queries(1):
+        items = parse(client.get(reverse("events:calendar_feed")))
+
+    assert [str(item["SUMMARY"]) for item in items] == ["3 weeks ago", "1 weeks ago", "In 1 weeks", "In 40 weeks"]
+
+
 def test_private_feed_has_the_members_active_registrations_only(client):
     feed = CalendarFeedFactory()
     now = timezone.now()

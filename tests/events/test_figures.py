@@ -21,8 +21,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from events import services
 from events.figures import compare, period_figures
-from events.models import Registration
+from events.models import FirstAttendance, Registration
 from members.terms import WHOLE_YEAR, current_term, period, term_of
 from society.settings import env_terms
 from tests.factories import (
@@ -284,8 +285,9 @@ def test_figures_page_costs_the_same_queries_with_5_or_200_events(committee_clie
                 stayed_away(event, users[(index + 1) % 3])
 
     queries = assert_constant_queries(lambda: committee_client.get(figures_url(year=2025, term="autumn")), add_rows)
-    # Three for each of the two periods, one for the series table, the rest for who is asking.
-    assert queries == 10
+    # Events, people and topics of the period, events and people of the year before (its topics
+    # are not shown), one for the series table, the rest for who is asking.
+    assert queries == 9
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -339,3 +341,57 @@ def test_figures_csv_with_a_wrong_choice_is_of_the_current_term(committee_client
 
     assert response.status_code == 200
     assert read_csv(response)[0][1] == current_term().label
+
+
+# --- Each person's first attendance, kept for the figures ------------------------------------
+
+
+def first_attendance_of(user):
+    return FirstAttendance.objects.filter(user=user).values_list("starts_at", flat=True).first()
+
+
+def test_first_attendance_follows_check_in_its_undoing_and_attendance_in_bulk(committee_member):
+    now = datetime(2026, 3, 10, 12, tzinfo=LONDON)
+    earlier = EventFactory(starts_at=now - timedelta(hours=30))
+    later = EventFactory(starts_at=now - timedelta(hours=3))
+    ada = UserFactory(email="ada@uni.ac.uk")
+    at_earlier, at_later = RegistrationFactory(event=earlier, user=ada), RegistrationFactory(event=later, user=ada)
+
+    steps = [first_attendance_of(ada)]
+    services.check_in(registration=at_later, by=committee_member, now=now)
+    steps.append(first_attendance_of(ada))
+    services.bulk_attendance(event=earlier, emails=["ADA@uni.ac.uk", "nobody@uni.ac.uk"], by=committee_member, now=now)
+    steps.append(first_attendance_of(ada))
+    services.undo_check_in(registration=at_earlier, by=committee_member, now=now)
+    steps.append(first_attendance_of(ada))
+    services.undo_check_in(registration=at_later, by=committee_member, now=now)
+    steps.append(first_attendance_of(ada))
+
+    assert steps == [None, later.starts_at, earlier.starts_at, later.starts_at, None]
+
+
+def test_first_attendance_moves_with_its_events_time(committee_member):
+    event = EventFactory(starts_at=datetime(2025, 10, 1, 18, tzinfo=LONDON))
+    other = EventFactory(starts_at=datetime(2025, 11, 1, 18, tzinfo=LONDON))
+    ada = RegistrationFactory(event=event, checked_in_at=event.starts_at).user
+    RegistrationFactory(event=other, user=ada, checked_in_at=other.starts_at)
+    moved = datetime(2025, 12, 1, 18, tzinfo=LONDON)
+
+    event.starts_at, event.ends_at = moved, moved + timedelta(hours=2)
+    services.update_event(event=event, changed=["starts_at", "ends_at"], by=committee_member, tell_registrants=False)
+
+    assert first_attendance_of(ada) == other.starts_at
+
+
+def test_the_figures_count_a_first_timer_from_the_kept_first_attendance(committee_member):
+    autumn = period(year=2025, term="autumn")
+    event = EventFactory(starts_at=datetime(2025, 10, 1, 18, tzinfo=LONDON))
+    earlier = EventFactory(starts_at=datetime(2024, 10, 1, 18, tzinfo=LONDON))
+    ada = RegistrationFactory(event=event, checked_in_at=event.starts_at).user
+    figures = period_figures(period=autumn, now=NOW)
+    before = (figures.first_timers, figures.returners)
+    RegistrationFactory(event=earlier, user=ada, checked_in_at=earlier.starts_at)
+    figures = period_figures(period=autumn, now=NOW)
+
+    assert before == (1, 0)
+    assert (figures.first_timers, figures.returners) == (0, 1)

@@ -13,7 +13,9 @@ from django.utils import timezone
 from tests.factories import EventFactory, RegistrationFactory
 
 # The tables a page's time grows with.
-LARGE_TABLES = ["events_event", "events_registration", "members_user", "members_membership"]
+LARGE_TABLES = [
+    "events_event", "events_registration", "events_firstattendance", "members_user", "members_membership",
+]  # fmt: skip
 
 
 def plans_of(fetch) -> list[tuple[str, str]]:
@@ -58,3 +60,22 @@ def test_the_console_home_finds_its_events_by_their_end(committee_client, some_e
     plans = plans_of(lambda: committee_client.get(reverse("events:manage")))
 
     assert any("event_ends_at" in plan for _, plan in plans)
+
+
+@pytest.mark.parametrize("term", ["autumn", "year"])
+def test_the_figures_count_people_from_the_periods_attendees_not_their_whole_history(
+    committee_client, some_events, term
+):
+    """First-timers and returners come from each person's kept first attendance (by its
+    key), and the period's registrations are found by event: no query reads a person's
+    registrations by person, which would walk everyone's whole history."""
+    url = f"{reverse('events:manage_figures')}?term={term}"
+    plans = plans_of(lambda: committee_client.get(url))
+
+    people = [plan for query, plan in plans if '"events_firstattendance"' in query]
+    assert len(people) == 2  # this period's and the same a year before
+    for plan in people:
+        assert "events_firstattendance_pkey" in plan
+        # The period's attendees: by event (the partial index of attended registrations leads with it).
+        assert any(index in plan for index in ("registration_attended", "events_registration_event_id"))
+    assert not any("registration_by_user" in plan for _, plan in plans)

@@ -4,7 +4,8 @@ can go through, from several threads at once, against one event on PostgreSQL.
 After every step the thread that made it checks, in one SQL statement (one snapshot):
 confirmed never exceeds the capacity, nobody waits while a seat is free, and no
 checked-in registration is anything but confirmed. At the end, every promotion sent
-exactly one email and nobody was promoted twice.
+exactly one email, nobody was promoted twice, and each person's first attendance kept for
+the figures is the one their registrations give.
 """
 
 import random
@@ -13,10 +14,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Min
 from django.utils import timezone
 
 from events import services
-from events.models import Event, Registration
+from events.models import Event, FirstAttendance, Registration
 from members.services import anonymise_account
 from society.models import OutboundEmail
 from tests.events.test_concurrency import run_concurrently
@@ -134,3 +136,7 @@ def test_random_sequences_of_every_change_keep_the_invariants(postgres):
             assert began_waiting, f"seeds {seeds}: {registration} was told of a promotion it never needed"
         if registration.pk in promoted:
             assert was_promoted, f"seeds {seeds}: {registration} was promoted without an email"
+    # Each person's first attendance, as kept for the figures, is the one their registrations say.
+    found = Registration.objects.attended().values("user").annotate(first=Min("event__starts_at")).order_by()
+    kept = FirstAttendance.objects.values_list("user", "starts_at")
+    assert set(kept) == {(row["user"], row["first"]) for row in found}, f"seeds {seeds}"

@@ -12,7 +12,7 @@ from members.years import academic_year_term, current_academic_year
 from society.models import EmailKind, OutboundEmail
 from tests.factories import CommitteeRoleFactory, MembershipFactory, UserFactory
 from tests.outbox import rendered
-from tests.querycount import assert_constant_queries
+from tests.querycount import assert_constant_queries, count_queries
 
 YEAR = current_academic_year()
 
@@ -104,7 +104,7 @@ def test_give_role_page_saves_a_role_with_this_years_term_and_goes_to_its_year(c
 
     response = committee_client.post(
         reverse("members:committee_role_new"),
-        {"user": holder.pk, "title": "Events Lead", "starts_on": starts_on, "ends_on": ends_on, "order": 3},
+        {"user": holder.email, "title": "Events Lead", "starts_on": starts_on, "ends_on": ends_on, "order": 3},
     )
 
     assert response.status_code == 302
@@ -122,7 +122,7 @@ def test_give_role_page_shows_the_refusal_and_saves_nothing(committee_client):
 
     response = committee_client.post(
         reverse("members:committee_role_new"),
-        {"user": holder.pk, "title": "Treasurer", "starts_on": "2030-09-01", "ends_on": "2030-08-01", "order": 0},
+        {"user": holder.email, "title": "Treasurer", "starts_on": "2030-09-01", "ends_on": "2030-08-01", "order": 0},
     )
 
     assert response.status_code == 200
@@ -133,13 +133,99 @@ def test_give_role_page_shows_the_refusal_and_saves_nothing(committee_client):
 
 
 @pytest.mark.django_db
-def test_give_role_page_offers_members_only(committee_client):
-    a_member("Hana Holder")
-    UserFactory(name="Nora Nonmember")
+def test_give_role_page_draws_a_search_box_not_a_list_of_everyone(committee_client):
+    for n in range(30):
+        a_member(f"Member{n} Someone")
 
     response = committee_client.get(reverse("members:committee_role_new"))
 
-    assert [user.name for user in response.context["form"].fields["user"].queryset] == ["Hana Holder"]
+    html = response.content.decode()
+    assert "<option" not in html
+    assert 'data-person-search="/manage/people/members/"' in html
+    assert "/static/js/person-search" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("nobody@uni.ac.uk", "No active account with that email."),
+        ("Hana", "Type the person's whole email, or choose them from the suggestions."),
+        ("nora@uni.ac.uk", "Nora Nonmember (nora@uni.ac.uk) is not a member this year, last year or next year: "
+         "a role needs a member."),
+        ("gone@uni.ac.uk", "No active account with that email."),
+    ],
+)  # fmt: skip
+def test_give_role_page_refuses_an_unknown_email_or_a_non_member_and_saves_nothing(committee_client, typed, error):
+    a_member("Hana Holder")
+    UserFactory(name="Nora Nonmember", email="nora@uni.ac.uk")
+    MembershipFactory(user=UserFactory(email="gone@uni.ac.uk", is_active=False), academic_year=YEAR)
+    starts_on, ends_on = academic_year_term(YEAR)
+
+    response = committee_client.post(
+        reverse("members:committee_role_new"),
+        {"user": typed, "title": "Treasurer", "starts_on": starts_on, "ends_on": ends_on, "order": 0},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"user": [error]}
+    assert error in response.content.decode().replace("&#x27;", "'")
+    assert (CommitteeRole.objects.count(), OutboundEmail.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_give_role_page_takes_the_email_whatever_its_case(committee_client):
+    holder = a_member("Hana Holder")
+    starts_on, ends_on = academic_year_term(YEAR)
+
+    committee_client.post(
+        reverse("members:committee_role_new"),
+        {"user": " HANA@Uni.ac.uk ", "title": "Treasurer", "starts_on": starts_on, "ends_on": ends_on, "order": 0},
+    )
+
+    assert CommitteeRole.objects.get().user == holder
+
+
+@pytest.mark.django_db
+def test_person_search_suggests_members_by_part_of_a_name_or_email(committee_client):
+    a_member("Hana Holder")
+    a_member("Johanna Smith", YEAR + 1)
+    a_member("Old Hannah", YEAR - 3)
+    UserFactory(name="Hanna Nonmember", email="hn@uni.ac.uk")
+    members, accounts = (
+        reverse("members:person_search", args=["members"]),
+        reverse("members:person_search", args=["accounts"]),
+    )
+
+    by_name = committee_client.get(members, {"q": "hann"}).json()
+    any_account = committee_client.get(accounts, {"q": "HANN"}).json()
+    by_email = committee_client.get(members, {"q": "johanna@"}).json()
+    too_short = committee_client.get(members, {"q": "h"}).json()
+
+    assert by_name == {"people": [{"name": "Johanna Smith", "email": "johanna@uni.ac.uk"}]}
+    assert [person["name"] for person in any_account["people"]] == ["Hanna Nonmember", "Johanna Smith", "Old Hannah"]
+    assert by_email == by_name
+    assert too_short == {"people": []}
+
+
+@pytest.mark.django_db
+def test_person_search_gives_at_most_ten_in_one_query(committee_client, django_assert_num_queries):
+    for n in range(15):
+        a_member(f"Sam{n:02} Student")
+    url = reverse("members:person_search", args=["members"])
+    committee_client.get(url, {"q": "warm up"})
+
+    with django_assert_num_queries(4):  # session, user, committee check, the search
+        found = committee_client.get(url, {"q": "sam"}).json()
+
+    assert [person["name"] for person in found["people"]] == [f"Sam{n:02} Student" for n in range(10)]
+
+
+@pytest.mark.django_db
+def test_person_search_refuses_an_unknown_set_of_people(committee_client):
+    response = committee_client.get(reverse("members:person_search", args=["everyone"]), {"q": "sam"})
+
+    assert response.status_code == 404
 
 
 @pytest.mark.django_db
@@ -206,8 +292,8 @@ def test_handover_creates_next_years_roles_and_emails_each_new_holder(
     response = committee_client.post(
         f"{reverse('members:committee_handover')}?from={YEAR}",
         {
-            f"holder_{president.pk}": new_president.pk,
-            f"holder_{treasurer.pk}": new_treasurer.pk,
+            f"holder_{president.pk}": new_president.email,
+            f"holder_{treasurer.pk}": new_treasurer.email,
             f"holder_{events_lead.pk}": "",
             "starts_on": starts_on,
             "ends_on": ends_on,
@@ -236,6 +322,55 @@ def test_handover_creates_next_years_roles_and_emails_each_new_holder(
 
 
 @pytest.mark.django_db
+def test_handover_with_an_unknown_email_or_a_non_member_hands_nothing_over(committee_client, this_years_committee):
+    president, treasurer, events_lead = this_years_committee
+    UserFactory(name="Nora Nonmember", email="nora@uni.ac.uk")
+    starts_on, ends_on = academic_year_term(YEAR + 1)
+
+    response = committee_client.post(
+        f"{reverse('members:committee_handover')}?from={YEAR}",
+        {
+            f"holder_{president.pk}": a_member("Nia New").email,
+            f"holder_{treasurer.pk}": "nobody@uni.ac.uk",
+            f"holder_{events_lead.pk}": "nora@uni.ac.uk",
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        f"holder_{treasurer.pk}": ["No active account with that email."],
+        f"holder_{events_lead.pk}": [
+            "Nora Nonmember (nora@uni.ac.uk) is not a member this year, last year or next year: a role needs a member."
+        ],
+    }
+    assert CommitteeRole.objects.count() == 3
+    assert (CommitteeChange.objects.count(), OutboundEmail.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_handover_looks_up_every_rows_email_in_one_query(committee_client):
+    starts_on, ends_on = academic_year_term(YEAR + 1)
+
+    def post_with_rows(count: int):
+        CommitteeRole.objects.all().delete()
+        for n in range(count):
+            CommitteeRoleFactory(title=f"Role {n}", order=n, **term(YEAR))
+        rows = {f"holder_{role.pk}": "nobody@uni.ac.uk" for role in CommitteeRole.objects.all()}
+        data = {**rows, "starts_on": starts_on, "ends_on": ends_on}
+        return count_queries(
+            lambda: committee_client.post(f"{reverse('members:committee_handover')}?from={YEAR}", data)
+        )
+
+    few, _ = post_with_rows(2)
+    many, response = post_with_rows(12)
+
+    assert len(response.context["form"].errors) == 12
+    assert few == many
+
+
+@pytest.mark.django_db
 def test_handover_is_refused_whole_when_one_term_overlaps_a_sitting_holders(committee_client, this_years_committee):
     president, treasurer, _ = this_years_committee
     new_president, new_treasurer = a_member("Nia New"), a_member("Ned Next")
@@ -245,8 +380,8 @@ def test_handover_is_refused_whole_when_one_term_overlaps_a_sitting_holders(comm
     response = committee_client.post(
         f"{reverse('members:committee_handover')}?from={YEAR}",
         {
-            f"holder_{president.pk}": new_president.pk,
-            f"holder_{treasurer.pk}": new_treasurer.pk,
+            f"holder_{president.pk}": new_president.email,
+            f"holder_{treasurer.pk}": new_treasurer.email,
             "starts_on": starts_on,
             "ends_on": ends_on,
         },
@@ -272,7 +407,7 @@ def test_handover_page_drawn_before_another_hand_over_gives_nothing_twice(commit
 
     response = committee_client.post(
         f"{reverse('members:committee_handover')}?from={YEAR}",
-        {f"holder_{president.pk}": a_member("Sid Second").pk, "starts_on": starts_on, "ends_on": ends_on},
+        {f"holder_{president.pk}": a_member("Sid Second").email, "starts_on": starts_on, "ends_on": ends_on},
     )
 
     assert response.context["form"].non_field_errors() == ["Choose at least one new holder: nothing was handed over."]
@@ -284,7 +419,7 @@ def test_handover_refuses_a_term_that_ends_before_it_starts(committee_client, th
     response = committee_client.post(
         f"{reverse('members:committee_handover')}?from={YEAR}",
         {
-            f"holder_{this_years_committee[0].pk}": a_member("Nia New").pk,
+            f"holder_{this_years_committee[0].pk}": a_member("Nia New").email,
             "starts_on": f"{YEAR + 1}-09-01",
             "ends_on": f"{YEAR + 1}-08-01",
         },

@@ -10,6 +10,7 @@ from events import services as event_services
 from events.models import Event, Registration
 from members import services
 from members.models import PublicRecord
+from society.records import RECORD_LATEST
 from tests.factories import (
     CommitteeRoleFactory,
     EventFactory,
@@ -136,8 +137,33 @@ def test_public_record_costs_constant_queries(client, member):
             attended(member, title=f"Workshop {i}", days_ago=i + 1, topics=[topic])
             CommitteeRoleFactory(user=member)
 
-    # record + user, profile, attended events, their topics, roles, study groups joined
-    assert assert_constant_queries(lambda: client.get(record.get_absolute_url()), attend) == 6
+    # record + user, profile, attended events: counted, listed, their topics; roles, study groups joined
+    assert assert_constant_queries(lambda: client.get(record.get_absolute_url()), attend) == 7
+    assert assert_constant_queries(lambda: client.get(record.get_absolute_url() + "?whole=1"), attend, small=0) == 7
+
+
+@pytest.mark.django_db
+def test_a_long_record_shows_the_latest_events_and_the_whole_one_on_request(member_client, member, client):
+    events = [attended(member, title=f"Workshop {n}", days_ago=n + 1) for n in range(RECORD_LATEST + 3)]
+    attended(member, title="Paper reading", days_ago=2, kind=Event.Kind.STUDY_GROUP)
+    public = public_url(services.share_record(user=member, public=True).user)
+
+    latest = member_client.get(RECORD)
+    whole = member_client.get(RECORD, {"whole": "1"})
+    shared, shared_whole = client.get(public), client.get(public, {"whole": "1"})
+
+    shown = [entry.title for entry in latest.context["sections"][0].entries]
+    assert shown == [f"Workshop {n}" for n in range(RECORD_LATEST)]
+    assert [(s.title, s.earlier) for s in latest.context["sections"]] == [
+        ("Workshops, talks and events attended", 3), ("Study group meetings", 0),
+    ]  # fmt: skip
+    assert "…and 3 earlier." in latest.content.decode()
+    assert '<a href="?whole=1">The whole record</a>' in latest.content.decode()
+    assert len(whole.context["sections"][0].entries) == len(events)
+    assert (whole.context["earlier"], "?whole=1" in whole.content.decode()) == (0, False)
+    assert '<a class="btn btn-outline-secondary" href="?whole=1">Print the whole record</a>' in shared.content.decode()
+    assert "data-print" in shared_whole.content.decode()
+    assert "Workshop 52" in shared_whole.content.decode()
 
 
 @pytest.mark.django_db

@@ -261,7 +261,7 @@ def study_group(p) -> Scenario:
             ("committee", reverse("workshops:manage_study_groups")),
             ("committee", reverse("workshops:manage_study_group", kwargs={"slug": group.slug})),
         ],
-        keep={"capacity", "meeting_minutes"},
+        keep={"capacity", "meeting_minutes", "organiser"},  # the organiser box takes an email
     )
 
 
@@ -337,7 +337,7 @@ def committee_role(p) -> Scenario:
         reverse("members:committee_role_new"),
         "title",
         [("visitor", reverse("members:about")), ("committee", reverse("members:committee_roles"))],
-        values={"user": str(p["member"].pk)},
+        values={"user": p["member"].email},
     )
 
 

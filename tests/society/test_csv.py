@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from society.csv import csv_response, safe_csv_cell
+from society.csv import STREAMED_ROWS, csv_response, csv_streaming_response, safe_csv_cell
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,16 @@ def test_csv_response_makes_every_cell_safe():
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [["'=Name"], ["'=evil()", "fine"], ["'@x", ""]]
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
+
+
+def test_csv_streaming_response_sends_safe_rows_a_chunk_at_a_time():
+    rows = ([f"=row{n}", n] for n in range(STREAMED_ROWS * 2 + 1))
+
+    response = csv_streaming_response("all.csv", ["=Name", "n"], rows)
+
+    chunks = [chunk.decode("utf-8") for chunk in response.streaming_content]
+    parsed = list(csv.reader(io.StringIO("".join(chunks).removeprefix("\ufeff"))))
+    assert len(chunks) == 3
+    assert parsed[:2] == [["'=Name", "n"], ["'=row0", "0"]]
+    assert len(parsed) == STREAMED_ROWS * 2 + 2
+    assert response["Content-Disposition"] == 'attachment; filename="all.csv"'

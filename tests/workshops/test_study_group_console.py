@@ -35,7 +35,7 @@ def patterned_group(**kwargs) -> StudyGroup:
 def test_new_study_group_from_the_console(committee_client, committee_member):
     topic = TopicFactory(name="NLP", slug="nlp")
     data = {
-        "name": "Kaggle team", "topic": topic.pk, "organiser": committee_member.pk, "description": "", "capacity": 6,
+        "name": "Kaggle team", "topic": topic.pk, "organiser": committee_member.email, "description": "", "capacity": 6,
         "meeting_pattern": "Saturdays 11am, online", "meeting_weekday": 5, "meeting_time": "11:00",
         "meeting_minutes": 60, "meeting_place": "Online",
     }  # fmt: skip
@@ -48,6 +48,38 @@ def test_new_study_group_from_the_console(committee_client, committee_member):
         "kaggle-team", topic, committee_member, 5, time(11),
     )  # fmt: skip
     assert list(ActionLog.objects.values_list("action", "detail")) == [("created study group", "Kaggle team")]
+
+
+def test_study_group_organiser_is_shown_and_changed_by_email(committee_client):
+    group = patterned_group(organiser=UserFactory(email="olu@uni.ac.uk"))
+    successor = UserFactory(name="Sade Successor", email="sade@uni.ac.uk")
+    url = reverse("workshops:manage_study_group", kwargs={"slug": group.slug})
+    data = {"name": group.name, "description": "", "capacity": 8, "meeting_pattern": "Thursdays",
+            "meeting_weekday": 3, "meeting_time": "18:00", "meeting_minutes": 90, "meeting_place": "Lab"}  # fmt: skip
+
+    page = committee_client.get(url)
+    committee_client.post(url, {**data, "organiser": "SADE@uni.ac.uk"})
+
+    assert page.context["form"]["organiser"].value() == "olu@uni.ac.uk"
+    assert 'value="olu@uni.ac.uk"' in page.content.decode()
+    group.refresh_from_db()
+    assert group.organiser == successor
+
+
+@pytest.mark.parametrize("typed", ["nobody@uni.ac.uk", "gone@uni.ac.uk"])
+def test_study_group_with_an_unknown_organiser_is_refused_and_unchanged(committee_client, typed):
+    UserFactory(email="gone@uni.ac.uk", is_active=False)
+    organiser = UserFactory(email="olu@uni.ac.uk")
+    group = patterned_group(organiser=organiser)
+    data = {"name": "Renamed", "description": "", "capacity": 8, "meeting_pattern": "Thursdays", "organiser": typed,
+            "meeting_weekday": 3, "meeting_time": "18:00", "meeting_minutes": 90, "meeting_place": "Lab"}  # fmt: skip
+
+    response = committee_client.post(reverse("workshops:manage_study_group", kwargs={"slug": group.slug}), data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"organiser": ["No active account with that email."]}
+    group.refresh_from_db()
+    assert (group.name, group.organiser) == ("Paper reading", organiser)
 
 
 def test_places_below_the_members_are_refused_as_a_form_error(committee_client):

@@ -168,7 +168,9 @@ def study_group_console(request, slug: str):
     """A group's details (a form), who is in, and its meetings (each may be cancelled)."""
     group = get_object_or_404(StudyGroup.objects.select_related("topic", "organiser"), slug=slug)
     # The form edits its own copy, so the page's heading shows the saved name until saved.
-    form = StudyGroupConsoleForm(request.POST or None, instance=StudyGroup.objects.get(pk=group.pk))
+    form = StudyGroupConsoleForm(
+        request.POST or None, instance=StudyGroup.objects.select_related("organiser").get(pk=group.pk)
+    )
     if form.is_valid():
         try:
             services.save_study_group(group=form.save(commit=False), by=request.user)
