@@ -93,6 +93,11 @@ def test_data_export_contains_everything_about_the_member(client, full_member, s
     assert [(e["kind"], e["to"], e["state"]) for e in data["society"]["emails"]] == [
         ("reminder", "member@uni.ac.uk", "pending")
     ]
+    # Not sent yet, so kept as a template: its subject is rendered for the export.
+    [pending] = data["society"]["emails"]
+    assert pending["subject"]
+    assert "not rendered" not in pending["subject"]
+    assert not OutboundEmail.objects.get(key="reminder:1").subject  # and nothing saved
     assert data["society"]["emails_turned_off"] == ["digest"]
 
 
