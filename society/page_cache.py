@@ -18,6 +18,7 @@ name ... shared_version %}` (society.context_processors), and render only the
 person's own state around them. See docs/architecture.md, "Caching".
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -32,8 +33,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import quote_etag
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 
 from . import hooks
 
@@ -56,6 +56,7 @@ _TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.IGNORECASE)
 # --- Versions --------------------------------------------------------------
 
 
+@functools.cache
 def _topic_of_table() -> dict[str, str]:
     """db table -> app label, for every model (and many-to-many table) installed."""
     found = {}
@@ -113,21 +114,15 @@ def watch_writes(connection) -> None:
         connection.execute_wrappers.append(_watcher)
 
 
-_tables: dict[str, str] | None = None
-
-
 def _watcher(execute, sql, params, many, context):
     result = execute(sql, params, many, context)  # bump only after the write is done
-    global _tables
     match = _WRITE.match(sql)
     if match is None and not _TRUNCATE.match(sql):
         return result
-    if _tables is None:
-        _tables = _topic_of_table()
     if match is None:  # TRUNCATE: a test flushing, a restore
         topics = TOPICS
     else:
-        topic = _tables.get(match[1])
+        topic = _topic_of_table().get(match[1])
         if topic is None:
             return result
         topics = {topic}
@@ -240,11 +235,11 @@ _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
 def _entry(response: HttpResponse) -> dict:
-    content = response.content
+    set_response_etag(response)
     return {
-        "content": content,
+        "content": response.content,
         "headers": {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)},
-        "etag": quote_etag(hashlib.sha256(content).hexdigest()[:32]),
+        "etag": response["ETag"],
     }
 
 
@@ -324,6 +319,5 @@ def not_modified_or(request: HttpRequest, response: HttpResponse) -> HttpRespons
     when the client has it already."""
     if response.status_code != 200 or response.streaming:
         return private(response)
-    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-    response["ETag"] = etag
-    return private(get_conditional_response(request, etag=etag, response=response) or response)
+    set_response_etag(response)
+    return private(get_conditional_response(request, etag=response["ETag"], response=response) or response)

@@ -13,7 +13,7 @@ def export(user) -> dict:
     return {
         "emails": [
             {
-                "subject": email.subject or str(email),
+                "subject": email.headline,  # its template's name, should it not render
                 "kind": email.kind,
                 "to": email.to_email,
                 "state": email.state,
