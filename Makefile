@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test drills bench lint format install install-dev demo demo-code clean
+.PHONY: run test drills bench lint format install install-dev catalogues messages demo demo-code clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +21,27 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The translations: every app's locale/zh_Hans/LC_MESSAGES/django.po compiled to its
+# .mo with Babel (society/catalogues.py), so no GNU gettext is needed to run or test.
+catalogues: install
+	$(BIN)/python -m society.catalogues compile
+
+# After changing strings: refresh the .po files from the code and templates (needs
+# GNU gettext's xgettext), translate what is new, and `make test` checks none is missing.
+messages: install-dev
+	DEBUG=true $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*' --ignore 'deploy/*'
+
 # Embedded defaults: SQLite under var/, tasks in-process, email printed here.
 run: export DEBUG ?= true
 run: export PORT := $(PORT)
-run: install
+run: install catalogues
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py devserver --port $(PORT)
 
-demo: install
+demo: install catalogues
 	DEBUG=true $(BIN)/python manage.py load_demo
 
 # The current two-factor code of a demo committee or admin account: make demo-code EMAIL=priya@demo.ac.uk
@@ -43,17 +54,17 @@ demo-code: install
 # time (each starts servers of its own and times faults against them).
 # Exit status 5 is "no test selected": PYTEST_ARGS may select no drill.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
-test: install-dev
+test: install-dev catalogues
 	$(BIN)/pytest -n auto -m "not drill" $(PYTEST_ARGS)
 	$(BIN)/pytest -m drill $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # The fault drills alone (tests/integration/drills/, pytest mark drill).
 drills: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
-drills: install-dev
+drills: install-dev catalogues
 	$(BIN)/pytest -m drill --durations=0 $(PYTEST_ARGS)
 
 # Throughput beside a baseline, as ratios (needs PostgreSQL and Redis; see bench/README.md).
-bench: install-dev
+bench: install-dev catalogues
 	$(BIN)/python bench/run.py
 
 lint: install-dev
@@ -66,3 +77,4 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) var
+	find . -path ./.venv -prune -o -name '*.mo' -path '*/locale/*' -print -delete

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
+from society import languages
 from society.emails import queue_email
 from society.models import EmailKind
 
@@ -29,6 +31,11 @@ class AccountAdapter(DefaultAccountAdapter):
             domains = " or ".join("@" + d for d in settings.SIGNUP_EMAIL_DOMAINS)
             raise ValidationError(f"Please use your university email address (ending in {domains}).")
         return email
+
+    def save_user(self, request, user, form, commit=True):
+        """A new member keeps the language they signed up in, for the site and their emails."""
+        user.language = languages.chosen(translation.get_language()) or ""
+        return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's emails (verification, password reset...) go through the outbox too."""

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import languages, views
 
 app_name = "members"
 
 urlpatterns = [
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy_policy, name="privacy_policy"),
+    path("language/", languages.choose, name="language"),
     path("me/", views.me, name="me"),
     path("me/join/", views.join, name="join"),
     path("me/profile/", views.profile_edit, name="profile_edit"),

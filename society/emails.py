@@ -34,6 +34,7 @@ from django.utils.functional import Promise
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
+from . import languages
 from .models import EmailKind, EmailOptOut, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -262,7 +263,8 @@ def _layout_context(context: dict, *, user, kind: EmailKind, unsubscribe: str = 
 def render_email(template: str, context: dict, *, user=None, kind: EmailKind) -> tuple[str, str, str]:
     """Subject (one line), text and HTML bodies, with the society's layout."""
     unsubscribe = unsubscribe_url(user, kind) if user and kind in EmailKind.optional() else ""
-    return EmailTemplates(template).render(_layout_context(context, user=user, kind=kind, unsubscribe=unsubscribe))
+    with languages.speaking(user):
+        return EmailTemplates(template).render(_layout_context(context, user=user, kind=kind, unsubscribe=unsubscribe))
 
 
 def render_for_delivery(emails: list[OutboundEmail]) -> dict[int, Exception]:
@@ -283,7 +285,8 @@ def render_for_delivery(emails: list[OutboundEmail]) -> dict[int, Exception]:
             context = _layout_context(
                 read_email_context(email.context), user=email.user, kind=email.kind, unsubscribe=unsubscribe
             )
-            email.subject, email.body_text, email.body_html = found[email.template].render(context)
+            with languages.speaking(email.user):  # the recipient's language, else English
+                email.subject, email.body_text, email.body_html = found[email.template].render(context)
             email.headers = unsubscribe_headers(unsubscribe) if unsubscribe else {}
         except Exception as error:  # any fault of a template or its context fails this email only
             errors[email.pk] = error

@@ -108,12 +108,15 @@ MIDDLEWARE = [
     # Every response not marked shared (society.page_cache.public_page) is private.
     "society.page_cache.private_unless_shared",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A logged-in member's language is the one kept on their account.
+    "members.middleware.member_language",
     # Where each member is logged in (/me/sessions/): refreshed every few minutes, not on every request.
     "members.middleware.last_seen",
 ]
@@ -439,7 +442,17 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_count("DATA_UPLOAD_MAX_NUMBER_FILES", 10, lea
 
 # --- Internationalisation and time -------------------------------------------
 
+# Every page, form and email in British English or Simplified Chinese: the visitor's
+# choice (the footer's switcher, kept in a cookie), a member's kept on their account
+# (User.language), else the browser's Accept-Language. URLs are the same in both.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
+# The catalogues are in each app's locale/ (zh_Hans only: the source strings are
+# en-gb); the project's templates/ are the society app's. `make` compiles the .mo
+# files (society/catalogues.py, no GNU gettext needed); `make messages` refreshes the .po.
+LOCALE_PATHS = [BASE_DIR / "society" / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
@@ -583,6 +596,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -270,6 +270,8 @@ AUDIENCE: dict[str, Entry] = {
     "workshops:manage_material_delete": Entry(COMMITTEE, public_material("link"), post_only=True),
     "members:about": Entry(PUBLIC),
     "members:privacy_policy": Entry(PUBLIC),
+    # The footer's language switcher, on every page: for anyone.
+    "members:language": Entry(PUBLIC, post_only=True),
     "members:me": Entry(MEMBER),
     "members:join": Entry(MEMBER),
     "members:profile_edit": Entry(MEMBER),

@@ -28,6 +28,7 @@ from .privacy import (
     warn_before_anonymising,
 )
 from .profiles import (
+    choose_language,
     delete_avatar,
     delete_files_on_commit,
     finish_welcome,
@@ -55,6 +56,7 @@ __all__ = [
     "accounts_due_for_anonymising",
     "anonymise_account",
     "apply_retention",
+    "choose_language",
     "create_topic",
     "delete_avatar",
     "delete_files_on_commit",

@@ -9,6 +9,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from society import languages
+
 from ..models import Profile, PublicRecord, Topic, User, new_record_token
 
 
@@ -60,6 +62,14 @@ def update_profile(
         elif remove_avatar:
             delete_avatar(profile=profile)
     return profile
+
+
+def choose_language(*, user: User, language: str) -> str:
+    """Keep `language` on the member's account: the site and their emails speak it from now
+    on. An unknown code is read as the default language; returns the one kept."""
+    user.language = languages.supported(language)
+    user.save(update_fields=["language", "updated_at"])
+    return user.language
 
 
 def set_avatar(*, profile: Profile, renditions: dict[int, bytes]) -> None:

@@ -1,0 +1,35 @@
+"""The languages the society speaks, and what an unknown one falls back to.
+
+A code from outside (the footer's switcher, a profile form, a stored account)
+is data: anything not in settings.LANGUAGES is read as the default language,
+never an error.
+"""
+
+from contextlib import nullcontext
+
+from django.conf import settings
+from django.utils import translation
+
+
+def supported(code: str | None) -> str:
+    """`code` when the site speaks it (any case, `_` or `-`), else the default language."""
+    wanted = (code or "").strip().lower().replace("_", "-")
+    return wanted if wanted in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def chosen(code: str | None) -> str | None:
+    """`code` when the site speaks it, else None (nothing chosen: follow the browser)."""
+    wanted = (code or "").strip().lower().replace("_", "-")
+    return wanted if wanted in dict(settings.LANGUAGES) else None
+
+
+def of(user) -> str:
+    """The language to write to `user` in (an email, a task's message): the one kept on
+    their account, else the default."""
+    return supported(getattr(user, "language", None))
+
+
+def speaking(user):
+    """`with languages.speaking(user):` renders what follows in `user`'s language (English
+    when they chose none); with no user, in the active one (a request's, else the default)."""
+    return translation.override(of(user)) if user is not None else nullcontext()
