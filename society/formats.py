@@ -46,4 +46,7 @@ def when(value: datetime | date | None, name: str, language: str | None = None) 
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return dateformat.format(value, format_of(name, language))
+    if language is None:
+        return dateformat.format(value, format_of(name))
+    with translation.override(language):  # the names of days and months too
+        return dateformat.format(value, format_of(name, language))

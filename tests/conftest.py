@@ -15,6 +15,7 @@ from celery.result import _set_task_join_will_block
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from society.celery import app as celery_app
 from tests.certificates import self_signed_certificate
@@ -84,6 +85,15 @@ def _outside_any_task():
     eager task; tasks sent from several threads at once (tests/events/test_concurrency.py)
     can restore it in the wrong order and leave it set for the tests after them."""
     _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
+def _in_the_default_language():
+    """Each test starts in English, as a request with no language would: a request
+    activates its language in the thread (LocaleMiddleware) and leaves it active."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
