@@ -7,6 +7,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Topic
 from society.links import reverse_plain, web_link
@@ -110,6 +111,10 @@ class Event(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
+    # Shown instead of the title and summary to people reading in Chinese, when written
+    # (the description stays in the language it was written in).
+    title_zh = models.CharField(_("title in Chinese"), max_length=200, blank=True)
+    summary_zh = models.CharField(_("summary in Chinese"), max_length=300, blank=True)
     summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences for lists.")
     description = models.TextField(
         blank=True, help_text="Markdown. Links and formatting are kept; scripts, images and raw HTML are not."
