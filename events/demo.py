@@ -26,6 +26,25 @@ WORKSHOPS = [
     ("Diffusion models demystified", "deep-learning", Event.Level.ADVANCED),
     ("Building a RAG app", "mlops", Event.Level.INTERMEDIATE),
 ]
+# The Chinese titles and summaries the committee wrote, shown to readers of Chinese.
+WORKSHOPS_ZH = [
+    "面向机器学习的 Python",
+    "从零实现线性模型",
+    "决策树与随机森林",
+    "用 PyTorch 搭建神经网络",
+    "用于图像的卷积网络",
+    "Transformer 与注意力机制",
+    "微调语言模型",
+    "强化学习：玩游戏",
+    "扩散模型揭秘",
+    "构建 RAG 应用",
+]
+WORKSHOP_SUMMARY_ZH = "动手实践课：带上笔记本电脑，我们提供 Jupyter 笔记本。"
+TALKS_ZH = {
+    "alignment-research-in-practice": "实践中的对齐研究",
+    "from-phd-to-ml-engineer": "从博士到机器学习工程师",
+    "how-search-engines-rank-results": "搜索引擎如何为结果排序",
+}
 WORKSHOP_DESCRIPTION = """\
 A hands-on evening: a short introduction, then you code along in a notebook
 with committee members on hand to help.
@@ -74,6 +93,7 @@ STUDENTS = [
     "sofia@demo.ac.uk",
     "daniel@demo.ac.uk",
     "hannah@demo.ac.uk",
+    "lin@demo.ac.uk",
 ]
 WHAT_TO_BRING = "A laptop and its charger. Python 3.11 or newer, with Jupyter installed."
 SETUP_CHECKLIST = """- Install Python 3.11 or newer
@@ -146,8 +166,10 @@ def load(stdout) -> None:
                 f"workshop-{week + 1}",
                 topics=[topic, "machine-learning"],
                 title=f"Workshop {week + 1}: {title}",
+                title_zh=f"第 {week + 1} 次工作坊：{WORKSHOPS_ZH[week]}",
                 kind=Event.Kind.WORKSHOP,
                 summary="Hands-on session: bring a laptop, we provide the notebooks.",
+                summary_zh=WORKSHOP_SUMMARY_ZH,
                 description=WORKSHOP_DESCRIPTION,
                 starts_at=at(day, 18),
                 ends_at=at(day, 20),
@@ -170,8 +192,10 @@ def load(stdout) -> None:
             slug,
             topics=[topic],
             title=title,
+            title_zh=TALKS_ZH[slug],
             kind=Event.Kind.TALK,
             summary="A guest speaker, questions, and pizza afterwards.",
+            summary_zh="特邀讲者、问答环节，结束后有披萨。",
             description=f"**{name}** ({affiliation}) joins us. Questions welcome throughout; pizza afterwards.",
             starts_at=at(day, 17),
             ends_at=at(day, 18),
@@ -276,6 +300,12 @@ def load_registrations(workshops: list[Event], students: list[User], door: User 
     for event in workshops[6:8]:
         if event.starts_at > now:
             attend(event, students[:6], by=None, check_in=False)
+    # Lin reads the site in Chinese: two workshops attended, the next ones booked.
+    for event in workshops[2:4]:
+        attend(event, students[8:9], by=door, check_in=True)
+    for event in workshops[6:8]:
+        if event.starts_at > now:
+            attend(event, students[8:9], by=None, check_in=False)
 
 
 def load_last_year(first_wednesday: datetime, students: list[User], door: User | None) -> None:

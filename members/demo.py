@@ -73,7 +73,10 @@ STUDENTS = [
     ("sofia@demo.ac.uk", "Sofia Rossi"),
     ("daniel@demo.ac.uk", "Daniel Kim"),
     ("hannah@demo.ac.uk", "Hannah Murphy"),
+    ("lin@demo.ac.uk", "Lin Wei"),
 ]
+# Who reads the site and their emails in Chinese (chosen on their profile).
+READS_CHINESE = {"lin@demo.ac.uk"}
 
 
 def demo_user(email: str, name: str, **flags) -> User:
@@ -152,12 +155,15 @@ def load(stdout) -> None:
             )
     if services.latest_version(SiteText.Key.CONTACT) == 0:
         services.edit_site_text(key=SiteText.Key.CONTACT, body=CONTACT_TEXT, based_on=0, by=president)
+    for user in User.objects.filter(email__in=READS_CHINESE).exclude(language="zh-hans"):
+        services.choose_language(user=user, language="zh-hans")
     # A member who shares their participation record (filled in by the events demo).
     record = services.share_record(user=User.objects.get(email=STUDENTS[0][0]), public=True)
     stdout.write(
         f"Demo logins (password for all: {DEMO_PASSWORD}):\n"
         f"  committee member  {COMMITTEE[0][0]}\n"
         f"  member            {STUDENTS[0][0]}\n"
+        f"  member (Chinese)  {sorted(READS_CHINESE)[0]}\n"
         f"  admin             {ADMIN_EMAIL}  (/admin/)\n"
         f"The committee and the admin log in with a code too: make demo-code EMAIL={COMMITTEE[0][0]}\n"
         f"  (or add the secret {DEMO_TOTP_SECRET} to an authenticator app)\n"

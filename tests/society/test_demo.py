@@ -65,3 +65,18 @@ def test_demo_has_a_committee_with_roles_profiles_and_this_years_members(client)
     assert (sam.profile.course, sam.profile.year_of_study, sam.profile.needs_welcome) == ("Economics BSc", 2, False)
     assert sam.profile.interests.count() == 2
     assert Topic.objects.count() == 8
+
+
+@pytest.mark.django_db
+def test_demo_has_a_member_who_reads_chinese_and_events_with_chinese_titles(client):
+    call_command("load_demo", force=True, stdout=StringIO())
+    lin = User.objects.get(email="lin@demo.ac.uk")
+    client.post("/accounts/login/", {"login": lin.email, "password": "society-demo"})
+
+    my_events = client.get("/me/events/")
+
+    assert lin.language == "zh-hans"
+    assert my_events["Content-Language"] == "zh-hans"
+    assert lin.registrations.filter(checked_in_at__isnull=False).count() == 2
+    assert Event.objects.exclude(title_zh="").filter(kind=Event.Kind.WORKSHOP).count() >= 10
+    assert Event.objects.filter(slug="workshop-1", title_zh="第 1 次工作坊：面向机器学习的 Python").exists()

@@ -136,3 +136,19 @@ def test_dates_are_written_in_the_readers_language_in_the_societys_time_zone(lan
     from datetime import UTC, datetime
 
     assert formats.when(datetime(2026, 12, 5, 18, 0, tzinfo=UTC), name, language) == expected
+
+
+def test_a_text_written_in_chinese_too_is_shown_to_readers_of_chinese_only():
+    from django.utils import translation
+
+    from society.templatetags.society_languages import in_reading_language
+
+    event = {"title": "Diffusion models", "title_zh": "扩散模型", "summary": "Bring a laptop.", "summary_zh": ""}
+
+    with translation.override("zh-hans"):
+        chinese = (in_reading_language(event, "title"), in_reading_language(event, "summary"))
+    with translation.override("en-gb"):
+        english = (in_reading_language(event, "title"), in_reading_language(event, "summary"))
+
+    assert chinese == ("扩散模型", "Bring a laptop.")  # no Chinese summary written: the original
+    assert english == ("Diffusion models", "Bring a laptop.")
