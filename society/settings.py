@@ -448,9 +448,11 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_count("DATA_UPLOAD_MAX_NUMBER_FILES", 10, lea
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
 # The catalogues are in each app's locale/ (zh_Hans only: the source strings are
-# en-gb); the project's templates/ are the society app's. `make` compiles the .mo
-# files (society/catalogues.py, no GNU gettext needed); `make messages` refreshes the .po.
-LOCALE_PATHS = [BASE_DIR / "society" / "locale"]
+# en-gb); the project's templates/ are the society app's (the first here). Listed
+# here, they come before those of the apps we use (django_celery_beat's "Name" is a
+# task's name). `make` compiles the .mo files (society/catalogues.py, no GNU gettext
+# needed); `make messages` refreshes the .po.
+LOCALE_PATHS = [BASE_DIR / app / "locale" for app in ("society", "members", "events", "workshops")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
