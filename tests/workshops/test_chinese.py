@@ -122,6 +122,7 @@ def test_joining_a_study_group_is_confirmed_in_chinese(client, member):
 
     assert "你已加入Paper reading。请在下方报名参加其聚会。" in text.content.decode()
     assert "退出小组" in text.content.decode()
+    assert '<h2 class="h5 mt-4">成员</h2>' in text.content.decode()
 
 
 def test_feedback_form_in_chinese_asks_for_an_answer(client, member):
