@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.forms import SkippedDatesField
 from events.models import Event
@@ -23,7 +24,9 @@ class MaterialForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Material.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), max_length=500, required=False)
+    # "Name" and "Description" have a context here and below: django_celery_beat (earlier in
+    # INSTALLED_APPS, so its catalogue wins) translates the bare words for its own forms.
+    description = forms.CharField(label=pgettext_lazy("a form field", "Description"), max_length=500, required=False)
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Material.Visibility.choices, initial=Material.Visibility.MEMBERS
     )
@@ -100,10 +103,10 @@ class SeriesConsoleForm(forms.ModelForm):
             "topics": forms.CheckboxSelectMultiple,
         }
         labels = {
-            "name": _("Name"),
+            "name": pgettext_lazy("a form field", "Name"),
             "level": _("Level"),
             "prerequisites": _("Prerequisites"),
-            "description": _("Description"),
+            "description": pgettext_lazy("a form field", "Description"),
             "topics": _("Topics"),
         }
 
@@ -144,9 +147,9 @@ class StudyGroupConsoleForm(forms.ModelForm):
             "meeting_weekday", "meeting_time", "meeting_minutes", "meeting_place",
         ]  # fmt: skip
         labels = {
-            "name": _("Name"),
+            "name": pgettext_lazy("a form field", "Name"),
             "topic": _("Topic"),
-            "description": _("Description"),
+            "description": pgettext_lazy("a form field", "Description"),
             "capacity": _("Places"),
             "meeting_pattern": _("Meeting pattern, as members read it"),
             "meeting_weekday": _("Meets on"),

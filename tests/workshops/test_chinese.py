@@ -82,7 +82,7 @@ def test_series_page_in_chinese_shows_progress_and_materials(client, member):
     assert '<span class="badge text-bg-success">已出席</span>' in text
     assert '<span class="badge text-bg-warning">已错过：去补上</span>' in text
     assert '<span class="badge text-bg-light">幻灯片（PDF）</span>' in text
-    assert "(会员)" in text
+    assert '<span class="text-body-secondary small">（会员）</span>' in text
 
 
 def test_event_materials_page_in_chinese_tells_a_visitor_what_is_hidden(client):
@@ -197,6 +197,9 @@ def test_console_workshops_and_study_group_in_chinese(committee_client, committe
     assert '<h1 class="h3 text-break">Paper reading的聚会</h1>' in meetings
     assert "每星期四 18:00，每次 90 分钟" in meetings
     assert "发布聚会" in meetings
+    new_series = committee_client.get(reverse("workshops:manage_series_new")).content.decode()
+    assert '<label class="form-label" for="id_name">名称</label>' in new_series
+    assert '<label class="form-label" for="id_description">简介</label>' in new_series
 
 
 def test_meeting_email_to_a_chinese_member_and_its_register_page(client, committee_member, settings):
