@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from society import hooks
 from society.hooks import FiguresTable, Link
@@ -6,7 +7,7 @@ from society.hooks import FiguresTable, Link
 
 class WorkshopsConfig(AppConfig):
     name = "workshops"
-    verbose_name = "Workshops"
+    verbose_name = _("Workshops")
 
     def ready(self) -> None:
         from . import audiences, services  # the models are ready only now
@@ -16,27 +17,27 @@ class WorkshopsConfig(AppConfig):
 
         # Events links to workshop pages only through these (society.hooks).
         register = hooks.register
-        register(self.label, hooks.MAIN_NAV, "workshops", Link("Workshops", "workshops:list", order=20))
-        register(self.label, hooks.CONSOLE_NAV, "workshops", Link("Workshops", "workshops:manage_workshops"))
-        groups = Link("Study groups", "workshops:manage_study_groups", order=1)
+        register(self.label, hooks.MAIN_NAV, "workshops", Link(_("Workshops"), "workshops:list", order=20))
+        register(self.label, hooks.CONSOLE_NAV, "workshops", Link(_("Workshops"), "workshops:manage_workshops"))
+        groups = Link(_("Study groups"), "workshops:manage_study_groups", order=1)
         register(self.label, hooks.CONSOLE_NAV, "study_groups", groups)
         tabs = hooks.CONSOLE_EVENT_TABS
-        register(self.label, tabs, "materials", Link("Materials", "workshops:manage_event_materials", order=1))
-        register(self.label, tabs, "feedback", Link("Feedback", "workshops:manage_event_feedback", order=2))
-        register(self.label, hooks.EVENT_MATERIALS, "materials", Link("Materials", "workshops:event_materials"))
-        more = Link("Tell us what worked and what to improve", "workshops:feedback")
+        register(self.label, tabs, "materials", Link(_("Materials"), "workshops:manage_event_materials", order=1))
+        register(self.label, tabs, "feedback", Link(_("Feedback"), "workshops:manage_event_feedback", order=2))
+        register(self.label, hooks.EVENT_MATERIALS, "materials", Link(_("Materials"), "workshops:event_materials"))
+        more = Link(_("Tell us what worked and what to improve"), "workshops:feedback")
         register(self.label, hooks.EVENT_FEEDBACK_MORE, "workshop_feedback", more)
 
         offer = hooks.ANNOUNCEMENT_AUDIENCES
         series = hooks.Audience(
-            "Everyone who attended a session of a workshop series",
+            _("Everyone who attended a session of a workshop series"),
             choices=audiences.series_choices,
             recipients=audiences.series_attendees,
             describe=audiences.describe_series,
             order=1,
         )
         group = hooks.Audience(
-            "A study group's members",
+            _("A study group's members"),
             choices=audiences.study_group_choices,
             recipients=audiences.study_group_members,
             describe=audiences.describe_study_group,
@@ -44,12 +45,15 @@ class WorkshopsConfig(AppConfig):
         )
         register(self.label, offer, "series", series)
         register(self.label, offer, "study_group", group)
-        header = ("Series", "Sessions", "Attendances", "People")
+        header = (_("Series"), _("Sessions"), _("Attendances"), _("People"))
         register(
-            self.label, hooks.FIGURES_TABLES, "series", FiguresTable("Attendance per series", header, series_attendance)
+            self.label,
+            hooks.FIGURES_TABLES,
+            "series",
+            FiguresTable(_("Attendance per series"), header, series_attendance),
         )
 
-        join = hooks.SeriesLink("Workshop series", services.workshop_series_choices, services.add_series_sessions)
+        join = hooks.SeriesLink(_("Workshop series"), services.workshop_series_choices, services.add_series_sessions)
         register(self.label, hooks.SERIES_LINKS, "workshop_series", join)
         register(self.label, hooks.NEW_YEAR_CHECKLIST, "workshops", new_year_checklist)
         register(self.label, hooks.STORAGES, "private_materials", private_storage)

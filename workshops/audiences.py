@@ -3,6 +3,7 @@ ANNOUNCEMENT_AUDIENCES): who attended a session of a series, a study group's mem
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from events.models import Registration
 
@@ -21,7 +22,7 @@ def series_attendees(series_id: int):
 
 def describe_series(series_id: int) -> str:
     name = WorkshopSeries.objects.filter(pk=series_id).values_list("name", flat=True).first()
-    return f"Attended a session of {name}"
+    return _("Attended a session of %(series)s") % {"series": name}
 
 
 def study_group_choices() -> list[tuple[int, str]]:
@@ -35,4 +36,4 @@ def study_group_members(group_id: int):
 
 def describe_study_group(group_id: int) -> str:
     name = StudyGroup.objects.filter(pk=group_id).values_list("name", flat=True).first()
-    return f"Members of the study group {name}"
+    return _("Members of the study group %(group)s") % {"group": name}

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, new_token
 from members.models import Topic
@@ -13,7 +14,7 @@ from society.links import web_link
 
 from .storage import private_storage
 
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
 # github.com/<owner>/<repo>/blob/<ref>/<path>.ipynb: a notebook Colab can open.
 GITHUB_NOTEBOOK = re.compile(r"^https://github\.com/([\w.-]+/[\w.-]+/blob/.+\.ipynb)$")
 
@@ -23,9 +24,9 @@ class WorkshopSeries(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
-    description = models.TextField(blank=True, help_text="Plain text.")
+    description = models.TextField(blank=True, help_text=_("Plain text."))
     level = models.CharField(max_length=20, choices=Event.Level.choices, default=Event.Level.ALL, blank=True)
-    prerequisites = models.TextField(blank=True, help_text="Plain text: what to know before the first session.")
+    prerequisites = models.TextField(blank=True, help_text=_("Plain text: what to know before the first session."))
     topics = models.ManyToManyField(Topic, blank=True, related_name="workshop_series")
     sessions = models.ManyToManyField(Event, through="SeriesSession", related_name="workshop_series")
     # A retired series is listed apart and offered no new sessions; its page stays.
@@ -34,7 +35,7 @@ class WorkshopSeries(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "workshop series"
+        verbose_name_plural = _("workshop series")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -72,15 +73,15 @@ class Material(models.Model):
     """Slides, a notebook, a file or a link, for one event or a whole series."""
 
     class Kind(models.TextChoices):
-        SLIDES = "slides", "Slides (PDF)"
-        NOTEBOOK = "notebook", "Notebook (.ipynb)"
-        FILE = "file", "File (code, data)"
-        LINK = "link", "Link"
+        SLIDES = "slides", _("Slides (PDF)")
+        NOTEBOOK = "notebook", _("Notebook (.ipynb)")
+        FILE = "file", _("File (code, data)")
+        LINK = "link", _("Link")
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Everyone"
-        MEMBERS = "members", "Members"
-        ATTENDEES = "attendees", "Attendees"
+        PUBLIC = "public", _("Everyone")
+        MEMBERS = "members", _("Members")
+        ATTENDEES = "attendees", _("Attendees")
 
     FILE_KINDS = (Kind.SLIDES, Kind.NOTEBOOK, Kind.FILE)
 
@@ -93,7 +94,7 @@ class Material(models.Model):
     description = models.CharField(max_length=500, blank=True)
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS)
     available_from = models.DateTimeField(
-        null=True, blank=True, help_text="Hidden until then (e.g. the workshop's start). Empty: at once."
+        null=True, blank=True, help_text=_("Hidden until then (e.g. the workshop's start). Empty: at once.")
     )
     order = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=material_upload_to, storage=private_storage, blank=True, max_length=200)
@@ -151,16 +152,16 @@ class StudyGroup(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=170, unique=True)
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="study_groups")
-    description = models.TextField(blank=True, help_text="Plain text.")
+    description = models.TextField(blank=True, help_text=_("Plain text."))
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="organised_study_groups"
     )
-    meeting_pattern = models.CharField(max_length=200, help_text="E.g. Thursdays 6pm, Lab 2.14.")
+    meeting_pattern = models.CharField(max_length=200, help_text=_("E.g. Thursdays 6pm, Lab 2.14."))
     # The pattern the console generates meetings from (workshops.services.plan_meetings).
     meeting_weekday = models.PositiveSmallIntegerField(
-        null=True, blank=True, choices=list(enumerate(WEEKDAYS)), help_text="The day its meetings fall on."
+        null=True, blank=True, choices=list(enumerate(WEEKDAYS)), help_text=_("The day its meetings fall on.")
     )
-    meeting_time = models.TimeField(null=True, blank=True, help_text="Local time of the society.")
+    meeting_time = models.TimeField(null=True, blank=True, help_text=_("Local time of the society."))
     meeting_minutes = models.PositiveSmallIntegerField(default=60)
     meeting_place = models.CharField(max_length=200, blank=True)
     capacity = models.PositiveSmallIntegerField(default=12)

@@ -2,8 +2,9 @@
 
 from datetime import date, timedelta
 
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.new_year import CHECKLIST_WEEKS
 from members.years import academic_year_starts, current_academic_year
@@ -17,6 +18,13 @@ def new_year_checklist(*, today: date) -> list[ChecklistItem]:
     if today >= academic_year_starts(current_academic_year(today=today)) + timedelta(weeks=CHECKLIST_WEEKS):
         return []
     left = groups_to_archive(today=today).count()
-    detail = f"{left} study group{pluralize(left)} from last year still open." if left else "Done: none left open."
+    if left:
+        detail = ngettext(
+            "%(count)d study group from last year still open.",
+            "%(count)d study groups from last year still open.",
+            left,
+        ) % {"count": left}
+    else:
+        detail = _("Done: none left open.")
     url = reverse("workshops:manage_study_groups")
-    return [ChecklistItem(label="Archive last year's study groups", url=url, done=not left, detail=detail, order=40)]
+    return [ChecklistItem(label=_("Archive last year's study groups"), url=url, done=not left, detail=detail, order=40)]

@@ -1,6 +1,7 @@
 """What workshops/ adds to a member's participation record: the study groups they joined."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from society.records import RecordEntry, RecordSection
 
@@ -21,4 +22,4 @@ def sections(user, *, limit: int | None = None) -> list[RecordSection]:
         )
         for membership in memberships[:limit]
     ]
-    return [RecordSection("Study groups joined", entries, earlier=len(memberships) - len(entries))]
+    return [RecordSection(_("Study groups joined"), entries, earlier=len(memberships) - len(entries))]

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import Event
 from events.services import (
@@ -35,21 +37,21 @@ def join_study_group(*, group: StudyGroup, user) -> StudyGroupMembership:
     with transaction.atomic():
         group = StudyGroup.objects.select_for_update().get(pk=group.pk)
         if group.archived_at:
-            raise WorkshopError("This study group has ended: it takes no new members.")
+            raise WorkshopError(_("This study group has ended: it takes no new members."))
         if StudyGroupMembership.objects.filter(group=group, user=user).exists():
-            raise WorkshopError("You are already in this study group.")
+            raise WorkshopError(_("You are already in this study group."))
         if StudyGroupMembership.objects.filter(group=group).count() >= group.capacity:
-            raise WorkshopError("This study group is full.")
+            raise WorkshopError(_("This study group is full."))
         try:
             with transaction.atomic():
                 return StudyGroupMembership.objects.create(group=group, user=user)
         except IntegrityError as error:
-            raise WorkshopError("You are already in this study group.") from error
+            raise WorkshopError(_("You are already in this study group.")) from error
 
 
 def leave_study_group(*, group: StudyGroup, user) -> bool:
     """Leave; True if the person was in the group."""
-    deleted, _ = StudyGroupMembership.objects.filter(group=group, user=user).delete()
+    deleted, _counts = StudyGroupMembership.objects.filter(group=group, user=user).delete()
     return bool(deleted)
 
 
@@ -62,7 +64,11 @@ def places_problem(group: StudyGroup, *, capacity: int) -> str | None:
     Forms ask it to show the message beside the field; save_study_group refuses with it."""
     members = _member_count(group) if group.pk else 0
     if capacity < members:
-        return f"{group.name} has {members} members: its places cannot be fewer. Nobody is removed by hand."
+        return ngettext(
+            "%(group)s has %(count)d member: its places cannot be fewer. Nobody is removed by hand.",
+            "%(group)s has %(count)d members: its places cannot be fewer. Nobody is removed by hand.",
+            members,
+        ) % {"group": group.name, "count": members}
     return None
 
 
@@ -95,7 +101,7 @@ def _unique_group_slug(name: str) -> str:
 def meeting_plan(*, group: StudyGroup, first_day: date, weeks: int, skip: frozenset[date]) -> SeriesPlan:
     """The group's pattern (weekday, time, length, place) from `first_day`, as a weekly plan."""
     if group.meeting_weekday is None or group.meeting_time is None:
-        raise WorkshopError(f"Give {group.name} a meeting day and time first (Edit).")
+        raise WorkshopError(_("Give %(group)s a meeting day and time first (Edit).") % {"group": group.name})
     return SeriesPlan(
         title=group.name, kind=Event.Kind.STUDY_GROUP, first_day=first_day, weekday=group.meeting_weekday,
         start=group.meeting_time, minutes=group.meeting_minutes, weeks=weeks, skip=skip,
@@ -106,7 +112,7 @@ def meeting_plan(*, group: StudyGroup, first_day: date, weeks: int, skip: frozen
 def meeting_plan_problem(plan: SeriesPlan) -> str | None:
     """Why the plan cannot be generated: every date skipped, or a time the clocks skip or repeat."""
     if not plan.days():
-        return "Every date is skipped: there is no meeting to create."
+        return _("Every date is skipped: there is no meeting to create.")
     problems = plan.problems()
     return problems[0] if problems else None
 
@@ -176,7 +182,9 @@ def cancel_meeting(*, group: StudyGroup, event: Event, by, message: str, now: da
     """Cancel one of the group's meetings (events.services.cancel_event tells whoever registered).
     Returns how many were told."""
     if not group.meetings.filter(pk=event.pk).exists():
-        raise WorkshopError(f"“{event.title}” is not a meeting of {group.name}.")
+        raise WorkshopError(
+            _("“%(event)s” is not a meeting of %(group)s.") % {"event": event.title, "group": group.name}
+        )
     try:
         return cancel_event(event=event, by=by, message=message, now=now)
     except RegistrationError as error:
@@ -187,9 +195,11 @@ def register_for_meeting(*, group: StudyGroup, event: Event, user, now: datetime
     """A member of the group takes a place at one of its meetings (events.services.register:
     a seat, or the waiting list). Returns (registration, is_new)."""
     if not group.meetings.filter(pk=event.pk).exists():
-        raise WorkshopError(f"“{event.title}” is not a meeting of {group.name}.")
+        raise WorkshopError(
+            _("“%(event)s” is not a meeting of %(group)s.") % {"event": event.title, "group": group.name}
+        )
     if not StudyGroupMembership.objects.filter(group=group, user=user).exists():
-        raise WorkshopError(f"Join {group.name} to register for its meetings from here.")
+        raise WorkshopError(_("Join %(group)s to register for its meetings from here.") % {"group": group.name})
     try:
         return register(event=event, user=user, now=now)
     except RegistrationError as error:

@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events.models import Event, EventRating, Registration
 from society.celery import ask_worker
@@ -122,13 +123,13 @@ def give_feedback(*, registration: Registration, score: int, what_worked: str, w
     """An attendee's written feedback, once. It completes a score given from the
     follow-up email's one-click link; a second written feedback is refused."""
     if not registration.checked_in_at:
-        raise WorkshopError("Only people who came to this workshop can give feedback.")
+        raise WorkshopError(_("Only people who came to this workshop can give feedback."))
     if score not in range(1, 6):
-        raise WorkshopError("A rating is a whole number from 1 to 5.")
+        raise WorkshopError(_("A rating is a whole number from 1 to 5."))
     with transaction.atomic():
         rating = EventRating.objects.select_for_update().filter(registration=registration).first()
         if rating and (rating.what_worked or rating.what_to_improve):
-            raise WorkshopError("You have already given feedback on this workshop. Thank you!")
+            raise WorkshopError(_("You have already given feedback on this workshop. Thank you!"))
         rating = rating or EventRating(registration=registration)
         rating.score, rating.what_worked, rating.what_to_improve = score, what_worked, what_to_improve
         rating.save()

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from events.models import Event
 from events.services import RegistrationError, record_action
@@ -48,9 +49,11 @@ def add_session(*, series: WorkshopSeries, event: Event, by, now: datetime | Non
     with transaction.atomic():
         series = _lock(series)
         if series.retired_at:
-            raise WorkshopError(f"“{series.name}” is retired: bring it back before adding sessions.")
+            raise WorkshopError(
+                _("“%(series)s” is retired: bring it back before adding sessions.") % {"series": series.name}
+            )
         if SeriesSession.objects.filter(series=series, event=event).exists():
-            raise WorkshopError(f"“{event.title}” is already in this series.")
+            raise WorkshopError(_("“%(event)s” is already in this series.") % {"event": event.title})
         last = SeriesSession.objects.filter(series=series).aggregate(last=Max("order"))["last"]
         session = SeriesSession.objects.create(series=series, event=event, order=0 if last is None else last + 1)
         record_action(actor=by, action="added to series", event=event, detail=series.name, now=now)
@@ -61,7 +64,7 @@ def remove_session(*, series: WorkshopSeries, event: Event, by, now: datetime | 
     """Take `event` out of the series (the event itself stays). True if it was in it."""
     with transaction.atomic():
         series = _lock(series)
-        deleted, _ = SeriesSession.objects.filter(series=series, event=event).delete()
+        deleted, _count = SeriesSession.objects.filter(series=series, event=event).delete()
         if deleted:
             _renumber(list(SeriesSession.objects.filter(series=series).order_by("order", "id")))
             record_action(actor=by, action="removed from series", event=event, detail=series.name, now=now)
@@ -75,7 +78,7 @@ def move_session(*, series: WorkshopSeries, event: Event, up: bool) -> None:
         sessions = list(SeriesSession.objects.filter(series=series).order_by("order", "id"))
         index = next((i for i, session in enumerate(sessions) if session.event_id == event.pk), None)
         if index is None:
-            raise WorkshopError(f"“{event.title}” is not in this series.")
+            raise WorkshopError(_("“%(event)s” is not in this series.") % {"event": event.title})
         target = index - 1 if up else index + 1
         if 0 <= target < len(sessions):
             sessions[index], sessions[target] = sessions[target], sessions[index]
@@ -113,7 +116,7 @@ def add_series_sessions(*, events: list[Event], value: str, by) -> None:
     (society.hooks.SERIES_LINKS: runs inside the weekly series' transaction)."""
     series = WorkshopSeries.objects.select_for_update().filter(slug=value, retired_at__isnull=True).first()
     if series is None:
-        raise RegistrationError("That workshop series no longer exists or is retired: choose another, or none.")
+        raise RegistrationError(_("That workshop series no longer exists or is retired: choose another, or none."))
     last = SeriesSession.objects.filter(series=series).aggregate(last=Max("order"))["last"]
     first = 0 if last is None else last + 1
     SeriesSession.objects.bulk_create(

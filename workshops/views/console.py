@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from events.models import Event
@@ -41,7 +43,7 @@ def series_new(request):
         series = services.save_series(
             series=form.save(commit=False), by=request.user, topics=form.cleaned_data["topics"]
         )
-        messages.success(request, f"“{series.name}” created. Add its sessions below.")
+        messages.success(request, _("“%(series)s” created. Add its sessions below.") % {"series": series.name})
         return redirect("workshops:manage_series", slug=series.slug)
     return render(request, "workshops/manage/series_form.html", {"form": form, "series": None})
 
@@ -53,7 +55,7 @@ def series_console(request, slug: str):
     form = SeriesConsoleForm(request.POST or None, instance=WorkshopSeries.objects.get(pk=series.pk))
     if form.is_valid():
         services.save_series(series=form.save(commit=False), by=request.user, topics=form.cleaned_data["topics"])
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
         return redirect("workshops:manage_series", slug=series.slug)
     context = {
         "series": series,
@@ -70,11 +72,11 @@ def series_add_session(request, slug: str):
     series = get_object_or_404(WorkshopSeries, slug=slug)
     form = AddSessionForm(request.POST, series=series)
     if not form.is_valid():
-        messages.error(request, "Choose an event from the list: it may be in the series already.")
+        messages.error(request, _("Choose an event from the list: it may be in the series already."))
         return redirect("workshops:manage_series", slug=slug)
     try:
         services.add_session(series=series, event=form.cleaned_data["event"], by=request.user)
-        messages.success(request, f"“{form.cleaned_data['event'].title}” added.")
+        messages.success(request, _("“%(event)s” added.") % {"event": form.cleaned_data["event"].title})
     except services.WorkshopError as error:
         messages.error(request, str(error))
     return redirect("workshops:manage_series", slug=slug)
@@ -101,7 +103,9 @@ def series_move_session(request, slug: str, event_slug: str):
 def series_remove_session(request, slug: str, event_slug: str):
     series, event = _series_and_session_event(slug, event_slug)
     services.remove_session(series=series, event=event, by=request.user)
-    messages.success(request, f"“{event.title}” is no longer in this series (the event itself stays).")
+    messages.success(
+        request, _("“%(event)s” is no longer in this series (the event itself stays).") % {"event": event.title}
+    )
     return redirect("workshops:manage_series", slug=slug)
 
 
@@ -111,7 +115,8 @@ def series_retire(request, slug: str):
     series = get_object_or_404(WorkshopSeries, slug=slug)
     retired = request.POST.get("retired") == "1"
     services.retire_series(series=series, retired=retired, by=request.user)
-    messages.success(request, f"“{series.name}” {'retired' if retired else 'is current again'}.")
+    done = _("“%(series)s” retired.") if retired else _("“%(series)s” is current again.")
+    messages.success(request, done % {"series": series.name})
     return redirect("workshops:manage_series", slug=slug)
 
 
@@ -145,11 +150,15 @@ def study_groups_archive(request):
     archived = services.archive_last_years_study_groups(by=request.user)
     left = services.groups_to_archive().count()
     if archived:
-        messages.success(request, f"Archived: {', '.join(group.name for group in archived)}.")
+        names = ", ".join(group.name for group in archived)
+        messages.success(request, _("Archived: %(groups)s.") % {"groups": names})
     if left:
-        messages.info(request, f"{left} kept: they have meetings to come. Cancel those first, or keep them going.")
+        messages.info(
+            request,
+            _("%(count)s kept: they have meetings to come. Cancel those first, or keep them going.") % {"count": left},
+        )
     if not archived and not left:
-        messages.info(request, "There is nothing from last year to archive.")
+        messages.info(request, _("There is nothing from last year to archive."))
     return redirect("workshops:manage_study_groups")
 
 
@@ -158,7 +167,7 @@ def study_group_new(request):
     form = StudyGroupConsoleForm(request.POST or None)
     if form.is_valid():
         group = services.save_study_group(group=form.save(commit=False), by=request.user)
-        messages.success(request, f"{group.name} created.")
+        messages.success(request, _("%(group)s created.") % {"group": group.name})
         return redirect("workshops:manage_study_group", slug=group.slug)
     return render(request, "workshops/manage/study_group_form.html", {"form": form, "group": None})
 
@@ -177,7 +186,7 @@ def study_group_console(request, slug: str):
         except services.WorkshopError as error:
             form.add_error("capacity", str(error))
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("workshops:manage_study_group", slug=group.slug)
     context = {
         "group": group,
@@ -203,7 +212,12 @@ def study_group_meetings(request, slug: str):
         except services.WorkshopError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{len(meetings)} meetings published; the group's members are being emailed.")
+            published = ngettext(
+                "%(count)d meeting published; the group's members are being emailed.",
+                "%(count)d meetings published; the group's members are being emailed.",
+                len(meetings),
+            )
+            messages.success(request, published % {"count": len(meetings)})
             return redirect("workshops:manage_study_group", slug=slug)
     status = 400 if form.errors else 200
     return render(request, "workshops/manage/study_group_meetings.html", {"group": group, "form": form}, status=status)
@@ -222,7 +236,15 @@ def study_group_cancel_meeting(request, slug: str, event_slug: str):
         except services.WorkshopError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Cancelled. {told} registrants are being emailed.")
+            messages.success(
+                request,
+                ngettext(
+                    "Cancelled. %(count)d registrant is being emailed.",
+                    "Cancelled. %(count)d registrants are being emailed.",
+                    told,
+                )
+                % {"count": told},
+            )
         return redirect("workshops:manage_study_group", slug=slug)
     context = {"group": group, "event": event, "form": form}
     return render(request, "workshops/manage/study_group_cancel.html", context)

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
@@ -33,13 +34,13 @@ def get_material_for(request, token: str) -> Material:
     if viewer.may_see(material, session_ids=session_ids):
         return material
     if not selectors.is_released(material):
-        raise Http404("Not available yet.")
+        raise Http404(_("Not available yet."))
     if not request.user.is_authenticated:
         raise _LoginNeeded
     raise PermissionDenied(
-        "This material is for members."
+        _("This material is for members.")
         if material.visibility == Material.Visibility.MEMBERS
-        else "This material is for the people who attended."
+        else _("This material is for the people who attended.")
     )
 
 
@@ -66,7 +67,7 @@ def material_download(request, token: str):
     streamed or handed to the web server (society.storage.private_file_response)."""
     material = get_material_for(request, token)
     if not material.is_file:
-        raise Http404("A link has no file.")
+        raise Http404(_("A link has no file."))
     return private_file_response(
         material.file, filename=material.original_name or "download", content_type=material.content_type
     )
@@ -78,7 +79,7 @@ def notebook(request, token: str):
     """The notebook's page: its rendering in a sandboxed frame, and the download."""
     material = get_material_for(request, token)
     if material.kind != Material.Kind.NOTEBOOK:
-        raise Http404("Not a notebook.")
+        raise Http404(_("Not a notebook."))
     frame_url = material.notebook_url + "frame/"
     if settings.USER_CONTENT_URL:
         frame_url = settings.USER_CONTENT_URL + frame_url
@@ -93,7 +94,7 @@ def notebook_frame(request, token: str):
     """The rendered notebook alone, for the frame: inert HTML under its own strict CSP."""
     material = get_material_for(request, token)
     if material.kind != Material.Kind.NOTEBOOK:
-        raise Http404("Not a notebook.")
+        raise Http404(_("Not a notebook."))
     response = render(request, "workshops/notebook_frame.html", {"material": material})
     extra = f" {settings.SITE_URL}" if settings.USER_CONTENT_URL else ""
     response["Content-Security-Policy"] = NOTEBOOK_CSP.format(extra=extra)

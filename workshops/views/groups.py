@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -59,7 +60,7 @@ def study_group_join(request, slug: str):
     except services.WorkshopError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"You joined {group.name}. Register for its meetings below.")
+        messages.success(request, _("You joined %(group)s. Register for its meetings below.") % {"group": group.name})
     return redirect(group)
 
 
@@ -68,7 +69,7 @@ def study_group_join(request, slug: str):
 def study_group_leave(request, slug: str):
     group = get_object_or_404(StudyGroup, slug=slug)
     if services.leave_study_group(group=group, user=request.user):
-        messages.success(request, f"You left {group.name}.")
+        messages.success(request, _("You left %(group)s.") % {"group": group.name})
     return redirect(group)
 
 
@@ -79,7 +80,7 @@ def meeting_register_button(request, slug: str, event_slug: str):
     group = get_object_or_404(StudyGroup, slug=slug)
     event = get_object_or_404(group.meetings.all(), slug=event_slug)
     try:
-        registration, _ = services.register_for_meeting(group=group, event=event, user=request.user)
+        registration, _is_new = services.register_for_meeting(group=group, event=event, user=request.user)
     except services.WorkshopError as error:
         messages.error(request, str(error))
     else:
@@ -92,18 +93,18 @@ def meeting_register(request, token: str):
     """From the email telling a member of a new meeting: GET asks, POST registers (no login needed)."""
     found = read_meeting_token(token)
     if found is None:
-        raise Http404("This link is not valid, or has expired.")
+        raise Http404(_("This link is not valid, or has expired."))
     event_id, user_id = found
     event = get_object_or_404(Event, pk=event_id, kind=Event.Kind.STUDY_GROUP)
     user = get_object_or_404(User, pk=user_id, is_active=True)
     group = StudyGroup.objects.filter(meetings=event).order_by("pk").first()
     if group is None:
-        raise Http404("This meeting belongs to no study group.")
+        raise Http404(_("This meeting belongs to no study group."))
     registration = Registration.objects.active().filter(event=event, user=user).first()
     if request.method == "POST":
         if registration is None:  # a second click changes nothing
             try:
-                registration, _ = services.register_for_meeting(group=group, event=event, user=user)
+                registration, _is_new = services.register_for_meeting(group=group, event=event, user=user)
             except services.WorkshopError as error:
                 messages.error(request, str(error))
             else:
@@ -115,5 +116,8 @@ def meeting_register(request, token: str):
 
 def _registered_message(registration: Registration) -> str:
     if registration.status == Registration.Status.WAITLISTED:
-        return f"The meeting is full: {registration.user.display_name} is on its waiting list."
-    return f"{registration.user.display_name} is registered for {registration.event.title}. See you there!"
+        return _("The meeting is full: %(name)s is on its waiting list.") % {"name": registration.user.display_name}
+    return _("%(name)s is registered for %(event)s. See you there!") % {
+        "name": registration.user.display_name,
+        "event": registration.event.title,
+    }

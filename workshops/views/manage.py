@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import Avg, Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Event, EventRating
@@ -42,7 +43,7 @@ def _materials_page(request, *, owner: dict, title: str, back):
             content_type=data.get("content_type", ""),
             url=data["url"] if data["kind"] == Material.Kind.LINK else "",
         )
-        messages.success(request, f"“{data['title']}” added.")
+        messages.success(request, _("“%(title)s” added.") % {"title": data["title"]})
         return redirect(request.path)
     materials = Material.objects.filter(**owner)
     context = {"form": form, "materials": materials, "title": title, "owner": back, **owner}
@@ -63,7 +64,7 @@ def manage_material_delete(request, token: str):
     material = get_object_or_404(Material, token=token)
     url = _materials_url(material)
     services.delete_material(material=material)
-    messages.success(request, f"“{material.title}” removed.")
+    messages.success(request, _("“%(title)s” removed.") % {"title": material.title})
     return redirect(url)
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events.models import Event, EventRating, Registration
 from society.page_cache import public_page
@@ -74,7 +75,7 @@ def feedback(request, slug: str):
     event = get_object_or_404(Event.objects.listed(), slug=slug)
     registration = Registration.objects.attended().filter(event=event, user=request.user).first()
     if registration is None:
-        raise Http404("Only people who came to this workshop can give feedback.")
+        raise Http404(_("Only people who came to this workshop can give feedback."))
     rating = EventRating.objects.filter(registration=registration).first()
     done = bool(rating and (rating.what_worked or rating.what_to_improve))
     form = FeedbackForm(request.POST or None, initial={"score": rating.score} if rating else None)
@@ -84,10 +85,10 @@ def feedback(request, slug: str):
         except services.WorkshopError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Thank you for your feedback! The committee reads every answer.")
+            messages.success(request, _("Thank you for your feedback! The committee reads every answer."))
         return redirect("workshops:feedback", slug=slug)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and done:
-        messages.error(request, "You have already given feedback on this workshop. Thank you!")
+        messages.error(request, _("You have already given feedback on this workshop. Thank you!"))
         status = 409
     return render(request, "workshops/feedback.html", {"event": event, "form": form, "done": done}, status=status)
