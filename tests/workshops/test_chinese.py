@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- the Chinese text is written with Chinese (full-width) punctuation, on purpose.
 """The workshops pages, console and messages in Simplified Chinese: a visitor who chose
 it (the language cookie) or a member whose account says zh-hans reads them in Chinese."""
 
