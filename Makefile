@@ -31,6 +31,7 @@ catalogues: install
 messages: install-dev
 	DEBUG=true $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --add-location file \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*' --ignore 'deploy/*'
+	sed -i '/^"POT-Creation-Date: /d' */locale/*/LC_MESSAGES/django.po  # no churn in git for a date
 
 # Embedded defaults: SQLite under var/, tasks in-process, email printed here.
 run: export DEBUG ?= true
