@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from society.admin_confirmation import confirmation_page
 from society.csv import csv_response
@@ -81,11 +83,11 @@ class EventAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "level", "summary", "description", "topics"]}),
         (
-            "When and where",
+            gettext_lazy("When and where"),
             {"fields": ["edit_in_console", "starts_at", "ends_at", "venue", "building", "map_url", "online_url"]},
         ),
         (
-            "Registration",
+            gettext_lazy("Registration"),
             {
                 "fields": [
                     "capacity",
@@ -96,8 +98,8 @@ class EventAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Reminders", {"fields": ["reminders_enabled", "what_to_bring", "setup_checklist"]}),
-        ("Banner", {"fields": ["banner_upload", "banner", "banner_small"]}),
+        (gettext_lazy("Reminders"), {"fields": ["reminders_enabled", "what_to_bring", "setup_checklist"]}),
+        (gettext_lazy("Banner"), {"fields": ["banner_upload", "banner", "banner_small"]}),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -127,12 +129,14 @@ class EventAdmin(admin.ModelAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or obj.status == Event.Status.DRAFT)
 
-    @admin.display(description="Time and place")
+    @admin.display(description=gettext_lazy("Time and place"))
     def edit_in_console(self, event):
         url = reverse("events:manage_event_edit", kwargs={"slug": event.slug})
         return format_html(
-            '<a href="{}">Edit in the console</a>: the time and place change there, where the registrants can be '
-            "told. Publish or cancel with the actions of the event list.",
+            _(
+                '<a href="{}">Edit in the console</a>: the time and place change there, where the registrants can be '
+                "told. Publish or cancel with the actions of the event list."
+            ),
             url,
         )
 
@@ -152,15 +156,15 @@ class EventAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(ordering="confirmed_count")
+    @admin.display(ordering="confirmed_count", description=gettext_lazy("confirmed"))
     def confirmed(self, event):
         return event.confirmed_count
 
-    @admin.display(ordering="waiting_count")
+    @admin.display(ordering="waiting_count", description=gettext_lazy("waiting"))
     def waiting(self, event):
         return event.waiting_count
 
-    @admin.display(ordering="set_up_count", description="I'm set up")
+    @admin.display(ordering="set_up_count", description=gettext_lazy("I'm set up"))
     def set_up(self, event):
         return event.set_up_count if event.setup_checklist else "-"
 
@@ -180,7 +184,7 @@ class EventAdmin(admin.ModelAdmin):
         if form.banner_renditions:
             services.set_banner(event=obj, renditions=form.banner_renditions)
 
-    @admin.action(description="Publish")
+    @admin.action(description=gettext_lazy("Publish"))
     def publish_events(self, request, queryset):
         published, already = [], []
         for event in queryset:
@@ -194,38 +198,48 @@ class EventAdmin(admin.ModelAdmin):
             else:
                 published.append(event.title)
         if published:
-            messages.success(request, f"Published: {', '.join(published)}.")
+            messages.success(request, _("Published: %(events)s.") % {"events": ", ".join(published)})
         if already:
-            messages.info(request, f"Already published: {', '.join(already)}.")
+            messages.info(request, _("Already published: %(events)s.") % {"events": ", ".join(already)})
 
-    @admin.action(description="Cancel (with a message to everyone registered)")
+    @admin.action(description=gettext_lazy("Cancel (with a message to everyone registered)"))
     def cancel_events(self, request, queryset):
         form = CancelEventForm(request.POST if "post" in request.POST else None)
         if not form.is_valid():
             return confirmation_page(
                 self,
                 request,
-                title="Cancel these events?",
-                explanation="Everyone registered (confirmed and waiting) gets an email with your message. "
-                "This cannot be undone.",
+                title=_("Cancel these events?"),
+                explanation=_(
+                    "Everyone registered (confirmed and waiting) gets an email with your message. "
+                    "This cannot be undone."
+                ),
                 objects=queryset,
-                button="Cancel the events",
+                button=_("Cancel the events"),
                 action="cancel_events",
                 form=form,
             )
         for event in queryset:
             if event.status == Event.Status.CANCELLED:
-                messages.info(request, f"“{event.title}” was already cancelled.")
+                messages.info(request, _("“%(title)s” was already cancelled.") % {"title": event.title})
                 continue
             try:
                 told = services.cancel_event(event=event, by=request.user, message=form.cleaned_data["message"])
             except services.RegistrationError as error:  # a draft, or over
                 messages.error(request, str(error))
             else:
-                messages.success(request, f"“{event.title}” is cancelled: {told} registrants are being emailed.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "“%(title)s” is cancelled: %(count)d registrant is being emailed.",
+                        "“%(title)s” is cancelled: %(count)d registrants are being emailed.",
+                        told,
+                    )
+                    % {"title": event.title, "count": told},
+                )
         return None
 
-    @admin.action(description="Export registrations to CSV")
+    @admin.action(description=gettext_lazy("Export registrations to CSV"))
     def export_registrations(self, request, queryset):
         registrations = (
             Registration.objects.filter(event__in=queryset)
@@ -249,10 +263,18 @@ class EventAdmin(admin.ModelAdmin):
         )
         return csv_response("registrations.csv", header, rows)
 
-    @admin.action(description="Promote from the waiting list into free seats")
+    @admin.action(description=gettext_lazy("Promote from the waiting list into free seats"))
     def promote_waitlist(self, request, queryset):
         promoted = sum(len(services.promote_from_waitlist(event=event)) for event in queryset)
-        messages.success(request, f"{promoted} promoted from the waiting list and emailed.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d promoted from the waiting list and emailed.",
+                "%(count)d promoted from the waiting list and emailed.",
+                promoted,
+            )
+            % {"count": promoted},
+        )
 
 
 @admin.register(Speaker)
@@ -298,11 +320,11 @@ class AddRegistrationForm(forms.ModelForm):
 
 
 class CheckedInFilter(admin.SimpleListFilter):
-    title = "checked in"
+    title = gettext_lazy("checked in")
     parameter_name = "checked_in"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -383,15 +405,21 @@ class RegistrationAdmin(admin.ModelAdmin):
             try:
                 promoted += len(services.cancel(registration=registration, by=request.user))
             except services.RegistrationError as error:
-                who = f"{registration.user.display_name} at “{registration.event.title}”"
-                messages.error(request, f"Not cancelled: {who}. {error}")
+                messages.error(
+                    request,
+                    _("Not cancelled: %(name)s at “%(title)s”. %(error)s")
+                    % {"name": registration.user.display_name, "title": registration.event.title, "error": error},
+                )
             else:
                 cancelled += 1 if was_active else 0  # cancelling twice is harmless, and not counted
         if cancelled:
             messages.success(
                 request,
-                f"{cancelled} registration(s) cancelled (kept as history); "
-                f"{promoted} promoted from the waiting list and emailed.",
+                _(
+                    "%(cancelled)d registration(s) cancelled (kept as history); "
+                    "%(promoted)d promoted from the waiting list and emailed."
+                )
+                % {"cancelled": cancelled, "promoted": promoted},
             )
         return cancelled
 
@@ -405,14 +433,16 @@ class RegistrationAdmin(admin.ModelAdmin):
         return confirmation_page(
             self,
             request,
-            title="Cancel this registration?",
-            explanation="Deleting a registration cancels it: the row stays as history, and if it held a seat "
-            "the first person waiting gets it and is emailed.",
+            title=_("Cancel this registration?"),
+            explanation=_(
+                "Deleting a registration cancels it: the row stays as history, and if it held a seat "
+                "the first person waiting gets it and is emailed."
+            ),
             objects=[registration],
-            button="Cancel the registration",
+            button=_("Cancel the registration"),
         )
 
-    @admin.action(description="Cancel the selected registrations (the next person waiting gets the seat)")
+    @admin.action(description=gettext_lazy("Cancel the selected registrations (the next person waiting gets the seat)"))
     def cancel_registrations(self, request, queryset):
         queryset = queryset.select_related("user", "event")
         if "post" in request.POST:
@@ -421,12 +451,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         return confirmation_page(
             self,
             request,
-            title="Cancel these registrations?",
-            explanation="Each is cancelled as in the console: the rows stay as history, and freed seats go to "
-            "the first people waiting, who are emailed. Checked-in places and events that have started are left "
-            "as they are.",
+            title=_("Cancel these registrations?"),
+            explanation=_(
+                "Each is cancelled as in the console: the rows stay as history, and freed seats go to "
+                "the first people waiting, who are emailed. Checked-in places and events that have started are left "
+                "as they are."
+            ),
             objects=queryset,
-            button="Cancel the registrations",
+            button=_("Cancel the registrations"),
             action="cancel_registrations",
         )
 

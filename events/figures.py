@@ -24,8 +24,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy, pgettext
+from django.utils.translation import gettext as _
 
-from members.terms import Period
+from members.terms import WHOLE_YEAR, Period
+from members.years import academic_year_label
 from society import hooks
 
 from .models import Event, FirstAttendance, Registration, attended_q
@@ -34,6 +37,23 @@ Status = Registration.Status
 # The built-in tables of the figures page; apps add theirs through society.hooks.FIGURES_TABLES.
 SUMMARY, EVENTS, TOPICS = "summary", "events", "topics"
 MINUS, NONE = "\u2212", "\u2013"  # a minus sign, and an en dash for "no figure"
+
+
+# The usual terms' names, in the reader's language; a term of another name is shown as it is called.
+TERM_LABELS = {"autumn": gettext_lazy("Autumn"), "spring": gettext_lazy("Spring"), "summer": gettext_lazy("Summer")}
+
+
+def term_label(term: str) -> str:
+    """A term's name as people read it: "Autumn", "秋季学期"."""
+    return str(TERM_LABELS.get(term, term.capitalize()))
+
+
+def period_label(period: Period) -> str:
+    """The period's name in the reader's language: "Autumn 2026/27", or "2026/27" for a whole year."""
+    year = academic_year_label(period.year)
+    if period.term == WHOLE_YEAR:
+        return year
+    return _("%(term)s %(year)s") % {"term": term_label(period.term), "year": year}
 
 
 def _midnight(day: date) -> datetime:
@@ -173,7 +193,10 @@ class ComparedFigure:
         text = f"{value:.1f}" if self.percent else f"{value:g}"
         if signed:
             text = f"+{text}" if value > 0 else text.replace("-", MINUS)
-        return text + (" pts" if signed and self.percent else "%" if self.percent else "")
+        if signed and self.percent:
+            # percentage points
+            return pgettext("percentage points", "%(number)s pts") % {"number": text}
+        return text + ("%" if self.percent else "")
 
     @property
     def this_shown(self) -> str:
@@ -195,12 +218,12 @@ def _percent(rate: float | None) -> float | None:
 def compare(this: PeriodFigures, last: PeriodFigures) -> list[ComparedFigure]:
     """The headline figures of `this` period beside `last` (the same term a year before)."""
     return [
-        ComparedFigure("Events", len(this.events), len(last.events)),
-        ComparedFigure("Attendances", this.attendances, last.attendances),
-        ComparedFigure("Unique attendees", this.unique_attendees, last.unique_attendees),
-        ComparedFigure("First-timers", this.first_timers, last.first_timers),
-        ComparedFigure("Returners", this.returners, last.returners),
-        ComparedFigure("No-show rate", _percent(this.no_show_rate), _percent(last.no_show_rate), percent=True),
+        ComparedFigure(_("Events"), len(this.events), len(last.events)),
+        ComparedFigure(_("Attendances"), this.attendances, last.attendances),
+        ComparedFigure(_("Unique attendees"), this.unique_attendees, last.unique_attendees),
+        ComparedFigure(_("First-timers"), this.first_timers, last.first_timers),
+        ComparedFigure(_("Returners"), this.returners, last.returners),
+        ComparedFigure(_("No-show rate"), _percent(this.no_show_rate), _percent(last.no_show_rate), percent=True),
     ]
 
 
@@ -219,10 +242,10 @@ def table_rows(
 ) -> tuple[list[str], list[tuple]] | None:
     """The header and rows of table `name` for `this` period (beside `last`), or None if there is none."""
     if name == SUMMARY:
-        header = ["Figure", this.period.label, last.period.label, "Change"]
+        header = [_("Figure"), period_label(this.period), period_label(last.period), _("Change")]
         return header, [(row.label, row.this, row.last, row.change) for row in compare(this, last)]
     if name == EVENTS:
-        header = ["Event", "Date", "Kind", "Registered", "Attended", "No-shows"]
+        header = [_("Event"), _("Date"), _("Kind"), _("Registered"), _("Attended"), _("No-shows")]
         return header, [
             (
                 event.title,
@@ -235,7 +258,7 @@ def table_rows(
             for event in this.events
         ]
     if name == TOPICS:
-        return ["Topic", "Attendances"], this.topics
+        return [_("Topic"), _("Attendances")], this.topics
     table = contributed_tables().get(name)
     if table is None:
         return None
@@ -249,8 +272,10 @@ def attendance_chart(events: list[Event]) -> SafeString:
         return mark_safe("")
     most = max(max(e.registered, e.attended) for e in events) or 1
     step = min((width - 40) / len(events), 2 * bar + gap)
+    name = _("Attendance per event")
+    chinese = (get_language() or "").startswith("zh")
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height + 40}" role="img" aria-label="Attendance per event">',
+        f'<svg class="chart" viewBox="0 0 {width} {height + 40}" role="img" aria-label="{escape(name)}">',
         f'<line x1="30" y1="{height}" x2="{width}" y2="{height}" stroke="#8c86a8" stroke-width="1"/>',
         f'<text x="0" y="{top}" font-size="11" fill="#5b5675">{most}</text>',
     ]
@@ -263,7 +288,9 @@ def attendance_chart(events: list[Event]) -> SafeString:
                 f'<rect x="{x + offset:.1f}" y="{height - h:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}">'
                 f"<title>{escape(event.title)}: {value}</title></rect>"
             )
-        label = timezone.localtime(event.starts_at).strftime("%-d/%-m")
+        day = timezone.localtime(event.starts_at)
+        # day/month, as the reader writes it (Chinese: month/day)
+        label = f"{day.month}/{day.day}" if chinese else f"{day.day}/{day.month}"
         parts.append(f'<text x="{x:.1f}" y="{height + 14}" font-size="10" fill="#5b5675">{label}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (numbers and escaped titles only)

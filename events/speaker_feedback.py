@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from society.emails import queue_email
 from society.models import EmailKind
@@ -53,15 +54,17 @@ def send_speaker_digest(*, link: EventSpeaker, by, now=None) -> None:
     event, speaker = link.event, link.speaker
     now = now or timezone.now()
     if event.ends_at > now:
-        raise DigestError("The event has not ended yet: there is no feedback to send.")
+        raise DigestError(_("The event has not ended yet: there is no feedback to send."))
     if not speaker.email:
-        raise DigestError(f"There is no email address for {speaker.name}: add one on the speaker's page first.")
+        raise DigestError(
+            _("There is no email address for %(name)s: add one on the speaker's page first.") % {"name": speaker.name}
+        )
     summary = feedback_summary(event)
     with transaction.atomic():
         # Locked: two committee members pressing "send" at once send one digest.
         locked = EventSpeaker.objects.select_for_update().get(pk=link.pk)
         if locked.digest_sent_at:
-            raise DigestError(f"{speaker.name} has already been sent the digest for this event.")
+            raise DigestError(_("%(name)s has already been sent the digest for this event.") % {"name": speaker.name})
         queue_email(
             key=digest_key(link),
             to=speaker.email,

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from society.links import https_by_default
 
@@ -15,9 +16,9 @@ class EventAdminForm(forms.ModelForm):
     No status: events are published and cancelled through the services (the admin's actions)."""
 
     banner_upload = forms.FileField(
-        label="Banner image",
+        label=_("Banner image"),
         required=False,
-        help_text="JPEG, PNG, GIF or WebP; cropped to 12:5 and resized to 1200 by 500 and 600 by 250.",
+        help_text=_("JPEG, PNG, GIF or WebP; cropped to 12:5 and resized to 1200 by 500 and 600 by 250."),
     )
 
     class Meta:
@@ -45,7 +46,7 @@ class EventAdminForm(forms.ModelForm):
 
 class SpeakerAdminForm(forms.ModelForm):
     photo_upload = forms.FileField(
-        label="Photo", required=False, help_text="JPEG, PNG, GIF or WebP; cropped square, 256 by 256."
+        label=_("Photo"), required=False, help_text=_("JPEG, PNG, GIF or WebP; cropped square, 256 by 256.")
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from society.links import https_by_default
 
@@ -12,26 +13,26 @@ from .admin import SpeakerAdminForm
 
 class CancelEventForm(forms.Form):
     message = forms.CharField(
-        label="Message to everyone registered", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Message to everyone registered"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    confirm = forms.BooleanField(label="Yes, cancel this event and email everyone registered")
+    confirm = forms.BooleanField(label=_("Yes, cancel this event and email everyone registered"))
 
 
 class AddRegistrantForm(forms.Form):
-    email = forms.EmailField(label="Email of their account")
-    check_in = forms.BooleanField(label="Walk-in: check them in now", required=False)
+    email = forms.EmailField(label=_("Email of their account"))
+    check_in = forms.BooleanField(label=_("Walk-in: check them in now"), required=False)
 
 
 class BulkAttendanceForm(forms.Form):
     emails = forms.CharField(
-        label="Emails of people who came", max_length=50_000, widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="One a line, or separated by commas or spaces.",
+        label=_("Emails of people who came"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One a line, or separated by commas or spaces."),
     )  # fmt: skip
 
     def clean_emails(self):
         emails = self.cleaned_data["emails"].replace(",", " ").replace(";", " ").split()
         if not emails:
-            raise ValidationError("Paste at least one email.")
+            raise ValidationError(_("Paste at least one email."))
         return emails
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from society.forms import CheckboxChoices
 from society.links import https_by_default
@@ -33,7 +34,7 @@ class LocalDateTimeField(forms.DateTimeField):
             except ValueError:
                 continue
         else:
-            raise ValidationError("Enter a date and time, like 2026-10-07 18:00.", code="invalid")
+            raise ValidationError(_("Enter a date and time, like 2026-10-07 18:00."), code="invalid")
         problem = services.local_time_problem(naive)
         if problem:
             raise ValidationError(problem, code="local_time")
@@ -57,29 +58,32 @@ class ConsoleEventForm(forms.ModelForm):
     banner_upload = banner_field()
     new_topics = new_topics_field()
     speakers = forms.ModelMultipleChoiceField(
-        label="Add speakers",
+        label=_("Add speakers"),
         queryset=Speaker.objects.all(),
         required=False,
         widget=CheckboxChoices,
-        help_text="They are added as invited: the Speakers tab keeps their invitation and consents.",
+        help_text=_("They are added as invited: the Speakers tab keeps their invitation and consents."),
     )
-    new_speaker_name = forms.CharField(label="New speaker: name", max_length=150, required=False)
+    new_speaker_name = forms.CharField(label=_("New speaker: name"), max_length=150, required=False)
     new_speaker_affiliation = forms.CharField(
-        label="New speaker: affiliation", max_length=200, required=False, help_text="Where they work or study."
+        label=_("New speaker: affiliation"), max_length=200, required=False, help_text=_("Where they work or study.")
     )
     new_speaker_photo = forms.FileField(
-        label="New speaker: photo",
+        label=_("New speaker: photo"),
         required=False,
-        help_text="JPEG, PNG, GIF or WebP; cropped square, 256 by 256.",
+        help_text=_("JPEG, PNG, GIF or WebP; cropped square, 256 by 256."),
         widget=forms.FileInput(attrs={"accept": "image/*"}),
     )
     version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     tell_registrants = forms.BooleanField(
-        label="Email everyone registered about the new time or place", required=False, initial=True
+        label=_("Email everyone registered about the new time or place"), required=False, initial=True
     )
     message = forms.CharField(
-        label="Message to add to that email", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Message to add to that email"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     class Meta:
@@ -140,19 +144,21 @@ class ConsoleEventForm(forms.ModelForm):
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         opens, closes = cleaned.get("registration_opens_at"), cleaned.get("registration_closes_at")
         if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The event must end after it starts.")
+            self.add_error("ends_at", _("The event must end after it starts."))
         if starts and closes and closes > starts:
-            self.add_error("registration_closes_at", "Registration must close before the event starts.")
+            self.add_error("registration_closes_at", _("Registration must close before the event starts."))
         if opens and closes and closes <= opens:
-            self.add_error("registration_closes_at", "Registration must close after it opens.")
+            self.add_error("registration_closes_at", _("Registration must close after it opens."))
         problem = services.capacity_problem(event=self.instance, capacity=cleaned.get("capacity"))
         if problem:
             self.add_error("capacity", problem)
         speaker_given = cleaned.get("new_speaker_affiliation") or cleaned.get("new_speaker_photo")
         if speaker_given and not cleaned.get("new_speaker_name", "").strip():
-            self.add_error("new_speaker_name", "Give the new speaker's name, or leave affiliation and photo empty.")
+            self.add_error("new_speaker_name", _("Give the new speaker's name, or leave affiliation and photo empty."))
         return cleaned
 
 
 class DuplicateForm(forms.Form):
-    starts_at = LocalDateTimeField(label="New start", help_text="Same length, room, speakers and capacity; a draft.")
+    starts_at = LocalDateTimeField(
+        label=_("New start"), help_text=_("Same length, room, speakers and capacity; a draft.")
+    )

@@ -4,8 +4,12 @@ from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members import terms
+
+from ..figures import term_label
 
 
 class FiguresForm(forms.Form):
@@ -16,13 +20,13 @@ class FiguresForm(forms.Form):
     FIRST_YEAR = 2000
 
     year = forms.IntegerField(
-        label="Academic year",
+        label=_("Academic year"),
         required=False,
         min_value=FIRST_YEAR,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
-        help_text="2026 is 2026/27.",
+        help_text=_("2026 is 2026/27."),
     )
-    term = forms.ChoiceField(label="Term", required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    term = forms.ChoiceField(label=_("Term"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,8 +37,8 @@ class FiguresForm(forms.Form):
         self.fields["year"].initial = self.current.year
         self.fields["term"].initial = self.current.term
         self.fields["term"].choices = [
-            *((name, name.capitalize()) for name in terms.term_names()),
-            (terms.WHOLE_YEAR, "Whole year"),
+            *((name, term_label(name)) for name in terms.term_names()),
+            (terms.WHOLE_YEAR, gettext("Whole year")),
         ]
 
     def period(self) -> terms.Period:

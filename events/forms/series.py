@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Topic
 from society import hooks
@@ -21,31 +23,33 @@ class SeriesForm(forms.Form):
     """A weekly series of drafts with every detail at once; `links` are what other apps
     offer the drafts to join (society.hooks.SERIES_LINKS, e.g. a workshop series)."""
 
-    WEEKDAYS = list(enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]))
+    WEEKDAYS = list(
+        enumerate([_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")])
+    )
 
-    title = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=Event.Kind.choices, initial=Event.Kind.WORKSHOP)
-    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, initial=2)
-    start_time = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}), initial="18:00")
-    minutes = forms.IntegerField(label="Length in minutes", min_value=15, max_value=24 * 60, initial=120)
-    first_day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices, initial=Event.Kind.WORKSHOP)
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int, initial=2)
+    start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}), initial="18:00")
+    minutes = forms.IntegerField(label=_("Length in minutes"), min_value=15, max_value=24 * 60, initial=120)
+    first_day = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     weeks = forms.IntegerField(
-        label="Number of weeks",
+        label=_("Number of weeks"),
         min_value=1,
         max_value=services.MAX_WEEKS,
         initial=10,
         error_messages={"max_value": services.TOO_LONG},
     )
     skip = SkippedDatesField()
-    venue = forms.CharField(label="Room", max_length=200, required=False)
+    venue = forms.CharField(label=_("Room"), max_length=200, required=False)
     building = _model_field("building")
-    capacity = forms.IntegerField(min_value=1, required=False, help_text="Empty: unlimited.")
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False, help_text=_("Empty: unlimited."))
     level = _model_field("level")
     summary = _model_field("summary")
     description = _model_field("description", widget=forms.Textarea(attrs={"rows": 5}))
     banner_upload = banner_field()
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.order_by("name"), required=False, widget=CheckboxChoices
+        label=_("Topics"), queryset=Topic.objects.order_by("name"), required=False, widget=CheckboxChoices
     )
     new_topics = new_topics_field()
     what_to_bring = _model_field("what_to_bring", widget=forms.Textarea(attrs={"rows": 3}))
@@ -58,8 +62,8 @@ class SeriesForm(forms.Form):
         self.offered = hooks.contributions(hooks.SERIES_LINKS)
         for name, link in self.offered.items():
             self.fields[f"link_{name}"] = forms.ChoiceField(
-                label=f"Add the drafts to a {link.label.lower()}",
-                choices=[("", "None"), *link.choices()],
+                label=gettext("Add the drafts to a %(link)s") % {"link": link.label.lower()},
+                choices=[("", gettext("None")), *link.choices()],
                 required=False,
             )
 
@@ -89,7 +93,7 @@ class SeriesForm(forms.Form):
             new_topic_names=tuple(cleaned["new_topics"]),
         )  # fmt: skip
         if not self.plan.days():
-            raise ValidationError("Every date is skipped: there is nothing to create.")
+            raise ValidationError(gettext("Every date is skipped: there is nothing to create."))
         for problem in self.plan.problems():
             self.add_error("start_time", problem)
         return cleaned

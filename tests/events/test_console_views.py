@@ -99,7 +99,7 @@ def test_moving_a_published_event_with_the_tick_box_emails_registrants(committee
 
     response = committee_client.post(url("manage_event_edit", slug=event.slug), data, follow=True)
 
-    assert messages_of(response) == ["Saved. 1 registrants emailed."]
+    assert messages_of(response) == ["Saved. 1 registrant emailed."]
     assert "One hour later, sorry." in rendered(OutboundEmail.objects.get(kind=EmailKind.EVENT_UPDATE)).body_text
 
 

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.permissions import committee_required
 from society.emails import render_email
@@ -38,7 +40,7 @@ def speaker_edit(request, speaker_id: int | None = None):
     form = ConsoleSpeakerForm(request.POST or None, request.FILES or None, instance=speaker)
     if form.is_valid():
         speaker = services.save_speaker(speaker=form.save(commit=False), by=request.user, photo=form.photo_bytes)
-        messages.success(request, f"{speaker.name} saved.")
+        messages.success(request, _("%(name)s saved.") % {"name": speaker.name})
         return redirect("events:manage_speakers")
     return render(request, "events/manage/speaker_form.html", {"form": form, "speaker": speaker})
 
@@ -49,7 +51,7 @@ def event_speakers(request, slug: str):
     form = EventSpeakerForm(request.POST or None)
     if form.is_valid():
         services.set_event_speaker(event=event, by=request.user, **form.cleaned_data)
-        messages.success(request, "Speaker saved.")
+        messages.success(request, _("Speaker saved."))
         return redirect("events:manage_event_speakers", slug=slug)
     links = event.event_speakers.select_related("speaker")
     return render(request, "events/manage/event_speakers.html", {"event": event, "form": form, "links": links})
@@ -134,7 +136,9 @@ def announcement_page(request, announcement: Announcement, *, event: Event | Non
         except services.AnnouncementError as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, f"Sent to {sent} {'person' if sent == 1 else 'people'}.")
+            messages.success(
+                request, ngettext("Sent to %(count)d person.", "Sent to %(count)d people.", sent) % {"count": sent}
+            )
         return redirect(here)
     preview, count = None, 0
     try:
@@ -147,7 +151,7 @@ def announcement_page(request, announcement: Announcement, *, event: Event | Non
     if sample:
         registration = services.registrations_of(announcement, [sample]).get(sample.pk)
         template, context = services.announcement_email(announcement, sample, registration)
-        subject, text, _ = render_email(template, context, user=sample, kind=EmailKind.ANNOUNCEMENT)
+        subject, text, _html = render_email(template, context, user=sample, kind=EmailKind.ANNOUNCEMENT)
         preview = {"subject": subject, "text": text, "to": sample}
     context = {"event": event, "announcement": announcement, "preview": preview, "count": count}
     return render(request, "events/manage/announcement.html", context)
@@ -158,7 +162,7 @@ def console_settings(request):
     form = ConsoleSettingsForm(request.POST or None, instance=ConsoleSettings.load())
     if form.is_valid():
         services.set_webhook_url(url=form.cleaned_data["webhook_url"], by=request.user)
-        messages.success(request, "Settings saved.")
+        messages.success(request, _("Settings saved."))
         return redirect("events:manage_settings")
     return render(request, "events/manage/settings.html", {"form": form})
 
@@ -173,10 +177,16 @@ def speaker_feedback(request, slug: str):
             try:
                 chosen = {int(value) for value in request.POST.getlist("rating")}
             except ValueError:
-                messages.error(request, "That choice of answers was not understood: nothing changed.")
+                messages.error(request, _("That choice of answers was not understood: nothing changed."))
                 return redirect("events:manage_speaker_feedback", slug=slug)
             shared = speaker_feedback_rules.share_with_speakers(event=event, rating_ids=chosen, by=request.user)
-            messages.success(request, f"{shared} answer{'s' if shared != 1 else ''} will go to the speakers.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d answer will go to the speakers.", "%(count)d answers will go to the speakers.", shared
+                )
+                % {"count": shared},
+            )
         elif action == "send":
             speaker_id = request.POST.get("speaker", "")
             link = get_object_or_404(
@@ -189,9 +199,11 @@ def speaker_feedback(request, slug: str):
             except speaker_feedback_rules.DigestError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, f"The feedback digest is on its way to {link.speaker.name}.")
+                messages.success(
+                    request, _("The feedback digest is on its way to %(name)s.") % {"name": link.speaker.name}
+                )
         else:
-            messages.error(request, "That is not something this page can do.")
+            messages.error(request, _("That is not something this page can do."))
         return redirect("events:manage_speaker_feedback", slug=slug)
     context = {
         "event": event,

@@ -46,6 +46,8 @@ def door(request, slug: str):
     event = get_managed_event(slug)
     context = _door_context(request, event)
     if request.headers.get("HX-Request"):
+        # A search (not the 15-second refresh) has its count read out by screen readers.
+        context["announce"] = request.headers.get("HX-Trigger") == "door-q"
         return render(request, "events/manage/_door_results.html", context)
     return render(request, "events/manage/door.html", {**context, "walk_in": AddRegistrantForm()})
 

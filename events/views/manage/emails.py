@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.permissions import committee_required
@@ -95,7 +96,7 @@ def preview_of(email: OutboundEmail) -> dict:
     problems = render_for_delivery([email])
     if email.pk in problems:
         problem = problems[email.pk]
-        return {"error": f"It cannot be rendered: {type(problem).__name__}: {problem}"}
+        return {"error": _("It cannot be rendered: %(problem)s") % {"problem": f"{type(problem).__name__}: {problem}"}}
     return {"subject": email.subject, "text": email.body_text}
 
 
@@ -109,6 +110,6 @@ def email_retry(request, email_id: int):
     except outbox.RetryRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, f"The email to {email.to_email} is queued again.")
+        messages.success(request, _("The email to %(email)s is queued again.") % {"email": email.to_email})
     page = request.POST.get("page", "")
     return redirect(reverse("events:manage_emails") + (f"?page={page}" if page.isdigit() else ""))

@@ -5,10 +5,12 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from members.permissions import committee_required
-from society import hooks
+from society import formats, hooks
 from society.uploads import upload_limited
 
 from ... import services
@@ -40,7 +42,7 @@ def event_create(request):
         event = services.create_event(
             event=form.save(commit=False), by=request.user, topics=form.cleaned_data["topics"], extras=form.extras()
         )
-        messages.success(request, "Draft saved. Preview it, then publish.")
+        messages.success(request, _("Draft saved. Preview it, then publish."))
         return redirect("events:manage_event", slug=event.slug)
     return render(request, "events/manage/event_form.html", {"form": form, "event": None})
 
@@ -72,7 +74,13 @@ def event_edit(request, slug: str):
             form = ConsoleEventForm(data, instance=event)
             context = {"form": form, "event": event, "saved_now": saved_values(form)}
             return render(request, "events/manage/event_form.html", context)
-        messages.success(request, f"Saved. {told} registrants emailed." if told else "Saved.")
+        saved = (
+            ngettext("Saved. %(count)d registrant emailed.", "Saved. %(count)d registrants emailed.", told)
+            % {"count": told}
+            if told
+            else _("Saved.")
+        )
+        messages.success(request, saved)
         return redirect("events:manage_event", slug=event.slug)
     return render(request, "events/manage/event_form.html", {"form": form, "event": event})
 
@@ -85,12 +93,12 @@ def saved_values(form: ConsoleEventForm) -> list[tuple[str, str]]:
         if name in CONSOLE_EVENT_FIELDS:
             value = form[name].initial
             if name == "topics":
-                value = ", ".join(topic.name for topic in value) or "none"
+                value = ", ".join(topic.name for topic in value) or _("none")
             elif isinstance(value, bool):
-                value = "yes" if value else "no"
+                value = _("yes") if value else _("no")
             elif isinstance(value, datetime):
-                value = timezone.localtime(value).strftime("%-d %b %Y %H:%M")
-            shown.append((form.fields[name].label, "empty" if value in (None, "") else str(value)))
+                value = formats.when(value, "datetime")
+            shown.append((form.fields[name].label, _("empty") if value in (None, "") else str(value)))
     return shown
 
 
@@ -101,7 +109,7 @@ def event_duplicate(request, slug: str):
     form = DuplicateForm(request.POST or None, initial=initial)
     if form.is_valid():
         copy = services.duplicate_event(event=event, starts_at=form.cleaned_data["starts_at"], by=request.user)
-        messages.success(request, "A draft copy is ready: check it, then publish.")
+        messages.success(request, _("A draft copy is ready: check it, then publish."))
         return redirect("events:manage_event", slug=copy.slug)
     return render(request, "events/manage/duplicate.html", {"form": form, "event": event})
 
@@ -118,7 +126,15 @@ def series_create(request):
         except services.RegistrationError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{len(events)} drafts created. Check this one, then publish them all.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d draft created. Check this one, then publish them all.",
+                    "%(count)d drafts created. Check this one, then publish them all.",
+                    len(events),
+                )
+                % {"count": len(events)},
+            )
             return redirect("events:manage_event", slug=events[0].slug)
     return render(request, "events/manage/series.html", {"form": form})
 
@@ -130,12 +146,17 @@ def series_publish(request, slug: str):
     event = get_managed_event(slug)
     result = services.publish_series(event=event, by=request.user)
     if result.published:
-        messages.success(request, f"Published {len(result.published)} events of the series.")
+        count = len(result.published)
+        messages.success(
+            request,
+            ngettext("Published %(count)d event of the series.", "Published %(count)d events of the series.", count)
+            % {"count": count},
+        )
     for draft, reason in result.refused:
-        when = timezone.localtime(draft.starts_at).strftime("%-d %b %Y")
-        messages.error(request, f"Not published ({when}): {reason}")
+        when = formats.when(draft.starts_at, "date")
+        messages.error(request, _("Not published (%(date)s): %(reason)s") % {"date": when, "reason": reason})
     if not result.published and not result.refused:
-        messages.info(request, "This series has no drafts left to publish.")
+        messages.info(request, _("This series has no drafts left to publish."))
     return redirect("events:manage_event", slug=slug)
 
 
@@ -178,7 +199,7 @@ def event_publish(request, slug: str):
     event = get_managed_event(slug)
     try:
         services.publish_event(event=event, by=request.user)
-        messages.success(request, "Published: the event is on the public list.")
+        messages.success(request, _("Published: the event is on the public list."))
     except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect("events:manage_event", slug=slug)
@@ -189,7 +210,7 @@ def event_cancel(request, slug: str):
     event = get_managed_event(slug)
     form = CancelEventForm(request.POST or None)
     if event.is_cancelled:
-        messages.info(request, "This event is already cancelled.")
+        messages.info(request, _("This event is already cancelled."))
         return redirect("events:manage_event", slug=slug)
     problem = services.cancel_problem(event)
     if problem:
@@ -201,6 +222,14 @@ def event_cancel(request, slug: str):
         except services.RegistrationError as error:
             messages.error(request, str(error))
             return redirect("events:manage_event", slug=slug)
-        messages.success(request, f"Cancelled. {told} registrants are being emailed.")
+        messages.success(
+            request,
+            ngettext(
+                "Cancelled. %(count)d registrant is being emailed.",
+                "Cancelled. %(count)d registrants are being emailed.",
+                told,
+            )
+            % {"count": told},
+        )
         return redirect("events:manage_event", slug=slug)
     return render(request, "events/manage/cancel.html", {"form": form, "event": event})

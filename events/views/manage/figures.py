@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.permissions import committee_required
 from society.csv import csv_response
@@ -27,9 +28,15 @@ def term_figures(request):
     form, this, last = _chosen_period(request, now=now)
     if form.is_bound and not form.is_valid():
         problems = " ".join(
-            f"{form.fields[name].label}: {error}" for name, errors in form.errors.items() for error in errors
+            _("%(field)s: %(error)s") % {"field": form.fields[name].label, "error": error}
+            for name, errors in form.errors.items()
+            for error in errors
         )
-        messages.error(request, f"{problems} Showing {this.period.label} instead.")
+        messages.error(
+            request,
+            _("%(problems)s Showing %(period)s instead.")
+            % {"problems": problems, "period": figures.period_label(this.period)},
+        )
     tables = [
         (name, table, table.rows(figures.period_events(period=this.period, now=now), this.period))
         for name, table in figures.contributed_tables().items()
@@ -38,6 +45,8 @@ def term_figures(request):
         "form": form,
         "this": this,
         "last": last,
+        "this_label": figures.period_label(this.period),
+        "last_label": figures.period_label(last.period),
         "comparison": figures.compare(this, last),
         "chart": figures.attendance_chart(this.events),
         "tables": tables,
@@ -50,8 +59,8 @@ def term_figures(request):
 def figures_csv(request, table: str):
     now = timezone.now()
     if table not in figures.table_names():
-        raise Http404("No such table.")
-    _, this, last = _chosen_period(request, now=now)
+        raise Http404(_("No such table."))
+    _form, this, last = _chosen_period(request, now=now)
     header, rows = figures.table_rows(table, this=this, last=last, now=now)
     period = this.period
     return csv_response(f"figures-{period.year}-{period.term}-{table}.csv", header, rows)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.permissions import committee_required
@@ -49,7 +50,7 @@ def add_registrant(request, slug: str):
     event = get_managed_event(slug)
     form = AddRegistrantForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter the email address of their account.")
+        messages.error(request, _("Enter the email address of their account."))
         return redirect(_back(request), slug=slug)
     try:
         registration = services.add_registrant(
@@ -60,9 +61,12 @@ def add_registrant(request, slug: str):
         )
         name = registration.user.display_name
         if registration.checked_in_at:
-            messages.success(request, f"{name} is registered and checked in.")
+            messages.success(request, _("%(name)s is registered and checked in.") % {"name": name})
         else:
-            messages.success(request, f"{name}: {registration.get_status_display().lower()}.")
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.") % {"name": name, "status": registration.get_status_display().lower()},
+            )
     except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect(_back(request), slug=slug)
@@ -78,7 +82,9 @@ def promote_registration(request, slug: str, token: str):
     registration = get_registration_of(get_managed_event(slug), token)
     try:
         services.promote_by_hand(registration=registration, by=request.user, seen=request.POST.get("seen"))
-        messages.success(request, f"{registration.user.display_name} has a seat now, and is told by email.")
+        messages.success(
+            request, _("%(name)s has a seat now, and is told by email.") % {"name": registration.user.display_name}
+        )
     except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect("events:manage_registrations", slug=slug)
@@ -91,7 +97,9 @@ def cancel_registration(request, slug: str, token: str):
     if request.method == "POST":
         try:
             services.cancel(registration=registration, by=request.user, seen=request.POST.get("seen"))
-            messages.success(request, f"{registration.user.display_name}'s registration is cancelled.")
+            messages.success(
+                request, _("%(name)s's registration is cancelled.") % {"name": registration.user.display_name}
+            )
         except services.RegistrationError as error:
             messages.error(request, str(error))
         return redirect("events:manage_registrations", slug=slug)
