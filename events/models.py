@@ -113,8 +113,15 @@ class Event(models.Model):
     slug = models.SlugField(max_length=220, unique=True)
     # Shown instead of the title and summary to people reading in Chinese, when written
     # (the description stays in the language it was written in).
-    title_zh = models.CharField(_("title in Chinese"), max_length=200, blank=True)
-    summary_zh = models.CharField(_("summary in Chinese"), max_length=300, blank=True)
+    title_zh = models.CharField(
+        _("title in Chinese"), max_length=200, blank=True, help_text=_("Optional: shown to people reading in Chinese.")
+    )
+    summary_zh = models.CharField(
+        _("summary in Chinese"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: shown to people reading in Chinese."),
+    )
     summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences for lists.")
     description = models.TextField(
         blank=True, help_text="Markdown. Links and formatting are kept; scripts, images and raw HTML are not."

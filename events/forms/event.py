@@ -42,8 +42,8 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 CONSOLE_EVENT_FIELDS = [
-    "title", "kind", "level", "summary", "description", "topics", "starts_at", "ends_at",
-    "venue", "building", "map_url", "online_url", "capacity", "waitlist_enabled",
+    "title", "kind", "level", "summary", "title_zh", "summary_zh", "description", "topics", "starts_at",
+    "ends_at", "venue", "building", "map_url", "online_url", "capacity", "waitlist_enabled",
     "registration_opens_at", "registration_closes_at", "members_only", "reminders_enabled",
     "what_to_bring", "setup_checklist",
 ]  # fmt: skip
@@ -104,7 +104,8 @@ class ConsoleEventForm(forms.ModelForm):
         }
 
     field_order = [
-        "title", "kind", "level", "summary", "description", "banner_upload", "topics", "new_topics",
+        "title", "kind", "level", "summary", "title_zh", "summary_zh", "description", "banner_upload", "topics",
+        "new_topics",
         "speakers", "new_speaker_name", "new_speaker_affiliation", "new_speaker_photo",
     ]  # fmt: skip
 
