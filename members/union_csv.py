@@ -59,7 +59,7 @@ def parse_union_csv(data: bytes) -> list[UnionRow]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnionCsvError(
-            _("The file is not in UTF-8. In the spreadsheet, save it as \u201cCSV UTF-8\u201d and upload it again.")
+            _("The file is not in UTF-8. In the spreadsheet, save it as “CSV UTF-8” and upload it again.")
         ) from None
     if not text.strip():
         raise UnionCsvError(_("The file is empty."))
@@ -75,7 +75,7 @@ def parse_union_csv(data: bytes) -> list[UnionRow]:
         if email_at is None and number_at is None:
             raise UnionCsvError(
                 _(
-                    "No column is headed \u201cEmail\u201d or \u201cStudent number\u201d. "
+                    "No column is headed “Email” or “Student number”. "
                     "The first row must name the columns; one of those two is needed."
                 )
             )
