@@ -347,7 +347,7 @@ def renew(request, user_id: int):
     person = get_member_for_committee(user_id)
     year_label = academic_year_label(current_academic_year())
     if request.method == "POST":
-        _, created = services.renew_membership(user=person)
+        _membership, created = services.renew_membership(user=person)
         if created:
             messages.success(
                 request, _("%(name)s is a member for %(year)s.") % {"name": person.display_name, "year": year_label}
