@@ -3,7 +3,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from society import languages
@@ -364,7 +364,7 @@ class SiteTextForm(forms.Form):
 
 
 class TopicNameForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("topic", "Name"), max_length=60)
 
 
 class MergeTopicsForm(forms.Form):

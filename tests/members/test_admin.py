@@ -115,7 +115,7 @@ def messages_of(response) -> list[str]:
 
 
 ANONYMISED = (
-    "1 account(s) anonymised: names, emails and profiles are gone, and their seats at events to come were given back."
+    "1 account anonymised: names, emails and profiles are gone, and their seats at events to come were given back."
 )
 
 

@@ -19,6 +19,14 @@ from members.union_csv import UnionCsvError, parse_union_csv
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Chinese leaves Chinese active in this thread (LocaleMiddleware does not
+    reset it): the tests after these ones start in the default language again."""
+    yield
+    translation.deactivate()
+
+
 def text_of(response) -> str:
     """The page's words, tags dropped and whitespace squeezed."""
     html = response.content.decode()
