@@ -7,6 +7,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from society import languages
 from society.emails import queue_email
@@ -28,8 +30,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not email_domain_allowed(email):
-            domains = " or ".join("@" + d for d in settings.SIGNUP_EMAIL_DOMAINS)
-            raise ValidationError(f"Please use your university email address (ending in {domains}).")
+            domains = pgettext("between email domains", " or ").join("@" + d for d in settings.SIGNUP_EMAIL_DOMAINS)
+            raise ValidationError(
+                _("Please use your university email address (ending in %(domains)s).") % {"domains": domains}
+            )
         return email
 
     def save_user(self, request, user, form, commit=True):

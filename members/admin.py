@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from society.admin_confirmation import confirmation_page
 from society.csv import csv_response
@@ -84,7 +86,7 @@ class CommitteeRoleInline(admin.TabularInline):
 
 
 class MembershipYearFilter(admin.SimpleListFilter):
-    title = "membership year"
+    title = _("membership year")
     parameter_name = "member_in"
 
     def lookups(self, request, model_admin):
@@ -97,11 +99,11 @@ class MembershipYearFilter(admin.SimpleListFilter):
 
 
 class CommitteeFilter(admin.SimpleListFilter):
-    title = "committee"
+    title = _("committee")
     parameter_name = "committee"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        return [("yes", gettext("Yes")), ("no", gettext("No"))]
 
     def queryset(self, request, queryset):
         # The same people members.permissions.is_committee lets into the console.
@@ -114,11 +116,11 @@ class CommitteeFilter(admin.SimpleListFilter):
 
 
 class VerifiedEmailFilter(admin.SimpleListFilter):
-    title = "verified email"
+    title = _("verified email")
     parameter_name = "verified"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        return [("yes", gettext("Yes")), ("no", gettext("No"))]
 
     def queryset(self, request, queryset):
         verified = Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True))
@@ -129,7 +131,7 @@ class VerifiedEmailFilter(admin.SimpleListFilter):
         return queryset
 
 
-ANONYMISE_EXPLANATION = (
+ANONYMISE_EXPLANATION = _(
     "Deleting an account anonymises it, as “Delete my account” does: the name, emails, profile, committee roles "
     "and pending emails go, seats at events to come are given back (the people waiting move up), and the "
     "anonymous row stays so that the figures keep counting. This cannot be undone."
@@ -165,8 +167,8 @@ class UserAdmin(BaseUserAdmin):
     actions = ["export_csv", "renew_membership", "anonymise_accounts"]
     fieldsets = [
         (None, {"fields": ["email", "name", "password"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
@@ -193,8 +195,10 @@ class UserAdmin(BaseUserAdmin):
             if user.pk == request.user.pk:
                 messages.error(
                     request,
-                    "You cannot anonymise your own account here: ask another admin, "
-                    "or use “Delete my account” on the site.",
+                    gettext(
+                        "You cannot anonymise your own account here: ask another admin, "
+                        "or use “Delete my account” on the site."
+                    ),
                 )
                 continue
             services.anonymise_account(user=user)
@@ -204,8 +208,14 @@ class UserAdmin(BaseUserAdmin):
         if anonymised:
             messages.success(
                 request,
-                f"{anonymised} account(s) anonymised: names, emails and profiles are gone, "
-                "and their seats at events to come were given back.",
+                ngettext(
+                    "%(count)s account anonymised: names, emails and profiles are gone, "
+                    "and their seats at events to come were given back.",
+                    "%(count)s accounts anonymised: names, emails and profiles are gone, "
+                    "and their seats at events to come were given back.",
+                    anonymised,
+                )
+                % {"count": anonymised},
             )
         return anonymised
 
@@ -220,13 +230,13 @@ class UserAdmin(BaseUserAdmin):
         return confirmation_page(
             self,
             request,
-            title="Anonymise this account?",
+            title=gettext("Anonymise this account?"),
             explanation=ANONYMISE_EXPLANATION,
             objects=[user],
-            button="Anonymise the account",
+            button=gettext("Anonymise the account"),
         )
 
-    @admin.action(description="Anonymise the selected accounts (as “Delete my account” does)")
+    @admin.action(description=_("Anonymise the selected accounts (as “Delete my account” does)"))
     def anonymise_accounts(self, request, queryset):
         if "post" in request.POST:
             self.anonymise(request, queryset)
@@ -234,25 +244,32 @@ class UserAdmin(BaseUserAdmin):
         return confirmation_page(
             self,
             request,
-            title="Anonymise these accounts?",
+            title=gettext("Anonymise these accounts?"),
             explanation=ANONYMISE_EXPLANATION,
             objects=queryset,
-            button="Anonymise the accounts",
+            button=gettext("Anonymise the accounts"),
             action="anonymise_accounts",
         )
 
-    @admin.action(description="Export the selected users as CSV")
+    @admin.action(description=_("Export the selected users as CSV"))
     def export_csv(self, request, queryset):
         users = queryset.select_related("profile").prefetch_related("memberships").order_by("email")
         rows = (user_csv_row(user) for user in users)
-        return csv_response("users.csv", ["Email", "Name", "Student number", "Course", "Memberships", "Joined"], rows)
+        header = [
+            gettext("Email"), gettext("Name"), gettext("Student number"), gettext("Course"), gettext("Memberships"),
+            gettext("Joined"),
+        ]  # fmt: skip
+        return csv_response("users.csv", header, rows)
 
-    @admin.action(description="Renew membership for this academic year")
+    @admin.action(description=_("Renew membership for this academic year"))
     def renew_membership(self, request, queryset):
         year = current_academic_year()
         added = sum(services.renew_membership(user=user, year=year)[1] for user in queryset.filter(is_active=True))
         self.message_user(
-            request, f"{added} renewed for {academic_year_label(year)} (the others already were).", messages.SUCCESS
+            request,
+            gettext("%(count)s renewed for %(year)s (the others already were).")
+            % {"count": added, "year": academic_year_label(year)},
+            messages.SUCCESS,
         )
 
 

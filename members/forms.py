@@ -1,7 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
+from society import languages
 from society.forms import CheckboxChoices
 from society.links import https_by_default
 from society.models import EmailKind
@@ -19,9 +24,9 @@ class SignupForm(forms.Form):
     """Extra sign-up fields, merged by allauth into its own sign-up form."""
 
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Ada Lovelace"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("Ada Lovelace")}),
     )
 
     field_order = ["name", "email", "password1", "password2"]
@@ -35,15 +40,23 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     """The member's profile page. Saving is `services.update_profile(**form.profile_update())`."""
 
-    name = forms.CharField(label="Your name", max_length=150, help_text="How the society addresses you.")
+    name = forms.CharField(label=_("Your name"), max_length=150, help_text=_("How the society addresses you."))
+    language = forms.CharField(
+        label=_("Language"),
+        required=False,
+        widget=forms.Select(choices=settings.LANGUAGES),
+        help_text=_("The site and your emails speak it."),
+    )
     avatar_upload = forms.FileField(
-        label="Photo",
+        label=_("Photo"),
         required=False,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
-        help_text=f"JPEG, PNG, GIF or WebP, up to {settings.AVATAR_MAX_BYTES // (1024 * 1024)} MB. "
-        "It is cropped to a square.",
+        help_text=format_lazy(
+            _("JPEG, PNG, GIF or WebP, up to {size} MB. It is cropped to a square."),
+            size=settings.AVATAR_MAX_BYTES // (1024 * 1024),
+        ),
     )
-    remove_avatar = forms.BooleanField(label="Remove my photo", required=False)
+    remove_avatar = forms.BooleanField(label=_("Remove my photo"), required=False)
 
     class Meta:
         model = Profile
@@ -58,30 +71,48 @@ class ProfileForm(forms.ModelForm):
             "website_url",
         ]
         formfield_callback = https_by_default
+        labels = {
+            "course": _("Course"),
+            "year_of_study": _("Year of study"),
+            "student_number": _("Student number"),
+            "bio": _("Bio"),
+            "interests": _("Interests"),
+            "website_url": _("Personal website"),
+        }
         widgets = {
             "interests": CheckboxChoices,
             "bio": forms.Textarea(attrs={"rows": 3}),
-            "github_url": forms.URLInput(attrs={"placeholder": "https://github.com/you"}),
-            "linkedin_url": forms.URLInput(attrs={"placeholder": "https://www.linkedin.com/in/you"}),
+            "github_url": forms.URLInput(attrs={"placeholder": _("https://github.com/you")}),
+            "linkedin_url": forms.URLInput(attrs={"placeholder": _("https://www.linkedin.com/in/you")}),
             "website_url": forms.URLInput(attrs={"placeholder": "https://"}),
         }
 
-    field_order = ["name", "avatar_upload", "remove_avatar"]
+    field_order = ["name", "language", "avatar_upload", "remove_avatar"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["name"].initial = user.name
+        self.fields["language"].initial = languages.chosen(user.language) or translation.get_language()
         self.fields["interests"].queryset = Topic.objects.order_by("name")
         if "student_number" in self.fields:
             self.fields["student_number"].help_text = (
-                "As on your student card; confirmed by the students' union's list."
+                _("As on your student card; confirmed by the students' union's list.")
                 if self.instance.student_number_verified
-                else "As on your student card; the students' union's list confirms it when it gives it with "
-                "your email address."
+                else _(
+                    "As on your student card; the students' union's list confirms it when it gives it with "
+                    "your email address."
+                )
             )
         if not self.instance.avatar and "remove_avatar" in self.fields:
             del self.fields["remove_avatar"]
+
+    def clean_language(self) -> str | None:
+        """The language chosen, None when the form sent none (keep the account's). An
+        unknown code is read as the default language, never an error."""
+        if self.add_prefix("language") not in self.data:
+            return None
+        return languages.supported(self.cleaned_data["language"])
 
     def clean_avatar_upload(self) -> dict[int, bytes] | None:
         upload = self.cleaned_data.get("avatar_upload")
@@ -112,29 +143,32 @@ class WelcomeForm(ProfileForm):
 class DirectoryFilterForm(forms.Form):
     """The committee's filters on the member directory (GET parameters)."""
 
-    q = forms.CharField(label="Name or email", required=False, max_length=100)
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=100)
     year_of_study = forms.TypedChoiceField(
-        label="Year of study",
-        choices=[("", "Any year"), *Profile.YearOfStudy.choices],
+        label=_("Year of study"),
+        choices=[("", _("Any year")), *Profile.YearOfStudy.choices],
         coerce=int,
         empty_value=None,
         required=False,
     )
-    course = forms.CharField(label="Course", required=False, max_length=100)
+    course = forms.CharField(label=_("Course"), required=False, max_length=100)
     interest = forms.ModelChoiceField(
-        label="Interest", queryset=Topic.objects.order_by("name"), to_field_name="slug", required=False
+        label=_("Interest"), queryset=Topic.objects.order_by("name"), to_field_name="slug", required=False
     )
-    membership = forms.ChoiceField(label="Membership", required=False)
-    attended = forms.IntegerField(label="Attended at least", required=False, min_value=0, max_value=1000)
+    membership = forms.ChoiceField(label=_("Membership"), required=False)
+    attended = forms.IntegerField(label=_("Attended at least"), required=False, min_value=0, max_value=1000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         this_year = current_academic_year()
-        self.fields["interest"].empty_label = "Any interest"
+        self.fields["interest"].empty_label = gettext("Any interest")
         self.fields["membership"].choices = [
-            ("", "Anyone"),
-            (NOT_MEMBER_THIS_YEAR, f"Not a member in {academic_year_label(this_year)}"),
-            *[(str(year), f"Member in {academic_year_label(year)}") for year in membership_years()],
+            ("", gettext("Anyone")),
+            (NOT_MEMBER_THIS_YEAR, gettext("Not a member in %(year)s") % {"year": academic_year_label(this_year)}),
+            *[
+                (str(year), gettext("Member in %(year)s") % {"year": academic_year_label(year)})
+                for year in membership_years()
+            ],
         ]
         if not counts_attendance():
             del self.fields["attended"]
@@ -156,15 +190,17 @@ class DirectoryFilterForm(forms.Form):
 
 class UnionListForm(forms.Form):
     file = forms.FileField(
-        label="Students' union membership export (CSV)",
-        help_text="A CSV file whose first row names the columns: an email column, a student number column, or both.",
+        label=_("Students' union membership export (CSV)"),
+        help_text=_("A CSV file whose first row names the columns: an email column, a student number column, or both."),
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+            raise forms.ValidationError(
+                gettext("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)}
+            )
         try:
             return parse_union_csv(upload.read())
         except UnionCsvError as error:
@@ -172,7 +208,7 @@ class UnionListForm(forms.Form):
 
 
 class DeleteAccountForm(forms.Form):
-    email = forms.CharField(label="Type your email address to confirm", max_length=254)
+    email = forms.CharField(label=_("Type your email address to confirm"), max_length=254)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,18 +218,18 @@ class DeleteAccountForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if email.lower() != self.user.email.lower():
-            raise forms.ValidationError("That is not this account's email address: nothing was deleted.")
+            raise forms.ValidationError(gettext("That is not this account's email address: nothing was deleted."))
         return email
 
 
 class EmailPreferencesForm(forms.Form):
     wanted = forms.TypedMultipleChoiceField(
-        label="Send me",
+        label=_("Send me"),
         choices=[(kind.value, kind.label) for kind in sorted(EmailKind.optional())],
         coerce=EmailKind,
         required=False,
         widget=CheckboxChoices,
-        help_text="Emails about your account and your registrations always reach you.",
+        help_text=_("Emails about your account and your registrations always reach you."),
     )
 
 
@@ -235,11 +271,11 @@ class PersonField(forms.CharField):
     active account outside `among`. A form with several person fields looks them up in one
     query by giving each the same `found` (members.selectors.people_by_email)."""
 
-    NO_ACCOUNT = "No active account with that email."
-    NOT_AN_EMAIL = "Type the person's whole email, or choose them from the suggestions."
+    NO_ACCOUNT = _("No active account with that email.")
+    NOT_AN_EMAIL = _("Type the person's whole email, or choose them from the suggestions.")
 
     def __init__(self, *, among: str, refused: str = "", **kwargs):
-        kwargs.setdefault("help_text", "Type a name or an email and choose from the suggestions, or type the email.")
+        kwargs.setdefault("help_text", _("Type a name or an email and choose from the suggestions, or type the email."))
         super().__init__(max_length=254, widget=PersonSearchInput(among=among), **kwargs)
         self.among = among
         self.refused = refused
@@ -265,7 +301,7 @@ def holder_field(**kwargs) -> PersonField:
     """Whom a committee role can be given to: a member of last, this or next academic year."""
     return PersonField(
         among=HOLDERS,
-        refused="{person} is not a member this year, last year or next year: a role needs a member.",
+        refused=_("{person} is not a member this year, last year or next year: a role needs a member."),
         **kwargs,
     )
 
@@ -273,11 +309,13 @@ def holder_field(**kwargs) -> PersonField:
 class CommitteeRoleForm(forms.Form):
     """Give a role. Saving is `services.give_role(**form.cleaned_data, by=...)`."""
 
-    user = holder_field(label="Member")
-    title = forms.CharField(max_length=80, help_text="President, Treasurer, Events Lead…")
-    starts_on = forms.DateField(label="Term starts", widget=DateInput)
-    ends_on = forms.DateField(label="Term ends", widget=DateInput, help_text="The last day of the term.")
-    order = forms.IntegerField(min_value=0, max_value=999, initial=0, help_text="Lower numbers are listed first.")
+    user = holder_field(label=_("Member"))
+    title = forms.CharField(label=_("Title"), max_length=80, help_text=_("President, Treasurer, Events Lead…"))
+    starts_on = forms.DateField(label=_("Term starts"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Term ends"), widget=DateInput, help_text=_("The last day of the term."))
+    order = forms.IntegerField(
+        label=_("Order"), min_value=0, max_value=999, initial=0, help_text=_("Lower numbers are listed first.")
+    )
 
 
 class HandoverForm(forms.Form):
@@ -285,8 +323,8 @@ class HandoverForm(forms.Form):
     still to hand over (keyed by the role, so a page drawn before someone else handed a
     title over never gives the wrong one), and the term they all share."""
 
-    starts_on = forms.DateField(label="Term starts", widget=DateInput)
-    ends_on = forms.DateField(label="Term ends", widget=DateInput, help_text="The last day of the term.")
+    starts_on = forms.DateField(label=_("Term starts"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Term ends"), widget=DateInput, help_text=_("The last day of the term."))
 
     def __init__(self, *args, roles: list[CommitteeRole], **kwargs):
         super().__init__(*args, **kwargs)
@@ -316,23 +354,23 @@ class SiteTextForm(forms.Form):
     version the editor saw."""
 
     body = forms.CharField(
-        label="Text (Markdown)",
+        label=_("Text (Markdown)"),
         required=False,
         max_length=MAX_SITE_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="**bold**, *italic*, [a link](https://…), - a list. HTML is shown as text.",
+        help_text=_("**bold**, *italic*, [a link](https://…), - a list. HTML is shown as text."),
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class TopicNameForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=60)
+    name = forms.CharField(label=pgettext_lazy("topic", "Name"), max_length=60)
 
 
 class MergeTopicsForm(forms.Form):
     merged = forms.ModelChoiceField(
-        label="Merge this topic", queryset=Topic.objects.order_by("name"), to_field_name="slug"
+        label=_("Merge this topic"), queryset=Topic.objects.order_by("name"), to_field_name="slug"
     )
     kept = forms.ModelChoiceField(
-        label="into this one (kept)", queryset=Topic.objects.order_by("name"), to_field_name="slug"
+        label=_("into this one (kept)"), queryset=Topic.objects.order_by("name"), to_field_name="slug"
     )

@@ -61,10 +61,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account. The email address is the login; there is no username."""
 
     email = models.EmailField("email address", unique=True)
-    name = models.CharField("name", max_length=150, blank=True, help_text="How the society addresses you.")
-    is_staff = models.BooleanField("admin access", default=False, help_text="Can log in to the Django admin.")
-    is_active = models.BooleanField("active", default=True)
-    date_joined = models.DateTimeField("joined", default=timezone.now)
+    name = models.CharField(_("name"), max_length=150, blank=True, help_text=_("How the society addresses you."))
+    is_staff = models.BooleanField(_("admin access"), default=False, help_text=_("Can log in to the Django admin."))
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # The language of the site and of every email to them; blank: the browser's.
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
@@ -76,8 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
-        verbose_name = "user"
-        verbose_name_plural = "users"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="members_user_email_ci_unique"),
@@ -125,7 +125,7 @@ class LinkOn:
     def __call__(self, url: str) -> None:
         found = (urlsplit(url).hostname or "").lower()
         if not (found == self.host or found.endswith("." + self.host)):
-            raise ValidationError(f"Enter a link on {self.host}.")
+            raise ValidationError(_("Enter a link on %(host)s.") % {"host": self.host})
 
     def __eq__(self, other) -> bool:
         return isinstance(other, LinkOn) and other.host == self.host
@@ -135,43 +135,43 @@ class Profile(models.Model):
     """What a member tells the society about themselves. One per user, made on first need."""
 
     class YearOfStudy(models.IntegerChoices):
-        FIRST = 1, "First year"
-        SECOND = 2, "Second year"
-        THIRD = 3, "Third year"
-        FOURTH = 4, "Fourth year or above"
-        MASTERS = 5, "Master's"
-        PHD = 6, "PhD"
-        OTHER = 7, "Staff or other"
+        FIRST = 1, _("First year")
+        SECOND = 2, _("Second year")
+        THIRD = 3, _("Third year")
+        FOURTH = 4, _("Fourth year or above")
+        MASTERS = 5, _("Master's")
+        PHD = 6, _("PhD")
+        OTHER = 7, _("Staff or other")
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
-    course = models.CharField(max_length=100, blank=True, help_text="For example: Computer Science BSc.")
+    course = models.CharField(max_length=100, blank=True, help_text=_("For example: Computer Science BSc."))
     year_of_study = models.PositiveSmallIntegerField(choices=YearOfStudy.choices, null=True, blank=True)
     student_number = models.CharField(
-        max_length=20, blank=True, help_text="As on your student card; used to match the students' union list."
+        max_length=20, blank=True, help_text=_("As on your student card; used to match the students' union list.")
     )
     # A number the member types is theirs to claim, not proof: the union's list confirms
     # it when it gives the same number with this account's email (import_union_list).
     student_number_verified_at = models.DateTimeField(
-        "student number confirmed",
+        _("student number confirmed"),
         null=True,
         blank=True,
-        help_text="When the students' union list gave this number with the account's email; empty: unconfirmed.",
+        help_text=_("When the students' union list gave this number with the account's email; empty: unconfirmed."),
     )
     bio = models.TextField(
-        max_length=500, blank=True, help_text="A sentence or two about you (500 characters at most)."
+        max_length=500, blank=True, help_text=_("A sentence or two about you (500 characters at most).")
     )
     interests = models.ManyToManyField(Topic, blank=True, related_name="profiles")
     github_url = models.URLField("GitHub", max_length=200, blank=True, validators=[web_link, LinkOn("github.com")])
     linkedin_url = models.URLField(
         "LinkedIn", max_length=200, blank=True, validators=[web_link, LinkOn("linkedin.com")]
     )
-    website_url = models.URLField("personal website", max_length=200, blank=True, validators=[web_link])
+    website_url = models.URLField(_("personal website"), max_length=200, blank=True, validators=[web_link])
     # Two renditions of one upload, square, re-encoded by members.avatars under
     # random names chosen by the service, never by the uploader.
-    avatar = models.ImageField(upload_to="avatars/", blank=True, help_text="256 by 256 pixels.")
-    avatar_small = models.ImageField(upload_to="avatars/", blank=True, help_text="64 by 64 pixels.")
+    avatar = models.ImageField(upload_to="avatars/", blank=True, help_text=_("256 by 256 pixels."))
+    avatar_small = models.ImageField(upload_to="avatars/", blank=True, help_text=_("64 by 64 pixels."))
     welcomed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the member finished (or skipped) the welcome step after signing up."
+        null=True, blank=True, help_text=_("When the member finished (or skipped) the welcome step after signing up.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -221,12 +221,12 @@ class Membership(models.Model):
     """A user is a member of the society for one academic year."""
 
     class Source(models.TextChoices):
-        JOINED = "joined", "Joined on the site"
-        COMMITTEE = "committee", "Added by the committee"
-        UNION = "union", "Students' union list"
+        JOINED = "joined", _("Joined on the site")
+        COMMITTEE = "committee", _("Added by the committee")
+        UNION = "union", _("Students' union list")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    academic_year = models.PositiveSmallIntegerField(help_text="The year it starts in: 2026 means 2026/27.")
+    academic_year = models.PositiveSmallIntegerField(help_text=_("The year it starts in: 2026 means 2026/27."))
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.JOINED)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -261,11 +261,13 @@ class CommitteeRoleQuerySet(models.QuerySet):
 class CommitteeRole(models.Model):
     """A post on the committee, held by one member for a term. It grants committee access during the term."""
 
-    title = models.CharField(max_length=80, help_text="President, Treasurer, Events Lead…")
+    title = models.CharField(max_length=80, help_text=_("President, Treasurer, Events Lead…"))
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="committee_roles")
-    starts_on = models.DateField("term starts")
-    ends_on = models.DateField("term ends", help_text="The last day of the term.")
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first on the about page.")
+    starts_on = models.DateField(_("term starts"))
+    ends_on = models.DateField(_("term ends"), help_text=_("The last day of the term."))
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Lower numbers are listed first on the about page.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -298,9 +300,9 @@ class RetentionWarning(models.Model):
         "last membership year",
         null=True,
         blank=True,
-        help_text="The year it starts in: 2026 means 2026/27. Empty: the account never held a membership.",
+        help_text=_("The year it starts in: 2026 means 2026/27. Empty: the account never held a membership."),
     )
-    warned_at = models.DateTimeField("warned")
+    warned_at = models.DateTimeField(_("warned"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -331,7 +333,7 @@ class PublicRecord(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="public_record")
     token = models.CharField(max_length=43, unique=True, default=new_record_token)
-    is_public = models.BooleanField("public", default=False)
+    is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -347,15 +349,15 @@ class CommitteeChange(models.Model):
     People by foreign key, never by email; the title and term are kept as they were."""
 
     class Action(models.TextChoices):
-        GIVEN = "given", "Role given"
-        HANDED_OVER = "handed_over", "Handed over for the next year"
+        GIVEN = "given", _("Role given")
+        HANDED_OVER = "handed_over", _("Handed over for the next year")
 
     action = models.CharField(max_length=20, choices=Action.choices)
     role = models.ForeignKey(CommitteeRole, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
     title = models.CharField(max_length=80)
     holder = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    starts_on = models.DateField("term starts")
-    ends_on = models.DateField("term ends")
+    starts_on = models.DateField(_("term starts"))
+    ends_on = models.DateField(_("term ends"))
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -370,13 +372,13 @@ class CommitteeChange(models.Model):
 class UnionListImport(models.Model):
     """A students' union list was imported for `academic_year`: when, by whom, with what result."""
 
-    academic_year = models.PositiveSmallIntegerField(help_text="The year it starts in: 2026 means 2026/27.")
+    academic_year = models.PositiveSmallIntegerField(help_text=_("The year it starts in: 2026 means 2026/27."))
     filename = models.CharField(max_length=100, blank=True)
     added = models.PositiveIntegerField(default=0)
     already_members = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
     to_review = models.PositiveIntegerField(
-        default=0, help_text="Rows whose student number only an unconfirmed claim matched: left to the committee."
+        default=0, help_text=_("Rows whose student number only an unconfirmed claim matched: left to the committee.")
     )
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -395,9 +397,9 @@ class SiteText(models.Model):
     with no version shows its default, today's text (`DEFAULTS`)."""
 
     class Key(models.TextChoices):
-        ABOUT = "about", "About the society (the about page)"
-        CONTACT = "contact", "Contact address and social links (the about page)"
-        PRIVACY_CONTACT = "privacy_contact", "Who to contact about your data (the privacy notice)"
+        ABOUT = "about", _("About the society (the about page)")
+        CONTACT = "contact", _("Contact address and social links (the about page)")
+        PRIVACY_CONTACT = "privacy_contact", _("Who to contact about your data (the privacy notice)")
 
     DEFAULTS = {
         Key.ABOUT: (

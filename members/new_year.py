@@ -4,9 +4,11 @@ front page (offered to society.hooks.NEW_YEAR_CHECKLIST; the page belongs to eve
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from society import formats
 from society.hooks import ChecklistItem
 
 from .models import COMMITTEE_GROUP, CommitteeRole, Membership, UnionListImport, User
@@ -39,29 +41,33 @@ def new_year_checklist(*, today: date) -> list[ChecklistItem]:
     missing = [user.display_name for user in committee_without_membership(year, today=today)[:6]]
     return [
         ChecklistItem(
-            label="Hand over the committee roles",
+            label=_("Hand over the committee roles"),
             url=reverse("members:committee_handover"),
             done=roles > 0,
-            detail=f"{roles} {pluralize(roles, 'role starts,roles start')} in {label}."
+            detail=ngettext("%(count)s role starts in %(year)s.", "%(count)s roles start in %(year)s.", roles)
+            % {"count": roles, "year": label}
             if roles
-            else f"No role starts in {label} yet.",
+            else _("No role starts in %(year)s yet.") % {"year": label},
             order=10,
         ),
         ChecklistItem(
-            label="Import the students' union list",
+            label=_("Import the students' union list"),
             url=reverse("members:union_upload"),
             done=union_import is not None,
-            detail=f"Imported on {union_import.created_at:%d %b %Y}." if union_import else f"Not yet for {label}.",
+            detail=_("Imported on %(date)s.") % {"date": formats.when(union_import.created_at, "date")}
+            if union_import
+            else _("Not yet for %(year)s.") % {"year": label},
             order=20,
         ),
         ChecklistItem(
-            label="Renew the committee's memberships",
+            label=_("Renew the committee's memberships"),
             url=reverse("members:directory") + "?membership_year=none",
             done=not missing,
             detail=(
-                f"Not members in {label} yet: {', '.join(missing[:5])}{'…' if len(missing) > 5 else ''}."
+                _("Not members in %(year)s yet: %(names)s.")
+                % {"year": label, "names": ", ".join(missing[:5]) + ("…" if len(missing) > 5 else "")}
                 if missing
-                else f"Everyone on the committee is a member in {label}."
+                else _("Everyone on the committee is a member in %(year)s.") % {"year": label}
             ),
             order=30,
         ),

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from society import page_cache
 
@@ -51,7 +52,7 @@ def committee_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not is_committee(request.user):
-            raise PermissionDenied("This page is for the committee.")
+            raise PermissionDenied(_("This page is for the committee."))
         return guarded(request, *args, **kwargs)
 
     return wrapper

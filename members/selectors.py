@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, Expression, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext
 
 from society import hooks
 
@@ -186,5 +187,5 @@ def topics_with_counts() -> tuple[QuerySet[Topic], list[tuple[str, str]]]:
         count = rows.order_by().values(to_topic).annotate(n=Count("pk")).values("n")
         topics = topics.annotate(**{name: Coalesce(Subquery(count), 0)})
         label = relation.related_model._meta.verbose_name_plural
-        columns.append((name, "members' interests" if relation.related_model is Profile else str(label)))
+        columns.append((name, gettext("members' interests") if relation.related_model is Profile else str(label)))
     return topics, columns

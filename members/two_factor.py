@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 SET_UP = "set up"
 VERIFY = "verify"
@@ -54,14 +55,18 @@ def second_factor_redirect(request: HttpRequest, problem: str) -> HttpResponse:
         request.session[NEXT_SESSION_KEY] = here
         messages.info(
             request,
-            "The committee pages need two-factor login. Set up an authenticator app or a passkey "
-            "here; then continue to the page you asked for.",
+            _(
+                "The committee pages need two-factor login. Set up an authenticator app or a passkey "
+                "here; then continue to the page you asked for."
+            ),
         )
         return redirect(f"{reverse('mfa_index')}?{urlencode({'next': here})}")
     messages.info(
         request,
-        "This session was opened without your second factor. "
-        "Confirm it is you with your authenticator app or passkey to continue.",
+        _(
+            "This session was opened without your second factor. "
+            "Confirm it is you with your authenticator app or passkey to continue."
+        ),
     )
     by_code = is_mfa_enabled(request.user, [Authenticator.Type.TOTP])
     confirm = reverse("mfa_reauthenticate" if by_code else "mfa_reauthenticate_webauthn")

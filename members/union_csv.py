@@ -10,6 +10,9 @@ import csv
 import io
 from dataclasses import asdict, dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
 
@@ -46,17 +49,20 @@ def _header_key(header: str) -> str:
 def parse_union_csv(data: bytes) -> list[UnionRow]:
     """The rows of a union export that carry an email or a student number."""
     if len(data) > MAX_BYTES:
-        raise UnionCsvError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: is it the membership export?")
+        raise UnionCsvError(
+            _("The file is larger than %(size)s MB: is it the membership export?")
+            % {"size": MAX_BYTES // (1024 * 1024)}
+        )
     if b"\x00" in data:
-        raise UnionCsvError("This is not a CSV file. Export the list from the spreadsheet as CSV and upload that.")
+        raise UnionCsvError(_("This is not a CSV file. Export the list from the spreadsheet as CSV and upload that."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnionCsvError(
-            "The file is not in UTF-8. In the spreadsheet, save it as \u201cCSV UTF-8\u201d and upload it again."
+            _("The file is not in UTF-8. In the spreadsheet, save it as “CSV UTF-8” and upload it again.")
         ) from None
     if not text.strip():
-        raise UnionCsvError("The file is empty.")
+        raise UnionCsvError(_("The file is empty."))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -68,8 +74,10 @@ def parse_union_csv(data: bytes) -> list[UnionRow]:
         number_at = next((i for i, h in enumerate(headers) if h in STUDENT_NUMBER_HEADERS), None)
         if email_at is None and number_at is None:
             raise UnionCsvError(
-                "No column is headed \u201cEmail\u201d or \u201cStudent number\u201d. "
-                "The first row must name the columns; one of those two is needed."
+                _(
+                    "No column is headed “Email” or “Student number”. "
+                    "The first row must name the columns; one of those two is needed."
+                )
             )
         rows = []
         for cells in reader:
@@ -78,9 +86,14 @@ def parse_union_csv(data: bytes) -> list[UnionRow]:
             if email or number:
                 rows.append(UnionRow(line=reader.line_num, email=email, student_number=number))
             if len(rows) > MAX_ROWS:
-                raise UnionCsvError(f"The file has more than {MAX_ROWS:,} rows: is it the membership export?")
+                raise UnionCsvError(
+                    _("The file has more than %(rows)s rows: is it the membership export?")
+                    % {"rows": number_format(MAX_ROWS, force_grouping=True)}
+                )
     except csv.Error as error:
-        raise UnionCsvError(f"This is not a readable CSV file (line {reader.line_num}: {error}).") from None
+        raise UnionCsvError(
+            _("This is not a readable CSV file (line %(line)s: %(error)s).") % {"line": reader.line_num, "error": error}
+        ) from None
     if not rows:
-        raise UnionCsvError("The file has a header but no rows with an email or student number.")
+        raise UnionCsvError(_("The file has a header but no rows with an email or student number."))
     return rows

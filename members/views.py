@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
 from society.csv import csv_streaming_response
@@ -118,7 +119,7 @@ def edit_email_preferences(request):
     form = EmailPreferencesForm(request.POST if request.method == "POST" else None, initial={"wanted": wanted_now})
     if request.method == "POST" and form.is_valid():
         set_email_preferences(user=request.user, wanted=set(form.cleaned_data["wanted"]))
-        messages.success(request, "Your email preferences are saved.")
+        messages.success(request, _("Your email preferences are saved."))
         return redirect("members:me")
     return render(request, "members/email_preferences.html", {"form": form})
 
@@ -128,7 +129,7 @@ def join(request):
     year_label = academic_year_label(current_academic_year())
     if request.method == "POST":
         services.join_society(user=request.user)
-        messages.success(request, f"Welcome aboard: you are a member for {year_label}.")
+        messages.success(request, _("Welcome aboard: you are a member for %(year)s.") % {"year": year_label})
         return redirect("members:me")
     already = services.is_member(request.user)
     return render(request, "members/join.html", {"year_label": year_label, "already": already})
@@ -142,7 +143,8 @@ def profile_edit(request):
     )
     if form.is_valid():
         services.update_profile(**form.profile_update())
-        messages.success(request, "Your profile is saved.")
+        keep_language(request, form.cleaned_data["language"])
+        messages.success(request, _("Your profile is saved."))
         return redirect("members:me")
     return render(request, "members/profile_edit.html", {"form": form})
 
@@ -153,15 +155,26 @@ def welcome(request):
     profile = profile_or_blank(request.user)
     if request.method == "POST" and "skip" in request.POST:
         services.finish_welcome(user=request.user)
-        messages.info(request, "No problem: you can fill in your profile any time from My account.")
+        messages.info(request, _("No problem: you can fill in your profile any time from My account."))
         return redirect("members:me")
     form = WelcomeForm(request.POST or None, request.FILES or None, instance=profile, user=request.user)
     if form.is_valid():
         services.update_profile(**form.profile_update())
+        keep_language(request, form.cleaned_data["language"])
         services.finish_welcome(user=request.user)
-        messages.success(request, "Thanks! Your profile is ready.")
+        messages.success(request, _("Thanks! Your profile is ready."))
         return redirect("members:me")
     return render(request, "members/welcome.html", {"form": form})
+
+
+def keep_language(request, language: str | None) -> None:
+    """The language chosen on the profile form, kept on the account (None: none was sent);
+    this response, and its message, already speak it."""
+    if language is None:
+        return
+    services.choose_language(user=request.user, language=language)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 @login_required
@@ -184,7 +197,7 @@ def end_other_sessions(request):
     """GET asks, POST logs you out everywhere but here."""
     if request.method == "POST":
         services.end_other_sessions(request=request, user=request.user)
-        messages.success(request, "You are logged out everywhere else.")
+        messages.success(request, _("You are logged out everywhere else."))
         return redirect("members:sessions")
     others = [s for s in services.sessions_of(request) if s.session_key != request.session.session_key]
     return render(request, "members/end_other_sessions.html", {"others": others})
@@ -205,7 +218,7 @@ def delete_account(request):
     if form.is_valid():
         services.anonymise_account(user=request.user)
         logout(request)
-        messages.success(request, "Your account is deleted and your personal data with it. Goodbye, and thank you.")
+        messages.success(request, _("Your account is deleted and your personal data with it. Goodbye, and thank you."))
         return redirect("/")
     return render(request, "members/delete_account.html", {"form": form})
 
@@ -215,12 +228,15 @@ def delete_account(request):
 RECORD_ACTIONS = {
     "publish": (
         lambda user: services.share_record(user=user, public=True),
-        "Your record is public at the address below.",
+        gettext_lazy("Your record is public at the address below."),
     ),
-    "hide": (lambda user: services.share_record(user=user, public=False), "Your record is private again."),
+    "hide": (
+        lambda user: services.share_record(user=user, public=False),
+        gettext_lazy("Your record is private again."),
+    ),
     "new-link": (
         lambda user: services.reset_record_link(user=user),
-        "Your record has a new address; the old one no longer works.",
+        gettext_lazy("Your record has a new address; the old one no longer works."),
     ),
 }
 
@@ -230,11 +246,11 @@ def my_record(request):
     if request.method == "POST":
         action = RECORD_ACTIONS.get(request.POST.get("action", ""))
         if action is None:
-            messages.error(request, "That is not something you can do with your record.")
+            messages.error(request, _("That is not something you can do with your record."))
         else:
             change, message = action
             change(request.user)
-            messages.success(request, message)
+            messages.success(request, str(message))
         return redirect("members:record")
     context = {
         "record": services.record_of(request.user),
@@ -290,13 +306,13 @@ def directory(request):
 def directory_export(request):
     form = DirectoryFilterForm(request.GET)
     if not form.is_valid():
-        messages.error(request, "The filters were not valid, so nothing was exported. Check them and try again.")
+        messages.error(request, _("The filters were not valid, so nothing was exported. Check them and try again."))
         return redirect("members:directory")
     year_label = academic_year_label(current_academic_year())
     attendance = counts_attendance()
     header = [
-        "Name", "Email", "Student number", "Course", "Year of study", "Interests",
-        *(["Events attended"] if attendance else []), f"Member in {year_label}",
+        _("Name"), _("Email"), _("Student number"), _("Course"), _("Year of study"), _("Interests"),
+        *([_("Events attended")] if attendance else []), _("Member in %(year)s") % {"year": year_label},
     ]  # fmt: skip
     # Every member: read a thousand at a time (each thousand's interests in one more query), sent as read.
     people = member_directory(**form.filters()).iterator(chunk_size=1000)
@@ -314,7 +330,7 @@ def directory_csv_row(user: User, *, attendance: bool) -> list:
         profile.get_year_of_study_display() if profile and profile.year_of_study else "",
         "; ".join(topic.name for topic in profile.interests.all()) if profile else "",
         *([user.attended] if attendance else []),
-        "yes" if user.is_member_now else "no",
+        _("yes") if user.is_member_now else _("no"),
     ]
 
 
@@ -331,11 +347,16 @@ def renew(request, user_id: int):
     person = get_member_for_committee(user_id)
     year_label = academic_year_label(current_academic_year())
     if request.method == "POST":
-        _, created = services.renew_membership(user=person)
+        _membership, created = services.renew_membership(user=person)
         if created:
-            messages.success(request, f"{person.display_name} is a member for {year_label}.")
+            messages.success(
+                request, _("%(name)s is a member for %(year)s.") % {"name": person.display_name, "year": year_label}
+            )
         else:
-            messages.info(request, f"{person.display_name} was already a member for {year_label}.")
+            messages.info(
+                request,
+                _("%(name)s was already a member for %(year)s.") % {"name": person.display_name, "year": year_label},
+            )
         return back_to_directory(request)
     return render(request, "members/manage/renew.html", {"person": person, "year_label": year_label})
 
@@ -346,9 +367,16 @@ def lapse(request, user_id: int):
     year_label = academic_year_label(current_academic_year())
     if request.method == "POST":
         if services.lapse_membership(user=person):
-            messages.success(request, f"{person.display_name} is no longer a member for {year_label}.")
+            messages.success(
+                request,
+                _("%(name)s is no longer a member for %(year)s.") % {"name": person.display_name, "year": year_label},
+            )
         else:
-            messages.info(request, f"{person.display_name} was not a member for {year_label}: nothing changed.")
+            messages.info(
+                request,
+                _("%(name)s was not a member for %(year)s: nothing changed.")
+                % {"name": person.display_name, "year": year_label},
+            )
         return back_to_directory(request)
     is_member = services.is_member(person)
     return render(
@@ -380,7 +408,7 @@ def union_preview(request):
     pending = request.session.get(UNION_IMPORT_SESSION_KEY)
     if not pending:
         if request.method == "POST":
-            messages.error(request, "There is no uploaded list to confirm (it may have been imported already).")
+            messages.error(request, _("There is no uploaded list to confirm (it may have been imported already)."))
             return redirect("members:union_upload")
         return render(request, "members/manage/union_preview.html", {"plan": None})
     rows = [UnionRow(**row) for row in pending["rows"]]
@@ -388,7 +416,7 @@ def union_preview(request):
     if request.method == "POST":
         if "cancel" in request.POST:
             del request.session[UNION_IMPORT_SESSION_KEY]
-            messages.info(request, "The upload was discarded: nothing changed.")
+            messages.info(request, _("The upload was discarded: nothing changed."))
             return redirect("members:directory")
         result = services.import_union_list(rows=rows, year=year, by=request.user, filename=pending["filename"])
         del request.session[UNION_IMPORT_SESSION_KEY]
@@ -468,7 +496,11 @@ def committee_role_new(request):
         except services.CommitteeProblem as problem:
             form.add_error(None, str(problem))
         else:
-            messages.success(request, f"{role.user.display_name} is {role.title}; they have been emailed.")
+            messages.success(
+                request,
+                _("%(name)s is %(title)s; they have been emailed.")
+                % {"name": role.user.display_name, "title": role.title},
+            )
             return redirect(roles_page_of(academic_year_of(role.starts_on)))
     return render(request, "members/manage/committee_role_form.html", {"form": form})
 
@@ -516,8 +548,12 @@ def committee_handover(request):
         else:
             messages.success(
                 request,
-                f"{len(created)} {pluralize(len(created), 'role,roles')} for {academic_year_label(to_year)}; "
-                "the new holders have been emailed.",
+                ngettext(
+                    "%(count)s role for %(year)s; the new holders have been emailed.",
+                    "%(count)s roles for %(year)s; the new holders have been emailed.",
+                    len(created),
+                )
+                % {"count": len(created), "year": academic_year_label(to_year)},
             )
             return redirect(roles_page_of(to_year))
     context = {
@@ -560,7 +596,7 @@ def site_text_edit(request, key: str):
             form.data = form.data.copy()
             form.data["based_on"] = str(based_on)
         else:
-            messages.success(request, f"Saved: {label}.")
+            messages.success(request, _("Saved: %(text)s.") % {"text": label})
             return redirect("members:site_text_edit", key=key)
     context = {
         "form": form,
@@ -586,7 +622,7 @@ def manage_topics(request):
         except services.TopicError as error:
             form.add_error("name", str(error))
         else:
-            messages.success(request, f"“{topic.name}” added.")
+            messages.success(request, _("“%(name)s” added.") % {"name": topic.name})
             return redirect("members:manage_topics")
     topics, columns = topics_with_counts()
     rows = [(topic, [getattr(topic, name) for name, _ in columns]) for topic in topics]
@@ -604,7 +640,7 @@ def rename_topic(request, slug: str):
         except services.TopicError as error:
             form.add_error("name", str(error))
         else:
-            messages.success(request, f"Renamed to “{form.cleaned_data['name']}”.")
+            messages.success(request, _("Renamed to “%(name)s”.") % {"name": form.cleaned_data["name"]})
             return redirect("members:manage_topics")
     context = {"form": form, "topic": topic}
     return render(request, "members/manage/topic_rename.html", context, status=400 if form.errors else 200)
@@ -621,6 +657,14 @@ def merge_topics(request):
         except services.TopicError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"“{merged.name}” merged into “{kept.name}”: {sum(moved.values())} links moved.")
+            messages.success(
+                request,
+                ngettext(
+                    "“%(merged)s” merged into “%(kept)s”: %(count)s link moved.",
+                    "“%(merged)s” merged into “%(kept)s”: %(count)s links moved.",
+                    sum(moved.values()),
+                )
+                % {"merged": merged.name, "kept": kept.name, "count": sum(moved.values())},
+            )
             return redirect("members:manage_topics")
     return render(request, "members/manage/topic_merge.html", {"form": form}, status=400 if form.errors else 200)

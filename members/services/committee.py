@@ -13,7 +13,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from society import formats
 from society.emails import queue_email
 from society.models import EmailKind
 
@@ -37,7 +39,11 @@ def role_problem(*, title: str, starts_on: date, ends_on: date, ignore: Committe
     """Why a role with this title and term cannot be given (or `ignore`, a role being
     changed, cannot be changed to it), or None."""
     if ends_on < starts_on:
-        return f"The term of {title} ends ({ends_on:%d %b %Y}) before it starts ({starts_on:%d %b %Y})."
+        return _("The term of %(title)s ends (%(ends)s) before it starts (%(starts)s).") % {
+            "title": title,
+            "ends": formats.when(ends_on, "date"),
+            "starts": formats.when(starts_on, "date"),
+        }
     overlapping = (
         CommitteeRole.objects.filter(title__iexact=title.strip(), starts_on__lte=ends_on, ends_on__gte=starts_on)
         .exclude(pk=ignore.pk if ignore else None)
@@ -46,10 +52,12 @@ def role_problem(*, title: str, starts_on: date, ends_on: date, ignore: Committe
         .first()
     )
     if overlapping:
-        return (
-            f"{overlapping.user.display_name} is {overlapping.title} from {overlapping.starts_on:%d %b %Y} "
-            f"to {overlapping.ends_on:%d %b %Y}: two terms of one title cannot overlap."
-        )
+        return _("%(name)s is %(title)s from %(starts)s to %(ends)s: two terms of one title cannot overlap.") % {
+            "name": overlapping.user.display_name,
+            "title": overlapping.title,
+            "starts": formats.when(overlapping.starts_on, "date"),
+            "ends": formats.when(overlapping.ends_on, "date"),
+        }
     return None
 
 
@@ -108,9 +116,9 @@ def hand_over(*, handovers: list[Handover], starts_on: date, ends_on: date, by: 
     starts, overlaps a term of that title, or is given twice) refuses the whole hand-over."""
     titles = [handover.title.strip().lower() for handover in handovers]
     if not handovers:
-        raise CommitteeProblem("Choose at least one new holder: nothing was handed over.")
+        raise CommitteeProblem(_("Choose at least one new holder: nothing was handed over."))
     if len(set(titles)) != len(titles):
-        raise CommitteeProblem("Each title can be handed over once: nothing was handed over.")
+        raise CommitteeProblem(_("Each title can be handed over once: nothing was handed over."))
     with transaction.atomic():
         _lock_committee()
         problems = [
@@ -119,7 +127,7 @@ def hand_over(*, handovers: list[Handover], starts_on: date, ends_on: date, by: 
             if (problem := role_problem(title=handover.title, starts_on=starts_on, ends_on=ends_on))
         ]
         if problems:
-            raise CommitteeProblem(" ".join([*problems[:3], "Nothing was handed over."]))
+            raise CommitteeProblem(" ".join([*problems[:3], _("Nothing was handed over.")]))
         return [
             _create_role(
                 user=handover.holder,

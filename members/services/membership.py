@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Membership, Profile, UnionListImport, User
 from ..union_csv import UnionRow
@@ -60,12 +61,17 @@ class UnionReview:
 
     @property
     def reason(self) -> str:
-        listed = f"with {self.row.email}" if self.row.email else "with no email"
-        return (
-            f"The union lists student number {self.row.student_number} {listed}; the account(s) below typed "
+        if self.row.email:
+            return _(
+                "The union lists student number %(number)s with %(email)s; the account(s) below typed "
+                "that number on their profile, but the union's list has never confirmed it for them. Nobody was "
+                "made a member: add them by hand if they are the student who paid."
+            ) % {"number": self.row.student_number, "email": self.row.email}
+        return _(
+            "The union lists student number %(number)s with no email; the account(s) below typed "
             "that number on their profile, but the union's list has never confirmed it for them. Nobody was "
             "made a member: add them by hand if they are the student who paid."
-        )
+        ) % {"number": self.row.student_number}
 
 
 @dataclass

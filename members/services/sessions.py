@@ -17,6 +17,7 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 LAST_SEEN_SESSION_KEY = "members_last_seen_at"
 # The first that matches names the browser (Edge and Opera say "Chrome" too, Chrome says "Safari").
@@ -37,8 +38,8 @@ def device_name(user_agent: str) -> str:
     browser = next((name for mark, name in BROWSERS if mark in user_agent), "")
     system = next((name for mark, name in SYSTEMS if mark in user_agent), "")
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "Unknown browser"
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    return browser or system or _("Unknown browser")
 
 
 def last_seen_due(request: HttpRequest, *, now: float | None = None) -> bool:

@@ -3,6 +3,7 @@ contact): each edit is a new version, kept with who made it and when."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from ..models import SiteText, User
 
@@ -23,15 +24,20 @@ def edit_site_text(*, key: str, body: str, based_on: int, by: User | None) -> Si
     version the editor started from: when someone saved another since, the edit is
     refused, so that nobody overwrites a change they never saw."""
     if key not in SiteText.Key.values:
-        raise SiteTextProblem("There is no such text on the site.")
+        raise SiteTextProblem(_("There is no such text on the site."))
     body = body.strip().replace("\r\n", "\n")
     if len(body) > MAX_LENGTH:
-        raise SiteTextProblem(f"The text is {len(body)} characters long; it may be {MAX_LENGTH} at most.")
+        raise SiteTextProblem(
+            _("The text is %(length)s characters long; it may be %(most)s at most.")
+            % {"length": len(body), "most": MAX_LENGTH}
+        )
     latest = latest_version(key)
     if latest != based_on:
         raise SiteTextProblem(
-            "Someone saved this text while you were editing it: your change was not saved. "
-            "Their version is below; make your change again on it."
+            _(
+                "Someone saved this text while you were editing it: your change was not saved. "
+                "Their version is below; make your change again on it."
+            )
         )
     try:
         with transaction.atomic():
@@ -39,5 +45,5 @@ def edit_site_text(*, key: str, body: str, based_on: int, by: User | None) -> Si
     except IntegrityError:
         # Two edits from the same version at the same moment: the other one was saved first.
         raise SiteTextProblem(
-            "Someone saved this text at the same moment: your change was not saved. Make it again on theirs."
+            _("Someone saved this text at the same moment: your change was not saved. Make it again on theirs.")
         ) from None

@@ -5,6 +5,7 @@ introspection, so members names no other app."""
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from society.hooks import log_action
 
@@ -19,9 +20,11 @@ def topic_name_problem(name: str, *, exclude: Topic | None = None) -> str | None
     """Why `name` cannot name a topic: empty, or another topic has it (in any case)."""
     name = " ".join(name.split())
     if not name:
-        return "A topic needs a name."
+        return _("A topic needs a name.")
     taken = Topic.objects.filter(name__iexact=name).exclude(pk=exclude.pk if exclude else None).first()
-    return f"There is already a topic called “{taken.name}”: merge into it instead." if taken else None
+    if taken:
+        return _("There is already a topic called “%(name)s”: merge into it instead.") % {"name": taken.name}
+    return None
 
 
 def topic_slug(name: str) -> str:
@@ -83,12 +86,12 @@ def merge_topics(*, merged: Topic, kept: Topic, by=None) -> dict[str, int]:
     so members names no other app), then `merged` is deleted. One transaction.
     Returns how many rows moved, by the relation's model label."""
     if merged.pk == kept.pk:
-        raise TopicError("A topic cannot be merged into itself: choose another topic to keep.")
+        raise TopicError(_("A topic cannot be merged into itself: choose another topic to keep."))
     moved: dict[str, int] = {}
     with transaction.atomic():
         locked = {t.pk: t for t in Topic.objects.select_for_update().filter(pk__in=[merged.pk, kept.pk])}
         if len(locked) != 2:
-            raise TopicError("One of these topics no longer exists: nothing was changed.")
+            raise TopicError(_("One of these topics no longer exists: nothing was changed."))
         for relation in Topic._meta.related_objects:
             if relation.many_to_many:
                 through = relation.through

@@ -115,7 +115,7 @@ def messages_of(response) -> list[str]:
 
 
 ANONYMISED = (
-    "1 account(s) anonymised: names, emails and profiles are gone, and their seats at events to come were given back."
+    "1 account anonymised: names, emails and profiles are gone, and their seats at events to come were given back."
 )
 
 
@@ -203,7 +203,7 @@ def test_the_admin_refuses_a_role_overlapping_another_of_the_same_title(admin_cl
     )
 
     message = (
-        f"{sitting.user.display_name} is Treasurer from 01 Aug 2030 to 31 Jul 2031: "
+        f"{sitting.user.display_name} is Treasurer from 1 Aug 2030 to 31 Jul 2031: "
         "two terms of one title cannot overlap."
     )
     assert added.context["adminform"].form.non_field_errors() == [message]

@@ -60,7 +60,7 @@ def test_give_role_refuses_a_term_that_ends_before_it_starts_and_saves_nothing(c
             user=holder, title="Treasurer", starts_on=date(2030, 9, 1), ends_on=date(2030, 8, 31), by=committee_member
         )
 
-    assert str(refused.value) == "The term of Treasurer ends (31 Aug 2030) before it starts (01 Sep 2030)."
+    assert str(refused.value) == "The term of Treasurer ends (31 Aug 2030) before it starts (1 Sep 2030)."
     assert (CommitteeRole.objects.count(), CommitteeChange.objects.count(), OutboundEmail.objects.count()) == (0, 0, 0)
 
 
@@ -77,7 +77,7 @@ def test_give_role_refuses_a_term_overlapping_another_of_the_same_title_whatever
         )
 
     assert str(refused.value) == (
-        "Pat Sitting is President from 01 Aug 2030 to 31 Jul 2031: two terms of one title cannot overlap."
+        "Pat Sitting is President from 1 Aug 2030 to 31 Jul 2031: two terms of one title cannot overlap."
     )
     assert list(CommitteeRole.objects.all()) == [sitting]
     assert OutboundEmail.objects.count() == 0
@@ -127,7 +127,7 @@ def test_give_role_page_shows_the_refusal_and_saves_nothing(committee_client):
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "The term of Treasurer ends (01 Aug 2030) before it starts (01 Sep 2030)."
+        "The term of Treasurer ends (1 Aug 2030) before it starts (1 Sep 2030)."
     ]
     assert CommitteeRole.objects.count() == 0
 
@@ -389,8 +389,8 @@ def test_handover_is_refused_whole_when_one_term_overlaps_a_sitting_holders(comm
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        f"Pat President is President from 01 Aug {YEAR} to 31 Jul {YEAR + 1}: two terms of one title cannot overlap. "
-        f"Tess Treasurer is Treasurer from 01 Aug {YEAR} to 31 Jul {YEAR + 1}: two terms of one title cannot overlap. "
+        f"Pat President is President from 1 Aug {YEAR} to 31 Jul {YEAR + 1}: two terms of one title cannot overlap. "
+        f"Tess Treasurer is Treasurer from 1 Aug {YEAR} to 31 Jul {YEAR + 1}: two terms of one title cannot overlap. "
         "Nothing was handed over."
     ]
     assert CommitteeRole.objects.count() == 3
@@ -426,7 +426,7 @@ def test_handover_refuses_a_term_that_ends_before_it_starts(committee_client, th
     )
 
     assert response.context["form"].non_field_errors() == [
-        f"The term of President ends (01 Aug {YEAR + 1}) before it starts (01 Sep {YEAR + 1}). Nothing was handed over."
+        f"The term of President ends (1 Aug {YEAR + 1}) before it starts (1 Sep {YEAR + 1}). Nothing was handed over."
     ]
     assert CommitteeRole.objects.count() == 3
 
