@@ -39,6 +39,11 @@ SUMMARY, EVENTS, TOPICS = "summary", "events", "topics"
 MINUS, NONE = "\u2212", "\u2013"  # a minus sign, and an en dash for "no figure"
 
 
+def change_heading() -> str:
+    """The heading of the column comparing two periods."""
+    return pgettext("difference between two periods", "Change")
+
+
 # The usual terms' names, in the reader's language; a term of another name is shown as it is called.
 TERM_LABELS = {"autumn": gettext_lazy("Autumn"), "spring": gettext_lazy("Spring"), "summer": gettext_lazy("Summer")}
 
@@ -242,7 +247,7 @@ def table_rows(
 ) -> tuple[list[str], list[tuple]] | None:
     """The header and rows of table `name` for `this` period (beside `last`), or None if there is none."""
     if name == SUMMARY:
-        header = [_("Figure"), period_label(this.period), period_label(last.period), _("Change")]
+        header = [_("Figure"), period_label(this.period), period_label(last.period), change_heading()]
         return header, [(row.label, row.this, row.last, row.change) for row in compare(this, last)]
     if name == EVENTS:
         header = [_("Event"), _("Date"), _("Kind"), _("Registered"), _("Attended"), _("No-shows")]

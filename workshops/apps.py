@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from society import hooks
 from society.hooks import FiguresTable, Link
@@ -45,7 +46,7 @@ class WorkshopsConfig(AppConfig):
         )
         register(self.label, offer, "series", series)
         register(self.label, offer, "study_group", group)
-        header = (_("Series"), _("Sessions"), _("Attendances"), _("People"))
+        header = (_("Series"), pgettext_lazy("workshop series", "Sessions"), _("Attendances"), _("People"))
         register(
             self.label,
             hooks.FIGURES_TABLES,
