@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 
 from members.models import User
 
-from ..models import Event, FirstAttendance, Registration, SelfCheckInAttempts
+from ..models import Event, FirstAttendance, Registration, SelfCheckInAttempts, normal_short_code, ticket_short_code
 from .audit import record_action
 from .registrations import RegistrationError, check_not_stale, lock_event, lock_registration
 
@@ -37,6 +37,17 @@ SELF_CHECK_IN_LINK_MAX_AGE = timedelta(minutes=5)
 
 def _local(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "l j F Y, H:i")
+
+
+def registrations_with_short_code(*, event: Event, typed: str) -> list[int]:
+    """The ids of `event`'s registrations whose ticket shows the short code `typed` (as
+    the door types it: any case, with or without the hyphen); [] without a query when
+    `typed` cannot be a code. Only this event's tickets are compared, so a code is short."""
+    code = normal_short_code(typed)
+    if code is None:
+        return []
+    tokens = Registration.objects.filter(event=event).values_list("pk", "token")
+    return [pk for pk, token in tokens if ticket_short_code(token) == code]
 
 
 def check_in_problem(event: Event, *, now: datetime | None = None) -> str | None:
