@@ -4,13 +4,13 @@ they get, their emails and their calendar, in the language they chose. English
 stays the default (the other tests read it)."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from events import services
@@ -44,10 +44,11 @@ def test_upcoming_events_page_speaks_chinese(client):
     assert "12月5日 星期四 18:00" in text
 
 
-def test_event_lists_headings_go_down_one_level_at_a_time(client):
-    EventFactory()
+def test_event_lists_and_page_headings_go_down_one_level_at_a_time(client):
+    event = EventFactory(what_to_bring="A laptop.")
+    EventFactory(starts_at=timezone.now() - timedelta(days=7))
 
-    for url in (reverse("events:list"), reverse("events:home")):
+    for url in (reverse("events:home"), reverse("events:list"), reverse("events:past"), event.get_absolute_url()):
         levels = headings(client.get(url).content.decode())
         assert levels[0] == 1
         assert all(after - before <= 1 for before, after in pairwise(levels)), (url, levels)
