@@ -4,6 +4,10 @@ Times are written in UTC (a trailing Z), so every calendar shows them in its
 own zone correctly across daylight-saving changes. A UID is stable for the
 life of the event, so a calendar that subscribes updates events in place,
 and an event that is cancelled stays in the feed marked STATUS:CANCELLED.
+
+The few words the site writes itself (the location of an online event, the feed's
+name) are in the active language: the
+request's for the public files, the member's own for their feed and their ticket.
 """
 
 from collections.abc import Iterable
@@ -11,6 +15,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -51,7 +56,7 @@ def _vevent(event: Event, *, registration: Registration | None = None) -> Calend
     item.add("dtend", _utc(event.ends_at))
     item.add("summary", event.title)
     item.add("description", "\n\n".join(part for part in (event.summary, url) if part))
-    item.add("location", event.place or ("Online" if event.online_url else ""))
+    item.add("location", event.place or (_("Online") if event.online_url else ""))
     item.add("url", url)
     if event.is_cancelled:
         item.add("status", "CANCELLED")
@@ -71,7 +76,7 @@ def event_calendar(event: Event) -> bytes:
 
 def events_feed(events: Iterable[Event]) -> bytes:
     """The public feed."""
-    calendar = _calendar(f"{settings.SOCIETY_NAME} events")
+    calendar = _calendar(_("%(society)s events") % {"society": settings.SOCIETY_NAME})
     for event in events:
         calendar.add_component(_vevent(event))
     return calendar.to_ical()

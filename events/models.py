@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -11,6 +12,28 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Topic
 from society.links import reverse_plain, web_link
+
+# Crockford's base 32: no I, L, O or U, so a code read aloud or typed by hand is unambiguous.
+SHORT_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHORT_CODE_LENGTH = 8
+
+
+def ticket_short_code(token: str) -> str:
+    """A short, readable form of a ticket's token (40 bits of its hash, in two groups of
+    four): enough to tell the tickets of one event apart, never a way to find a ticket
+    on its own (the door matches it against one event's registrations only)."""
+    number = int.from_bytes(hashlib.sha256(token.encode()).digest()[:5], "big")
+    letters = "".join(SHORT_CODE_ALPHABET[(number >> shift) & 31] for shift in range(35, -1, -5))
+    return f"{letters[:4]}-{letters[4:]}"
+
+
+def normal_short_code(typed: str) -> str | None:
+    """`typed` as a short code ("k7qm 2xwd" → "K7QM-2XWD"), forgiving the letters people
+    confuse (O for 0, I and L for 1); None if it cannot be one."""
+    letters = "".join(typed.split()).replace("-", "").upper().translate(str.maketrans("OIL", "011"))
+    if len(letters) != SHORT_CODE_LENGTH or any(letter not in SHORT_CODE_ALPHABET for letter in letters):
+        return None
+    return f"{letters[:4]}-{letters[4:]}"
 
 
 def new_token() -> str:
@@ -61,16 +84,16 @@ class Speaker(models.Model):
     """Someone who speaks at events; one speaker can appear at many."""
 
     name = models.CharField(max_length=150)
-    affiliation = models.CharField(max_length=200, blank=True, help_text="Where they work or study.")
-    bio = models.TextField(blank=True, help_text="A short paragraph, plain text.")
+    affiliation = models.CharField(max_length=200, blank=True, help_text=_("Where they work or study."))
+    bio = models.TextField(blank=True, help_text=_("A short paragraph, plain text."))
     # A square photo re-encoded by events.images under a random name.
-    photo = models.ImageField(upload_to="speakers/", blank=True, help_text="256 by 256 pixels.")
-    website_url = models.URLField("website", max_length=200, blank=True, validators=[web_link])
-    linkedin_url = models.URLField("LinkedIn", max_length=200, blank=True, validators=[web_link])
-    github_url = models.URLField("GitHub", max_length=200, blank=True, validators=[web_link])
+    photo = models.ImageField(upload_to="speakers/", blank=True, help_text=_("256 by 256 pixels."))
+    website_url = models.URLField(_("website"), max_length=200, blank=True, validators=[web_link])
+    linkedin_url = models.URLField(_("LinkedIn"), max_length=200, blank=True, validators=[web_link])
+    github_url = models.URLField(_("GitHub"), max_length=200, blank=True, validators=[web_link])
     # Contact details: shown only in the committee console, never on public pages.
-    email = models.EmailField(blank=True, help_text="Seen by the committee only.")
-    phone = models.CharField(max_length=40, blank=True, help_text="Seen by the committee only.")
+    email = models.EmailField(blank=True, help_text=_("Seen by the committee only."))
+    phone = models.CharField(max_length=40, blank=True, help_text=_("Seen by the committee only."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,23 +113,23 @@ class Event(models.Model):
     """Something the society runs: a workshop, a talk, a social..."""
 
     class Kind(models.TextChoices):
-        WORKSHOP = "workshop", "Workshop"
-        TALK = "talk", "Talk"
-        STUDY_GROUP = "study_group", "Study group"
-        SOCIAL = "social", "Social"
-        HACKATHON = "hackathon", "Hackathon"
-        AGM = "agm", "AGM"
+        WORKSHOP = "workshop", _("Workshop")
+        TALK = "talk", _("Talk")
+        STUDY_GROUP = "study_group", _("Study group")
+        SOCIAL = "social", _("Social")
+        HACKATHON = "hackathon", _("Hackathon")
+        AGM = "agm", _("AGM")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Level(models.TextChoices):
-        ALL = "", "All levels"
-        BEGINNER = "beginner", "Beginner"
-        INTERMEDIATE = "intermediate", "Intermediate"
-        ADVANCED = "advanced", "Advanced"
+        ALL = "", _("All levels")
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
     title = models.CharField(max_length=200)
@@ -122,49 +145,49 @@ class Event(models.Model):
         blank=True,
         help_text=_("Optional: shown to people reading in Chinese."),
     )
-    summary = models.CharField(max_length=300, blank=True, help_text="One or two sentences for lists.")
+    summary = models.CharField(max_length=300, blank=True, help_text=_("One or two sentences for lists."))
     description = models.TextField(
-        blank=True, help_text="Markdown. Links and formatting are kept; scripts, images and raw HTML are not."
+        blank=True, help_text=_("Markdown. Links and formatting are kept; scripts, images and raw HTML are not.")
     )
     starts_at = models.DateTimeField("starts")
     ends_at = models.DateTimeField("ends")
-    venue = models.CharField("room", max_length=200, blank=True, help_text="The room, e.g. Lab 2.14.")
+    venue = models.CharField(_("room"), max_length=200, blank=True, help_text=_("The room, e.g. Lab 2.14."))
     building = models.CharField(max_length=200, blank=True)
-    map_url = models.URLField("map link", max_length=500, blank=True, validators=[web_link])
+    map_url = models.URLField(_("map link"), max_length=500, blank=True, validators=[web_link])
     online_url = models.URLField(
-        "online link",
+        _("online link"),
         max_length=500,
         blank=True,
         validators=[web_link],
-        help_text="Shown only to confirmed registrants.",
+        help_text=_("Shown only to confirmed registrants."),
     )
-    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Seats; leave empty for unlimited.")
-    waitlist_enabled = models.BooleanField("waiting list", default=True, help_text="When full, people can queue.")
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text=_("Seats; leave empty for unlimited."))
+    waitlist_enabled = models.BooleanField(_("waiting list"), default=True, help_text=_("When full, people can queue."))
     registration_opens_at = models.DateTimeField(
-        "registration opens", null=True, blank=True, help_text="Empty: as soon as the event is published."
+        _("registration opens"), null=True, blank=True, help_text=_("Empty: as soon as the event is published.")
     )
     registration_closes_at = models.DateTimeField(
-        "registration closes", null=True, blank=True, help_text="Empty: when the event starts."
+        _("registration closes"), null=True, blank=True, help_text=_("Empty: when the event starts.")
     )
-    members_only = models.BooleanField(default=False, help_text="Only this year's members may register.")
+    members_only = models.BooleanField(default=False, help_text=_("Only this year's members may register."))
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.ALL, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="events")
     speakers = models.ManyToManyField(Speaker, through="EventSpeaker", blank=True, related_name="events")
     # Two renditions of one upload (12:5), re-encoded by events.images under random names.
-    banner = models.ImageField(upload_to="banners/", blank=True, help_text="1200 by 500 pixels.")
-    banner_small = models.ImageField(upload_to="banners/", blank=True, help_text="600 by 250 pixels.")
+    banner = models.ImageField(upload_to="banners/", blank=True, help_text=_("1200 by 500 pixels."))
+    banner_small = models.ImageField(upload_to="banners/", blank=True, help_text=_("600 by 250 pixels."))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     reminders_enabled = models.BooleanField(
-        "send reminders",
+        _("send reminders"),
         default=True,
-        help_text="Email confirmed registrants before the start (REMINDER_OFFSETS_HOURS).",
+        help_text=_("Email confirmed registrants before the start (REMINDER_OFFSETS_HOURS)."),
     )
     what_to_bring = models.TextField(
-        "what to bring or install", blank=True, help_text="Plain text, in the reminders and on the event page."
+        _("what to bring or install"), blank=True, help_text=_("Plain text, in the reminders and on the event page.")
     )
     setup_checklist = models.TextField(
         blank=True,
-        help_text="One step per line (e.g. install Python 3.12). When set, reminders carry an “I'm set up” link.",
+        help_text=_("One step per line (e.g. install Python 3.12). When set, reminders carry an “I'm set up” link."),
     )
     # The same random key on every draft of one weekly series (services.create_weekly_series):
     # what "Publish all" publishes. Empty for events made one by one.
@@ -246,18 +269,18 @@ class EventSpeaker(models.Model):
     """A speaker at an event, in the order they are listed, with where their invitation stands."""
 
     class InviteStatus(models.TextChoices):
-        INVITED = "invited", "Invited"
-        CONFIRMED = "confirmed", "Confirmed"
-        DECLINED = "declined", "Declined"
+        INVITED = "invited", _("Invited")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_speakers")
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="event_speakers")
     order = models.PositiveSmallIntegerField(default=0)
     invite_status = models.CharField(max_length=20, choices=InviteStatus.choices, default=InviteStatus.INVITED)
-    consent_to_record = models.BooleanField("may be recorded", default=False)
-    consent_to_publish_slides = models.BooleanField("slides may be published", default=False)
+    consent_to_record = models.BooleanField(_("may be recorded"), default=False)
+    consent_to_publish_slides = models.BooleanField(_("slides may be published"), default=False)
     # Set by events.speaker_feedback when the feedback digest is queued: once per speaker and event.
-    digest_sent_at = models.DateTimeField("feedback digest sent", null=True, blank=True)
+    digest_sent_at = models.DateTimeField(_("feedback digest sent"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -299,9 +322,9 @@ class Registration(models.Model):
     """
 
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", "Confirmed"
-        WAITLISTED = "waitlisted", "On the waiting list"
-        CANCELLED = "cancelled", "Cancelled"
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
 
     ACTIVE = (Status.CONFIRMED, Status.WAITLISTED)
 
@@ -315,12 +338,12 @@ class Registration(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    checked_in_at = models.DateTimeField("checked in", null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # When the member said "I'm set up" (the event's setup checklist is done).
-    set_up_at = models.DateTimeField("set up", null=True, blank=True)
+    set_up_at = models.DateTimeField(_("set up"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -346,7 +369,7 @@ class Registration(models.Model):
                 fields=["event", "user"],
                 condition=Q(status__in=["confirmed", "waitlisted"]),
                 name="registration_active_once",
-                violation_error_message="You are already registered for this event.",
+                violation_error_message=_("You are already registered for this event."),
             ),
             models.CheckConstraint(
                 condition=Q(checked_in_at__isnull=True) | Q(status="confirmed"),
@@ -359,6 +382,11 @@ class Registration(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse_plain("events:ticket", token=self.token)
+
+    @property
+    def short_code(self) -> str:
+        """The ticket's code a person can read out and type at the door ("K7QM-2XWD")."""
+        return ticket_short_code(self.token)
 
     @property
     def is_confirmed(self) -> bool:
@@ -417,7 +445,7 @@ class FirstAttendance(models.Model):
     starts_at = models.DateTimeField("first attended event's start")
 
     class Meta:
-        verbose_name = "first attendance"
+        verbose_name = _("first attendance")
 
     def __str__(self) -> str:
         return f"{self.user} first came on {timezone.localdate(self.starts_at):%d %b %Y}"
@@ -436,8 +464,8 @@ class SelfCheckInAttempts(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "self check-in attempts"
-        verbose_name_plural = "self check-in attempts"
+        verbose_name = _("self check-in attempts")
+        verbose_name_plural = _("self check-in attempts")
         constraints = [models.UniqueConstraint(fields=["event", "member"], name="self_check_in_attempts_once")]
 
     def __str__(self) -> str:
@@ -496,20 +524,20 @@ class Announcement(models.Model):
 
     class Audience(models.TextChoices):
         # Other apps' audiences (society.hooks) are stored under their own keys.
-        EVENT = "event", "Everyone registered for an event"
-        MEMBERS = "members", "All members of this academic year"
-        ATTENDED = "attended", "Everyone who attended an event in the last months"
+        EVENT = "event", _("Everyone registered for an event")
+        MEMBERS = "members", _("All members of this academic year")
+        ATTENDED = "attended", _("Everyone who attended an event in the last months")
 
     audience = models.CharField(max_length=40, default=Audience.EVENT)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="announcements")
     audience_target = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The series or study group, for audiences other apps offer."
+        null=True, blank=True, help_text=_("The series or study group, for audiences other apps offer.")
     )
-    months = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Attended in the last … months.")
+    months = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Attended in the last … months."))
     audience_label = models.CharField(max_length=300, blank=True)
     subject = models.CharField(max_length=150)
-    body = models.TextField(help_text="Plain text.")
-    include_waitlist = models.BooleanField("also the waiting list", default=False)
+    body = models.TextField(help_text=_("Plain text."))
+    include_waitlist = models.BooleanField(_("also the waiting list"), default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
     recipient_count = models.PositiveIntegerField(default=0)
@@ -534,7 +562,7 @@ class Announcement(models.Model):
     def audience_text(self) -> str:
         """Who it is for, in words."""
         if self.audience == self.Audience.EVENT and self.event_id and not self.audience_label:
-            return f"Registered for {self.event}"
+            return _("Registered for %(event)s") % {"event": self.event}
         return self.audience_label
 
 
@@ -542,16 +570,16 @@ class ConsoleSettings(models.Model):
     """The committee's settings: one row (id 1)."""
 
     webhook_url = models.URLField(
-        "webhook URL",
+        _("webhook URL"),
         max_length=500,
         blank=True,
-        help_text="Slack or Discord incoming webhook, told when an event is published, changed or cancelled.",
+        help_text=_("Slack or Discord incoming webhook, told when an event is published, changed or cancelled."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "console settings"
+        verbose_name_plural = _("console settings")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="console_settings_singleton")]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from society.records import RecordEntry, RecordSection
 
@@ -18,12 +19,12 @@ def sections(user, *, limit: int | None = None) -> list[RecordSection]:
     counts = attended.aggregate(everything=Count("pk"), groups=Count("pk", filter=in_groups))
     return [
         _latest(
-            "Workshops, talks and events attended",
+            _("Workshops, talks and events attended"),
             attended.exclude(in_groups),
             total=counts["everything"] - counts["groups"],
             limit=limit,
         ),
-        _latest("Study group meetings", attended.filter(in_groups), total=counts["groups"], limit=limit),
+        _latest(_("Study group meetings"), attended.filter(in_groups), total=counts["groups"], limit=limit),
     ]
 
 

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import EmailKind, EmailOptOut, OutboundEmail
 from .outbox import ACCOUNT_BODY_NOT_KEPT, ACCOUNT_EMAIL_NOT_RETRIED, cancel_emails, retry_emails
@@ -15,16 +17,16 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     readonly_fields = [*(f.name for f in OutboundEmail._meta.fields), "body"]
     fieldsets = [
         (None, {"fields": ["subject", "to_email", "user", "kind", "key"]}),
-        ("Delivery", {"fields": ["state", "attempts", "last_error", "next_attempt_at", "claimed_at", "sent_at"]}),
+        (_("Delivery"), {"fields": ["state", "attempts", "last_error", "next_attempt_at", "claimed_at", "sent_at"]}),
         # Rendered when it is sent, from its template and context: the text is empty until then.
         (
-            "Content",
+            _("Content"),
             {
                 "classes": ["collapse"],
                 "fields": ["template", "context", "body_text", "body_html", "headers", "attachments"],
             },
         ),
-        ("Dates", {"fields": ["created_at", "updated_at"]}),
+        (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -32,14 +34,15 @@ class OutboundEmailAdmin(admin.ModelAdmin):
             return self.fieldsets
         # An account email: not even while it waits to be sent.
         return [
-            (name, {"fields": ["body"]}) if name == "Content" else (name, options) for name, options in self.fieldsets
+            (name, {"fields": ["body"]}) if "body_text" in options["fields"] else (name, options)
+            for name, options in self.fieldsets
         ]
 
-    @admin.display(description="Body")
+    @admin.display(description=_("Body"))
     def body(self, obj) -> str:
         return ACCOUNT_BODY_NOT_KEPT
 
-    @admin.display(description="Subject", ordering="subject")
+    @admin.display(description=_("Subject"), ordering="subject")
     def headline(self, obj) -> str:
         return obj.headline
 
@@ -52,17 +55,25 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         # OUTBOX_RETENTION_DAYS after they were sent (purge_old_emails).
         return False
 
-    @admin.action(description="Retry the selected failed or cancelled emails")
+    @admin.action(description=_("Retry the selected failed or cancelled emails"))
     def retry(self, request, queryset):
         count = retry_emails(emails=queryset)
-        self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s email queued again.", "%(count)s emails queued again.", count) % {"count": count},
+            messages.SUCCESS,
+        )
         if queryset.filter(kind=EmailKind.ACCOUNT).exists():
             self.message_user(request, ACCOUNT_EMAIL_NOT_RETRIED, messages.WARNING)
 
-    @admin.action(description="Cancel the selected pending or failed emails")
+    @admin.action(description=_("Cancel the selected pending or failed emails"))
     def cancel(self, request, queryset):
         count = cancel_emails(emails=queryset, reason="Cancelled in the admin.")
-        self.message_user(request, f"{count} email(s) cancelled.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s email cancelled.", "%(count)s emails cancelled.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(EmailOptOut)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SocietyConfig(AppConfig):
     name = "society"
-    verbose_name = "Society"
+    verbose_name = _("Society")
 
     def ready(self) -> None:
         from django.db import connections

@@ -14,6 +14,8 @@ import math
 import warnings
 
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -22,9 +24,10 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 MAX_PIXELS = 16_000_000
 MAX_MEGAPIXELS = MAX_PIXELS // 1_000_000
 MAX_SQUARE_SIDE = math.isqrt(MAX_PIXELS)
-TOO_MANY_PIXELS = (
-    f"That image has too many pixels: the limit is {MAX_MEGAPIXELS} megapixels "
-    f"({MAX_SQUARE_SIDE} by {MAX_SQUARE_SIDE})."
+TOO_MANY_PIXELS = format_lazy(
+    gettext_lazy("That image has too many pixels: the limit is {megapixels} megapixels ({side} by {side})."),
+    megapixels=MAX_MEGAPIXELS,
+    side=MAX_SQUARE_SIDE,
 )
 # Modes whose pixels Image.reduce can average; palette and one-bit pixels are converted first.
 REDUCIBLE_MODES = {"L", "LA", "RGB", "RGBA", "CMYK", "YCbCr", "I", "F"}
@@ -34,7 +37,10 @@ def render_image(upload, *, sizes: list[tuple[int, int]], max_bytes: int, refusa
     """JPEG bytes for each (width, height) in `sizes`, or ValidationError saying
     what is wrong (`refusal` for anything that is not an acceptable picture)."""
     if upload.size > max_bytes:
-        raise ValidationError(f"That image is too large: the limit is {max_bytes // (1024 * 1024)} MB.")
+        raise ValidationError(
+            gettext("That image is too large: the limit is %(megabytes)s MB.")
+            % {"megabytes": max_bytes // (1024 * 1024)}
+        )
     # Enough for every size either way up (phones store "rotate me" in EXIF, applied after shrinking).
     side = max(max(size) for size in sizes)
     try:
@@ -48,7 +54,7 @@ def render_image(upload, *, sizes: list[tuple[int, int]], max_bytes: int, refusa
         raise ValidationError(refusal) from None
     except (OSError, SyntaxError, ValueError) as error:
         # Pillow reports truncated or corrupt data with these.
-        raise ValidationError(f"That image could not be read ({error}).") from None
+        raise ValidationError(gettext("That image could not be read (%(error)s).") % {"error": error}) from None
 
 
 def _decoded_shrunk(upload, side: int) -> Image.Image:

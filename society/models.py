@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailKind(models.TextChoices):
@@ -9,17 +10,17 @@ class EmailKind(models.TextChoices):
 
     # allauth's: verification, password reset, email change. Their links open the
     # account, so their text is not kept once sent (society.outbox).
-    ACCOUNT = "account", "Account (verification, password)"
+    ACCOUNT = "account", _("Account (verification, password)")
     # To one person about their account or role, with no sign-in link: a committee
     # role given, a retention warning.
-    NOTICE = "notice", "Notice (committee role, retention)"
-    REGISTRATION = "registration", "Registration (confirmed, waiting list, promoted)"
-    EVENT_UPDATE = "event_update", "Event changed or cancelled"
-    REMINDER = "reminder", "Event reminders"
-    FOLLOW_UP = "follow_up", "Follow-ups after events"
-    DIGEST = "digest", "Weekly digest"
-    ANNOUNCEMENT = "announcement", "Announcements from the committee"
-    SPEAKER = "speaker", "To a speaker (feedback digest)"
+    NOTICE = "notice", _("Notice (committee role, retention)")
+    REGISTRATION = "registration", _("Registration (confirmed, waiting list, promoted)")
+    EVENT_UPDATE = "event_update", _("Event changed or cancelled")
+    REMINDER = "reminder", _("Event reminders")
+    FOLLOW_UP = "follow_up", _("Follow-ups after events")
+    DIGEST = "digest", _("Weekly digest")
+    ANNOUNCEMENT = "announcement", _("Announcements from the committee")
+    SPEAKER = "speaker", _("To a speaker (feedback digest)")
 
     @classmethod
     def optional(cls) -> frozenset["EmailKind"]:
@@ -36,11 +37,11 @@ class OutboundEmail(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     # Unique while the row lasts; sent and cancelled rows are purged after
     # OUTBOX_RETENTION_DAYS (society.outbox.purge_old_emails).

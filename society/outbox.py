@@ -30,6 +30,7 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .emails import MessageBuilder, render_for_delivery, request_delivery
 from .models import EmailKind, EmailOptOut, OutboundEmail
@@ -147,11 +148,11 @@ class RetryRefused(Exception):
 
 RETRYABLE = (State.FAILED, State.CANCELLED)
 # What the admin and the console show in place of an account email's text.
-ACCOUNT_BODY_NOT_KEPT = (
+ACCOUNT_BODY_NOT_KEPT = gettext_lazy(
     "Body not kept: this email carried a sign-in link (verification, password reset or email change), "
     "so its text is never shown, and is deleted once it is sent."
 )
-ACCOUNT_EMAIL_NOT_RETRIED = (
+ACCOUNT_EMAIL_NOT_RETRIED = gettext_lazy(
     "Account emails (verification, password reset, email change) are not sent again: their link would be stale, "
     "and their text is not kept. The member asks for a new one from the log-in page."
 )

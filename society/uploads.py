@@ -13,9 +13,22 @@ from http import HTTPStatus
 from allauth.core import ratelimit
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 UPLOAD_ACTION = "upload"  # the key of ACCOUNT_RATE_LIMITS
-PERIODS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
+# "per hour", and "per 15 minutes" for a number of them (never one).
+PER_PERIOD = {
+    "s": gettext_lazy("per second"),
+    "m": gettext_lazy("per minute"),
+    "h": gettext_lazy("per hour"),
+    "d": gettext_lazy("per day"),
+}
+PER_PERIODS = {
+    "s": gettext_lazy("per %(count)s seconds"),
+    "m": gettext_lazy("per %(count)s minutes"),
+    "h": gettext_lazy("per %(count)s hours"),
+    "d": gettext_lazy("per %(count)s days"),
+}
 
 
 def upload_limited(view):
@@ -33,16 +46,16 @@ def upload_limited(view):
 
 
 def too_many_uploads(request):
-    message = (
-        f"You have reached the upload limit ({rate_in_words(settings.ACCOUNT_RATE_LIMITS[UPLOAD_ACTION])}). "
-        "Nothing was saved: please try again later."
-    )
+    message = gettext("You have reached the upload limit (%(rate)s). Nothing was saved: please try again later.") % {
+        "rate": rate_in_words(settings.ACCOUNT_RATE_LIMITS[UPLOAD_ACTION])
+    }
     return render(request, "429.html", {"message": message}, status=HTTPStatus.TOO_MANY_REQUESTS)
 
 
 def rate_in_words(rate: str) -> str:
     """'30/h/user' -> '30 uploads per hour', '10/15m/user' -> '10 uploads per 15 minutes'."""
     amount, period, _per = rate.split("/")
-    count, unit = period[:-1], PERIODS[period[-1]]
-    uploads = "1 upload" if amount == "1" else f"{amount} uploads"
-    return f"{uploads} per {unit}" if count in ("", "1") else f"{uploads} per {count} {unit}s"
+    count, unit = period[:-1], period[-1]
+    uploads = ngettext("%(count)s upload", "%(count)s uploads", int(amount)) % {"count": amount}
+    per = PER_PERIOD[unit] if count in ("", "1") else PER_PERIODS[unit] % {"count": count}
+    return gettext("%(uploads)s %(per)s") % {"uploads": uploads, "per": per}

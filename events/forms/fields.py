@@ -4,26 +4,31 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.services import topic_slug
 
 from ..images import render_banner
 
-BANNER_HELP = "JPEG, PNG, GIF or WebP; cropped to 12:5 and resized to 1200 by 500 and 600 by 250."
+BANNER_HELP = _("JPEG, PNG, GIF or WebP; cropped to 12:5 and resized to 1200 by 500 and 600 by 250.")
 
 
 def banner_field() -> forms.FileField:
     return forms.FileField(
-        label="Banner image", required=False, help_text=BANNER_HELP, widget=forms.FileInput(attrs={"accept": "image/*"})
+        label=_("Banner image"),
+        required=False,
+        help_text=BANNER_HELP,
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
     )
 
 
 def new_topics_field() -> forms.CharField:
     return forms.CharField(
-        label="New topics",
+        label=_("New topics"),
         required=False,
         max_length=500,
-        help_text="Not in the list? Type them, separated by commas, e.g. Reinforcement learning, Robotics.",
+        help_text=_("Not in the list? Type them, separated by commas, e.g. Reinforcement learning, Robotics."),
     )
 
 
@@ -39,10 +44,12 @@ def clean_topic_names(text: str) -> list[str]:
         if not name:
             continue
         if len(name) > 60:
-            raise ValidationError(f"“{name[:60]}…” is too long for a topic: at most 60 characters.")
+            raise ValidationError(
+                gettext("“%(name)s…” is too long for a topic: at most 60 characters.") % {"name": name[:60]}
+            )
         slug = topic_slug(name)
         if not slug:
-            raise ValidationError(f"“{name}” cannot be a topic name: use letters or digits.")
+            raise ValidationError(gettext("“%(name)s” cannot be a topic name: use letters or digits.") % {"name": name})
         if slug not in slugs:
             names.append(name)
             slugs.add(slug)
@@ -54,8 +61,8 @@ class SkippedDatesField(forms.CharField):
     commas; cleans to a frozenset of dates, or says which one is not a date."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Skip these dates")
-        kwargs.setdefault("help_text", "One a line or separated by commas, like 2026-11-04 (reading week).")
+        kwargs.setdefault("label", _("Skip these dates"))
+        kwargs.setdefault("help_text", _("One a line or separated by commas, like 2026-11-04 (reading week)."))
         super().__init__(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), **kwargs)
 
     def clean(self, value) -> frozenset[date]:
@@ -64,5 +71,7 @@ class SkippedDatesField(forms.CharField):
             try:
                 days.add(date.fromisoformat(text))
             except ValueError:
-                raise ValidationError(f"{text} is not a date: write it like 2026-11-04.") from None
+                raise ValidationError(
+                    gettext("%(text)s is not a date: write it like 2026-11-04.") % {"text": text}
+                ) from None
         return frozenset(days)

@@ -1,6 +1,8 @@
 """Forms members and visitors fill in: the events list's filters, self check-in, feedback."""
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Topic
 
@@ -12,23 +14,23 @@ class EventFilterForm(forms.Form):
     not on offer is reported and ignored; the other filters still apply."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "placeholder": "e.g. transformers"}),
     )
     kind = forms.ChoiceField(
-        label="Kind",
-        choices=[("", "All kinds"), *Event.Kind.choices],
+        label=_("Kind"),
+        choices=[("", _("All kinds")), *Event.Kind.choices],
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     topic = forms.ModelChoiceField(
-        label="Topic",
+        label=_("Topic"),
         queryset=Topic.objects.order_by("name"),
         to_field_name="slug",
         required=False,
-        empty_label="All topics",
+        empty_label=_("All topics"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -40,9 +42,9 @@ class EventFilterForm(forms.Form):
 
     def problems(self) -> list[str]:
         messages = {
-            "kind": "There is no such kind of event: showing every kind.",
-            "topic": "There is no such topic: showing every topic.",
-            "q": "That search is too long: showing events without it.",
+            "kind": _("There is no such kind of event: showing every kind."),
+            "topic": _("There is no such topic: showing every topic."),
+            "q": _("That search is too long: showing events without it."),
         }
         return [messages[name] for name in self.errors if name in messages]
 
@@ -51,8 +53,8 @@ class SelfCheckInForm(forms.Form):
     code = forms.RegexField(
         regex=r"^\s*\d{6}\s*$",
         max_length=20,
-        label="Code on the screen",
-        error_messages={"invalid": "The code is six digits."},
+        label=_("Code on the screen"),
+        error_messages={"invalid": _("The code is six digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
@@ -61,16 +63,16 @@ class FeedbackForm(forms.Form):
     """An attendee's rating and comment (the fuller form comes with the workshops issue)."""
 
     score = forms.TypedChoiceField(
-        label="Your rating",
+        label=_("Your rating"),
         coerce=int,
-        choices=[(n, f"{n} out of 5") for n in range(5, 0, -1)],
+        choices=[(n, format_lazy(_("{score} out of 5"), score=n)) for n in range(5, 0, -1)],
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose a rating from 1 to 5."},
     )
     comment = forms.CharField(
-        label="Anything to tell us?",
+        label=_("Anything to tell us?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
-        help_text="What worked, what to change. The committee reads every comment.",
+        help_text=_("What worked, what to change. The committee reads every comment."),
     )

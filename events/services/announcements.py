@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from members.models import Membership, User
 from members.years import academic_year_label, current_academic_year
@@ -72,7 +73,7 @@ def audience_users(announcement: Announcement, *, now: datetime | None = None) -
         return users.filter(Exists(came))
     offered = offered_audiences().get(announcement.audience)
     if offered is None:
-        raise AnnouncementError("That audience is not offered any more: nothing was sent.")
+        raise AnnouncementError(gettext("That audience is not offered any more: nothing was sent."))
     return offered.recipients(announcement.audience_target)
 
 
@@ -84,13 +85,20 @@ def announcement_recipients(announcement: Announcement, *, now: datetime | None 
 def describe_audience(announcement: Announcement, *, now: datetime | None = None) -> str:
     """Who it is for, in words, as the console shows it."""
     if announcement.audience == Audience.EVENT:
-        who = "Confirmed and waiting" if announcement.include_waitlist else "Confirmed"
-        return f"{who} for {announcement.event}"
+        if announcement.include_waitlist:
+            return gettext("Confirmed and waiting for %(event)s") % {"event": announcement.event}
+        return gettext("Confirmed for %(event)s") % {"event": announcement.event}
     if announcement.audience == Audience.MEMBERS:
-        return f"All members of {academic_year_label(current_academic_year(today=timezone.localdate(now)))}"
+        return gettext("All members of %(year)s") % {
+            "year": academic_year_label(current_academic_year(today=timezone.localdate(now)))
+        }
     if announcement.audience == Audience.ATTENDED:
         months = announcement.months
-        return f"Everyone who attended an event in the last {months} month{'s' if months != 1 else ''}"
+        return ngettext(
+            "Everyone who attended an event in the last %(months)s month",
+            "Everyone who attended an event in the last %(months)s months",
+            months,
+        ) % {"months": months}
     offered = offered_audiences().get(announcement.audience)
     return offered.describe(announcement.audience_target) if offered else announcement.audience
 
@@ -99,15 +107,15 @@ def audience_problem(announcement: Announcement) -> str | None:
     """Why this audience cannot be written to, or None."""
     kind = announcement.audience
     if kind == Audience.EVENT and announcement.event_id is None:
-        return "Choose the event whose registrants it goes to."
+        return gettext("Choose the event whose registrants it goes to.")
     if kind == Audience.ATTENDED and (announcement.months is None or announcement.months < 1):
-        return "Give the months as a whole number of one or more."
+        return gettext("Give the months as a whole number of one or more.")
     if kind not in Audience.values:
         offered = offered_audiences().get(kind)
         if offered is None:
-            return "That audience is not offered."
+            return gettext("That audience is not offered.")
         if announcement.audience_target not in {pk for pk, _ in offered.choices()}:
-            return f"Choose one of the offered: {offered.label.lower()}."
+            return gettext("Choose one of the offered: %(audiences)s.") % {"audiences": offered.label.lower()}
     return None
 
 
@@ -141,8 +149,10 @@ def draft_announcement(
         raise AnnouncementError(problem)
     if not announcement_recipients(announcement, now=now).exists():
         raise AnnouncementError(
-            "Nobody in this audience can get it (nobody is in it, or they all turned announcements off): "
-            "choose another audience."
+            gettext(
+                "Nobody in this audience can get it (nobody is in it, or they all turned announcements off): "
+                "choose another audience."
+            )
         )
     announcement.audience_label = describe_audience(announcement, now=now)
     announcement.save()
@@ -186,8 +196,10 @@ def send_announcement(*, announcement: Announcement, by, now: datetime | None = 
         users = list(announcement_recipients(announcement, now=now))
         if not users:
             raise AnnouncementError(
-                "Nobody in this audience can get it (nobody is in it, or they all turned announcements off): "
-                "nothing was sent."
+                gettext(
+                    "Nobody in this audience can get it (nobody is in it, or they all turned announcements off): "
+                    "nothing was sent."
+                )
             )
         registrations = registrations_of(announcement, users)
         emails = []

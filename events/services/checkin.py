@@ -17,11 +17,13 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Min
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from members.models import User
+from society import formats as society_formats
 
-from ..models import Event, FirstAttendance, Registration, SelfCheckInAttempts
+from ..models import Event, FirstAttendance, Registration, SelfCheckInAttempts, normal_short_code, ticket_short_code
 from .audit import record_action
 from .registrations import RegistrationError, check_not_stale, lock_event, lock_registration
 
@@ -36,18 +38,31 @@ SELF_CHECK_IN_LINK_MAX_AGE = timedelta(minutes=5)
 
 
 def _local(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "l j F Y, H:i")
+    return society_formats.when(moment, "long_datetime")
+
+
+def registrations_with_short_code(*, event: Event, typed: str) -> list[int]:
+    """The ids of `event`'s registrations whose ticket shows the short code `typed` (as
+    the door types it: any case, with or without the hyphen); [] without a query when
+    `typed` cannot be a code. Only this event's tickets are compared, so a code is short."""
+    code = normal_short_code(typed)
+    if code is None:
+        return []
+    tokens = Registration.objects.filter(event=event).values_list("pk", "token")
+    return [pk for pk, token in tokens if ticket_short_code(token) == code]
 
 
 def check_in_problem(event: Event, *, now: datetime | None = None) -> str | None:
     """Why nobody can be checked in to `event` now (None: check-in is open). Pages show it."""
     now = now or timezone.now()
     if event.status != Event.Status.PUBLISHED:
-        return "Check-in is only for published events."
+        return gettext("Check-in is only for published events.")
     if now < event.check_in_opens:
-        return f"Check-in opens on {_local(event.check_in_opens)}."
+        return gettext("Check-in opens on %(when)s.") % {"when": _local(event.check_in_opens)}
     if now >= event.check_in_closes:
-        return f"Check-in closed on {_local(event.check_in_closes)}: the attendance is final."
+        return gettext("Check-in closed on %(when)s: the attendance is final.") % {
+            "when": _local(event.check_in_closes)
+        }
     return None
 
 
@@ -61,7 +76,7 @@ def check_in(*, registration: Registration, by, seen: str | None = None, now: da
         if problem:
             raise RegistrationError(problem)
         if not registration.is_confirmed:
-            raise RegistrationError("This registration is not confirmed: there is no seat to check in to.")
+            raise RegistrationError(gettext("This registration is not confirmed: there is no seat to check in to."))
         if registration.checked_in_at is None:
             registration.checked_in_at = now
             registration.checked_in_by = by
@@ -202,17 +217,19 @@ def self_check_in_link_problem(token: str, *, event: Event) -> str | None:
     try:
         data = signer.unsign_object(token, max_age=SELF_CHECK_IN_LINK_MAX_AGE)
     except signing.SignatureExpired:
-        return "This check-in link has expired (each lasts five minutes): scan the code on the screen again."
+        return gettext("This check-in link has expired (each lasts five minutes): scan the code on the screen again.")
     except signing.BadSignature:
         data = None
     if not isinstance(data, dict) or data.get("e") != event.pk:
-        return "This check-in link is not valid: scan the code on the screen again, or type the six-digit code."
+        return gettext(
+            "This check-in link is not valid: scan the code on the screen again, or type the six-digit code."
+        )
     return None
 
 
 def _paused_message(until: datetime) -> str:
-    at = formats.time_format(timezone.localtime(until), "H:i")
-    return f"Too many wrong codes. Try again at {at}, or ask a committee member at the door."
+    at = society_formats.when(until, "time")
+    return gettext("Too many wrong codes. Try again at %(time)s, or ask a committee member at the door.") % {"time": at}
 
 
 def _try_code(*, event: Event, user, code: str, now: datetime) -> str | None:
@@ -227,7 +244,7 @@ def _try_code(*, event: Event, user, code: str, now: datetime) -> str | None:
             attempts.failures, attempts.paused_until = 0, None
         else:
             attempts.failures += 1
-            refusal = "That code is not the one on the screen (codes change every minute)."
+            refusal = gettext("That code is not the one on the screen (codes change every minute).")
             if attempts.failures >= SELF_CHECK_IN_TRIES:
                 pause = timedelta(minutes=settings.SELF_CHECK_IN_PAUSE_MINUTES)
                 attempts.failures, attempts.paused_until = 0, now + pause
@@ -252,7 +269,7 @@ def self_check_in(
         raise RegistrationError(problem)
     registration = Registration.objects.confirmed().filter(event=event, user=user).first()
     if registration is None:
-        raise RegistrationError("You have no confirmed seat at this event: ask the committee at the door.")
+        raise RegistrationError(gettext("You have no confirmed seat at this event: ask the committee at the door."))
     if link_token is not None:
         refusal = self_check_in_link_problem(link_token, event=event)
     else:

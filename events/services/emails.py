@@ -7,8 +7,9 @@ it was queued."""
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from society import languages
 from society.emails import Attachment, Email, queue_emails
 from society.models import EmailKind
 
@@ -40,24 +41,24 @@ def registration_email_context(registration: Registration) -> dict:
     }
 
 
-_calendars: dict[int, tuple[str, Attachment]] = {}
+_calendars: dict[tuple[int, str], tuple[str, Attachment]] = {}
 
 
-def ticket_calendar(event: Event) -> Attachment:
+def ticket_calendar(event: Event, *, language: str) -> Attachment:
     """The event's .ics, attached to every ticket. It is the same for everyone
     registered, so it is made once per event version (`updated_at`, which every
     change moves on) in each process: icalendar takes about a millisecond, which a
     rush of registrations would otherwise spend once per seat under the event's lock.
-    `event` is as stored (read under its lock), never a changed copy not saved yet."""
+    `event` is as stored (read under its lock), never a changed copy not saved yet.
+    Its few words of our own are in `language`, the ticket holder's."""
     version = event.updated_at.isoformat()
-    made = _calendars.get(event.pk)
+    made = _calendars.get((event.pk, language))
     if made is None or made[0] != version:
         if len(_calendars) >= 256:
             _calendars.clear()
-        made = _calendars[event.pk] = (
-            version,
-            Attachment(f"{event.slug}.ics", event_calendar(event).decode(), "text/calendar"),
-        )
+        with translation.override(language):
+            content = event_calendar(event).decode()
+        made = _calendars[(event.pk, language)] = (version, Attachment(f"{event.slug}.ics", content, "text/calendar"))
     return made[1]
 
 
@@ -72,7 +73,7 @@ def ticket_email(registration: Registration, *, promoted: bool, context: dict | 
         context=context or registration_email_context(registration),
         kind=EmailKind.REGISTRATION,
         user=registration.user,
-        attachments=(ticket_calendar(registration.event),),
+        attachments=(ticket_calendar(registration.event, language=languages.of(registration.user)),),
     )
 
 

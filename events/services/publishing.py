@@ -9,7 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
+from society import formats as society_formats
 from society.emails import queue_emails
 
 from ..models import Event, EventSpeaker, Registration
@@ -37,13 +39,28 @@ def local_time_problem(naive: datetime) -> str | None:
     exist (clocks go forward) or happens twice (clocks go back); None when fine."""
     zone = society_zone()
     first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
-    when = naive.strftime("%H:%M on %-d %B %Y")
+    when = {
+        "time": society_formats.when(naive, "time"),
+        "day": society_formats.when(naive, "long_date"),
+        "zone": zone.key,
+    }
     if first.utcoffset() != second.utcoffset():
         # On a night when clocks change, a missing time round-trips to another wall time.
         roundtrip = first.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
         if roundtrip != naive:
-            return f"{when} does not exist in {zone.key}: the clocks go forward that night. Choose another time."
-        return f"{when} happens twice in {zone.key}: the clocks go back that night. Choose another time."
+            return (
+                gettext(
+                    "%(time)s on %(day)s does not exist in %(zone)s: the clocks go forward that night. "
+                    "Choose another time."
+                )
+                % when
+            )
+        return (
+            gettext(
+                "%(time)s on %(day)s happens twice in %(zone)s: the clocks go back that night. Choose another time."
+            )
+            % when
+        )
     return None
 
 
@@ -84,18 +101,22 @@ def create_event(
 def publish_problem(event: Event, *, now: datetime | None = None) -> str | None:
     """Why `event` cannot be published (None: it can, or it already is)."""
     if event.status == Event.Status.CANCELLED:
-        return f"“{event.title}” is cancelled: it cannot be published again. Duplicate it instead."
+        return gettext("“%(title)s” is cancelled: it cannot be published again. Duplicate it instead.") % {
+            "title": event.title
+        }
     if event.status == Event.Status.DRAFT and event.ends_at <= (now or timezone.now()):
-        return f"“{event.title}” is over: a past event cannot be published."
+        return gettext("“%(title)s” is over: a past event cannot be published.") % {"title": event.title}
     return None
 
 
 def cancel_problem(event: Event, *, now: datetime | None = None) -> str | None:
     """Why `event` cannot be cancelled (None: it can, or it already is)."""
     if event.status == Event.Status.DRAFT:
-        return f"“{event.title}” is a draft that nobody has seen: there is nothing to cancel."
+        return gettext("“%(title)s” is a draft that nobody has seen: there is nothing to cancel.") % {
+            "title": event.title
+        }
     if event.status == Event.Status.PUBLISHED and event.ends_at <= (now or timezone.now()):
-        return f"“{event.title}” is over: a past event cannot be cancelled."
+        return gettext("“%(title)s” is over: a past event cannot be cancelled.") % {"title": event.title}
     return None
 
 
@@ -139,7 +160,9 @@ def cancel_event(*, event: Event, by, message: str, now: datetime | None = None)
     return told
 
 
-VERSION_CONFLICT = "Someone else saved this event since you opened it: check their changes, then save again."
+VERSION_CONFLICT = gettext_lazy(
+    "Someone else saved this event since you opened it: check their changes, then save again."
+)
 
 
 def event_version(event: Event) -> str:

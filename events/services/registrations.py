@@ -17,10 +17,12 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from members.models import User
 from members.services import is_member
+from society import formats as society_formats
 
 from ..models import Event, Registration
 from .audit import record_action
@@ -44,7 +46,7 @@ def lock_registration(registration: Registration, *, event: Event | None = None)
     locked_event = lock_event(event or registration.event)
     registration = Registration.objects.select_related("user").get(pk=registration.pk)
     if registration.event_id != locked_event.pk:
-        raise RegistrationError("This registration belongs to another event: nothing was changed.")
+        raise RegistrationError(gettext("This registration belongs to another event: nothing was changed."))
     registration.event = locked_event
     return registration
 
@@ -54,8 +56,8 @@ def check_not_stale(registration: Registration, seen: str | None) -> None:
     Refuse to act on what the person did not see."""
     if seen is not None and seen != registration.state_stamp:
         raise RegistrationError(
-            f"{registration.user.display_name}'s registration changed since this page was drawn: "
-            "nothing was changed. Look at it again."
+            gettext("%(name)s's registration changed since this page was drawn: nothing was changed. Look at it again.")
+            % {"name": registration.user.display_name}
         )
 
 
@@ -98,14 +100,16 @@ def availability(*, event: Event, confirmed: int, member: bool, now, at_the_door
 
 def refusal_message(state: Availability, *, event: Event) -> str:
     if state == Availability.NOT_OPEN_YET:
-        opens = formats.date_format(timezone.localtime(event.registration_opens_at), "l j F Y, H:i")
-        return f"Registration for this event opens on {opens}."
+        opens = society_formats.when(event.registration_opens_at, "long_datetime")
+        return gettext("Registration for this event opens on %(when)s.") % {"when": opens}
     return {
-        Availability.FULL: "Sorry, this event is full and has no waiting list.",
-        Availability.CLOSED: "Registration for this event has closed.",
-        Availability.MEMBERS_ONLY: "This event is for members of the society only: join the society, then register.",
-        Availability.CANCELLED: "This event has been cancelled.",
-        Availability.NOT_PUBLISHED: "This event is not open for registration.",
+        Availability.FULL: gettext("Sorry, this event is full and has no waiting list."),
+        Availability.CLOSED: gettext("Registration for this event has closed."),
+        Availability.MEMBERS_ONLY: gettext(
+            "This event is for members of the society only: join the society, then register."
+        ),
+        Availability.CANCELLED: gettext("This event has been cancelled."),
+        Availability.NOT_PUBLISHED: gettext("This event is not open for registration."),
     }[state]
 
 
@@ -114,7 +118,7 @@ def registration_problem(*, event: Event, user, now: datetime | None = None) -> 
     refuses with; forms ask it first to show the message beside the field."""
     now = now or timezone.now()
     if Registration.objects.active().filter(event=event, user=user).exists():
-        return "This person is already registered (or waiting) for this event."
+        return gettext("This person is already registered (or waiting) for this event.")
     confirmed = Registration.objects.confirmed().filter(event=event).count()
     member = is_member(user) if event.members_only else True
     state = availability(event=event, confirmed=confirmed, member=member, now=now)
@@ -173,13 +177,17 @@ def cancellation_problem(registration: Registration, *, by=None, now: datetime |
     """Why this place cannot be given up now (None: it can, or it is already given up).
     `by`: the committee member asking for someone else (the message names the holder)."""
     if registration.checked_in_at is not None:
-        who = "You were" if by is None else f"{registration.user.display_name} was"
-        return (
-            f"{who} checked in at this event, so the place cannot be cancelled. "
+        if by is None:
+            return gettext(
+                "You were checked in at this event, so the place cannot be cancelled. "
+                "If that was a mistake, the committee undoes the check-in first."
+            )
+        return gettext(
+            "%(name)s was checked in at this event, so the place cannot be cancelled. "
             "If that was a mistake, the committee undoes the check-in first."
-        )
+        ) % {"name": registration.user.display_name}
     if registration.is_active and (now or timezone.now()) >= registration.event.starts_at:
-        return "The event has started: it is too late to cancel."
+        return gettext("The event has started: it is too late to cancel.")
     return None
 
 
@@ -248,12 +256,14 @@ def promote_by_hand(*, registration: Registration, by, seen: str | None = None, 
         event = registration.event
         check_not_stale(registration, seen)
         if not registration.is_waitlisted:
-            raise RegistrationError(f"{registration.user.display_name} is not on the waiting list.")
+            raise RegistrationError(
+                gettext("%(name)s is not on the waiting list.") % {"name": registration.user.display_name}
+            )
         if now >= event.ends_at:
-            raise RegistrationError("The event is over: there is no seat to give.")
+            raise RegistrationError(gettext("The event is over: there is no seat to give."))
         confirmed = Registration.objects.confirmed().filter(event=event).count()
         if event.capacity is not None and confirmed >= event.capacity:
-            raise RegistrationError("The event is full: raise the capacity first, then give them the seat.")
+            raise RegistrationError(gettext("The event is full: raise the capacity first, then give them the seat."))
         _confirm(registration, event=event, now=now)
         record_action(actor=by, event=event, member=registration.user, action="promoted by hand", now=now)
     return registration
@@ -265,7 +275,11 @@ def capacity_problem(*, event: Event, capacity: int | None) -> str | None:
         return None
     confirmed = Registration.objects.confirmed().filter(event=event).count()
     if capacity < confirmed:
-        return f"{confirmed} people already hold a seat: the capacity cannot be lower."
+        return ngettext(
+            "%(count)s person already holds a seat: the capacity cannot be lower.",
+            "%(count)s people already hold a seat: the capacity cannot be lower.",
+            confirmed,
+        ) % {"count": confirmed}
     return None
 
 
@@ -289,7 +303,10 @@ def change_capacity(*, event: Event, capacity: int | None, by=None) -> list[Regi
 def find_user_by_email(email: str) -> User:
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
-        raise RegistrationError(f"Nobody has an account with the email {email.strip()}: ask them to sign up first.")
+        raise RegistrationError(
+            gettext("Nobody has an account with the email %(email)s: ask them to sign up first.")
+            % {"email": email.strip()}
+        )
     return user
 
 

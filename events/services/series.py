@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from members.models import Topic
 from members.services import topics_named
@@ -22,7 +24,9 @@ from .publishing import local_time_problem, make_local, publish_event, unique_sl
 from .registrations import RegistrationError
 
 MAX_WEEKS = 30
-TOO_LONG = f"A series is at most {MAX_WEEKS} weeks: create a longer one as two series."
+TOO_LONG = format_lazy(
+    gettext_lazy("A series is at most {weeks} weeks: create a longer one as two series."), weeks=MAX_WEEKS
+)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from society.celery import ask_worker
 
@@ -28,7 +29,7 @@ WEBHOOK_PORT = 443
 WEBHOOK_TIMEOUT = 5  # seconds, to connect and for each read
 WEBHOOK_WORDS = {"published": "New event", "changed": "Event changed", "cancelled": "Event cancelled"}
 DISCORD_HOSTS = ("discord.com", "discordapp.com")
-PRIVATE_ADDRESS = "That address is on a private network: the webhook can only post to a public host."
+PRIVATE_ADDRESS = gettext_lazy("That address is on a private network: the webhook can only post to a public host.")
 
 
 class WebhookRefused(Exception):
@@ -77,23 +78,23 @@ def webhook_url_problem(url: str) -> str | None:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        return "That is not a web address."
+        return gettext("That is not a web address.")
     if parts.scheme != "https":
-        return "The webhook must be an https:// address."
+        return gettext("The webhook must be an https:// address.")
     if "@" in parts.netloc:
-        return "The webhook's address may not hold a user name or password."
+        return gettext("The webhook's address may not hold a user name or password.")
     host = parts.hostname or ""
     if not host:
-        return "That is not a web address."
+        return gettext("That is not a web address.")
     number = _numeric_address(host)
     if number:
         if not address_is_public(number):
             return PRIVATE_ADDRESS
-        return "Give the webhook's host name (such as hooks.slack.com), not a numeric address."
+        return gettext("Give the webhook's host name (such as hooks.slack.com), not a numeric address.")
     if port not in (None, WEBHOOK_PORT):
-        return "The webhook must use the usual https port (443)."
+        return gettext("The webhook must use the usual https port (443).")
     if not host_allowed(host):
-        return f"Webhooks can only post to {', '.join(settings.WEBHOOK_ALLOWED_HOSTS)}."
+        return gettext("Webhooks can only post to %(hosts)s.") % {"hosts": ", ".join(settings.WEBHOOK_ALLOWED_HOSTS)}
     return None
 
 

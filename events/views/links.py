@@ -6,13 +6,15 @@ tampered or expired token gets a page that says so (404)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from .. import links, services
 from ..forms import FeedbackForm
 from ..models import EventRating, Registration
 
-NOT_VALID = "This link is not valid, or has expired."
+NOT_VALID = gettext_lazy("This link is not valid, or has expired.")
 
 
 def get_registration_by_link(token: str, purpose: str) -> Registration | None:
@@ -42,7 +44,9 @@ def cant_come(request, token: str):
         except services.RegistrationError as error:
             messages.error(request, str(error))
             return redirect("events:cant_come", token=token)
-        messages.success(request, "Your place is cancelled. Thank you for letting us know: it goes to someone waiting.")
+        messages.success(
+            request, _("Your place is cancelled. Thank you for letting us know: it goes to someone waiting.")
+        )
         return redirect("events:cant_come", token=token)
     return render(request, "events/cant_come.html", context)
 
@@ -55,7 +59,7 @@ def set_up(request, token: str):
         return link_refused(request)
     if request.method == "POST" and registration.is_confirmed:
         services.mark_set_up(registration=registration)
-        messages.success(request, "Thanks: you're set up. See you there!")
+        messages.success(request, _("Thanks: you're set up. See you there!"))
         return redirect("events:set_up", token=token)
     return render(request, "events/set_up.html", {"registration": registration, "event": registration.event})
 
@@ -76,7 +80,7 @@ def feedback(request, token: str):
         form = FeedbackForm(request.POST)
         if form.is_valid():
             services.rate_event(registration=registration, **form.cleaned_data)
-            messages.success(request, "Thank you for your feedback!")
+            messages.success(request, _("Thank you for your feedback!"))
             return redirect("events:feedback", token=token)
         status = 400
     elif "score" in request.GET:

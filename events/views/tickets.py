@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from members.permissions import is_committee
 from members.two_factor import second_factor_problem, second_factor_redirect
+from society import languages
 from society.page_cache import not_modified_or
 
 from .. import services
@@ -41,13 +43,15 @@ def register(request, slug: str):
         messages.error(request, str(error))
         return redirect(event)
     if not created:
-        messages.info(request, "You were already registered: nothing has changed.")
+        messages.info(request, _("You were already registered: nothing has changed."))
     elif registration.is_confirmed:
-        messages.success(request, "You are registered. Your ticket is below, and on its way by email.")
+        messages.success(request, _("You are registered. Your ticket is below, and on its way by email."))
         return redirect(registration)
     else:
         position = services.waitlist_position(registration)
-        messages.success(request, f"The event is full: you are number {position} on the waiting list.")
+        messages.success(
+            request, _("The event is full: you are number %(position)s on the waiting list.") % {"position": position}
+        )
     return redirect(event)
 
 
@@ -60,7 +64,7 @@ def cancel_registration(request, token: str):
         except services.RegistrationError as error:
             messages.error(request, str(error))
             return redirect(registration)
-        messages.success(request, f"Your place at {registration.event.title} is cancelled.")
+        messages.success(request, _("Your place at %(title)s is cancelled.") % {"title": registration.event.title})
         return redirect("events:my_events")
     return render(request, "events/cancel.html", {"registration": registration, "event": registration.event})
 
@@ -104,7 +108,7 @@ def my_events(request):
 def reset_calendar(request):
     if request.method == "POST":
         services.reset_calendar_feed(user=request.user)
-        messages.success(request, "Your calendar has a new secret address: the old one no longer works.")
+        messages.success(request, _("Your calendar has a new secret address: the old one no longer works."))
         return redirect("events:my_events")
     return render(request, "events/reset_calendar.html")
 
@@ -118,7 +122,9 @@ def my_calendar(request, token: str):
         .select_related("event")
         .order_by("event__starts_at")
     )
-    content = registrations_feed(registrations, name=f"{settings.SOCIETY_NAME}: my events")
+    with languages.speaking(feed.user):
+        name = _("%(society)s: my events") % {"society": settings.SOCIETY_NAME}
+        content = registrations_feed(registrations, name=name)
     # Calendar apps ask often: a 304 when nothing changed.
     return not_modified_or(request, ics_response(content, "my-events.ics"))
 
@@ -135,7 +141,7 @@ def check_in(request, token: str):
     if request.method == "POST":
         try:
             registration = services.check_in(registration=registration, by=request.user, seen=request.POST.get("seen"))
-            messages.success(request, f"{registration.user.display_name} is checked in.")
+            messages.success(request, _("%(name)s is checked in.") % {"name": registration.user.display_name})
         except services.RegistrationError as error:
             messages.error(request, str(error))
         return redirect("events:check_in", token=token)
@@ -154,11 +160,11 @@ def self_check_in(request, slug: str):
     event = get_event_for(request.user, slug)
     form = SelfCheckInForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The code is six digits: type the one on the screen.")
+        messages.error(request, _("The code is six digits: type the one on the screen."))
         return redirect(event)
     try:
         services.self_check_in(event=event, user=request.user, code=form.cleaned_data["code"])
-        messages.success(request, "You are checked in. Enjoy the event!")
+        messages.success(request, _("You are checked in. Enjoy the event!"))
     except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect(event)
@@ -176,7 +182,7 @@ def self_check_in_link(request, slug: str, token: str):
     if request.method == "POST":
         try:
             services.self_check_in(event=event, user=request.user, link_token=token)
-            messages.success(request, "You are checked in. Enjoy the event!")
+            messages.success(request, _("You are checked in. Enjoy the event!"))
         except services.RegistrationError as error:
             messages.error(request, str(error))
         return redirect(event)

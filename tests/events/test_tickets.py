@@ -107,7 +107,10 @@ def test_ticket_shows_a_qr_code_of_the_check_in_link(member_client, member, sett
 
     text = response.content.decode()
     assert response.status_code == 200
-    assert '<figure class="ticket-qr mx-auto mb-2" role="img" aria-label="QR code of your ticket"><svg viewBox=' in text
+    assert (
+        '<figure class="ticket-qr mx-auto mb-2" role="img" '
+        f'aria-label="QR code of your ticket, code {registration.short_code}"><svg viewBox='
+    ) in text
     assert "style=" not in text.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert response["Cache-Control"].startswith("max-age=0")
 

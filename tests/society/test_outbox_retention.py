@@ -152,7 +152,7 @@ def test_failed_account_email_is_not_retried_by_the_service_or_the_admin(admin_c
     assert str(refusal.value) == outbox.ACCOUNT_EMAIL_NOT_RETRIED
     assert "their link would be stale" in str(refusal.value)
     assert [str(m) for m in response.context["messages"]] == [
-        "1 email(s) queued again.",
+        "1 email queued again.",
         outbox.ACCOUNT_EMAIL_NOT_RETRIED,
     ]
     assert dict(OutboundEmail.objects.values_list("key", "state")) == {

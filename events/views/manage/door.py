@@ -21,13 +21,16 @@ SEARCH_RESULTS = 30
 
 
 def _door_context(request, event) -> dict:
-    """The door list: confirmed registrants matching the search (by name or email),
+    """The door list: confirmed registrants matching the search (by name, email or
+    the short code printed under a ticket's QR code),
     not yet checked in first. The query walks the `registration_door` index
     (event, status, checked_in_at) and joins users by primary key."""
     words = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
     found = Registration.objects.confirmed().filter(event=event).select_related("user")
     if words:
-        found = found.filter(Q(user__name__icontains=words) | Q(user__email__icontains=words))
+        matches = Q(user__name__icontains=words) | Q(user__email__icontains=words)
+        by_code = services.registrations_with_short_code(event=event, typed=words)
+        found = found.filter(matches | Q(pk__in=by_code) if by_code else matches)
     # Not yet checked in first (NULLs first on PostgreSQL, SQLite alike via the explicit nulls_first).
     found = found.order_by(F("checked_in_at").asc(nulls_first=True), "user__name", "id")
     return {
