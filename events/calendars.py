@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from society.languages import in_reading_language
+
 from .models import Event, Registration
 
 PRODID = "-//society//events//EN"
@@ -54,8 +56,9 @@ def _vevent(event: Event, *, registration: Registration | None = None) -> Calend
     item.add("last-modified", _utc(event.updated_at or timezone.now()))
     item.add("dtstart", _utc(event.starts_at))
     item.add("dtend", _utc(event.ends_at))
-    item.add("summary", event.title)
-    item.add("description", "\n\n".join(part for part in (event.summary, url) if part))
+    item.add("summary", in_reading_language(event, "title"))
+    summary = in_reading_language(event, "summary")
+    item.add("description", "\n\n".join(part for part in (summary, url) if part))
     item.add("location", event.place or (_("Online") if event.online_url else ""))
     item.add("url", url)
     if event.is_cancelled:
@@ -69,7 +72,7 @@ def _vevent(event: Event, *, registration: Registration | None = None) -> Calend
 
 def event_calendar(event: Event) -> bytes:
     """One event, for a download or an email attachment."""
-    calendar = _calendar(f"{settings.SOCIETY_NAME}: {event.title}")
+    calendar = _calendar(f"{settings.SOCIETY_NAME}: {in_reading_language(event, 'title')}")
     calendar.add_component(_vevent(event))
     return calendar.to_ical()
 

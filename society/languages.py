@@ -33,3 +33,13 @@ def speaking(user):
     """`with languages.speaking(user):` renders what follows in `user`'s language (English
     when they chose none); with no user, in the active one (a request's, else the default)."""
     return translation.override(of(user)) if user is not None else nullcontext()
+
+
+def in_reading_language(thing, field: str, language: str | None = None) -> str:
+    """`thing`'s `field` as the reader should see it: its `<field>_zh` (an event's Chinese
+    title, say) for a reader of Chinese when that was written, else the original. `thing`
+    is a model instance or the plain dict an email's context keeps."""
+    read = thing.get if isinstance(thing, dict) else lambda name, default="": getattr(thing, name, default)
+    if (language or translation.get_language() or "").startswith("zh") and (chinese := read(f"{field}_zh", "")):
+        return chinese
+    return read(field, "")

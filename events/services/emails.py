@@ -21,6 +21,7 @@ def event_facts(event: Event) -> dict:
     """What emails show of an event (`event.title`, `event.place`... in their templates)."""
     return {
         "title": event.title,
+        "title_zh": event.title_zh,  # shown instead to a reader of Chinese (in_reading_language)
         "place": event.place,
         "map_url": event.map_url,
         "online_url": event.online_url,

@@ -218,7 +218,7 @@ def update_event(
 
 
 COPIED_FIELDS = [
-    "kind", "title", "summary", "description", "venue", "building", "map_url", "online_url",
+    "kind", "title", "title_zh", "summary", "summary_zh", "description", "venue", "building", "map_url", "online_url",
     "capacity", "waitlist_enabled", "members_only", "level",
 ]  # fmt: skip
 
