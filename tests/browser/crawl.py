@@ -154,7 +154,7 @@ _PLACEHOLDER = re.compile(r"%\(\w+\)[#0\- +]*\d*(?:\.\d+)?[sdifr]|%[sdifr]|\{\w*
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
 
-def _pattern(msgid: str) -> tuple[str, re.Pattern] | None:
+def phrase_pattern(msgid: str) -> tuple[str, re.Pattern] | None:
     """A pattern finding `msgid` in a page's text (placeholders and tags as wildcards),
     with its longest literal piece to look for first; None when it is no phrase."""
     pieces = [" ".join(piece.split()) for piece in _PLACEHOLDER.split(msgid)]
@@ -182,7 +182,7 @@ def english_phrases() -> tuple[tuple[str, str, re.Pattern], ...]:
             for msgid in ids:
                 if msgid in strings:
                     continue
-                if (found := _pattern(msgid)) is not None:
+                if (found := phrase_pattern(msgid)) is not None:
                     phrases[msgid] = (msgid, *found)
     return tuple(phrases.values())
 

@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser import crawl
 from tests.factories import UserFactory
@@ -126,3 +126,29 @@ def test_forbidden_page_is_accessible_valid_translated_and_fits_a_phone(
     assert response.status == 403
     problems = problems_of(page, response, language, vnu, axe)
     assert problems == {}, report(url, "member", language, problems)
+
+
+def test_english_check_reads_placeholders_and_tags_as_wildcards_and_skips_single_words():
+    _, pattern = crawl.phrase_pattern("Your place at %(title)s is <strong>cancelled</strong>.")
+
+    assert pattern.search("报名 Your place at Transformers from scratch is cancelled. 退订")
+    assert crawl.phrase_pattern("%(count)s events") is None
+    assert crawl.phrase_pattern("Events") is None
+    assert crawl.english_in("© 2026 AI Society · run by students, for students") == ["run by students, for students"]
+    assert crawl.english_in("活动 Events · About · 关于 Zara Quinn") == []
+
+
+def test_layout_reads_in_chinese_and_the_english_check_tells_the_languages_apart(page: Page, live_server):
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    page.goto(live_server.url + reverse("members:about"))
+
+    expect(page.get_by_role("link", name="跳到正文")).to_be_attached()
+    expect(page.get_by_role("navigation", name="主导航").get_by_role("link", name="登录")).to_be_visible()
+    expect(page.get_by_role("contentinfo")).to_contain_text("由学生运营")
+    layout = page.get_by_role("banner").inner_text() + page.get_by_role("contentinfo").inner_text()
+    assert crawl.english_in(layout) == []
+
+    page.context.add_cookies([{"name": "django_language", "value": "en-gb", "url": live_server.url}])
+    page.reload()
+    layout = page.get_by_role("banner").inner_text() + page.get_by_role("contentinfo").inner_text()
+    assert {"Log in", "run by students, for students"} <= set(crawl.english_in(layout))
