@@ -23,8 +23,10 @@ from tests.factories import UserFactory
 from tests.logins import log_in
 
 PERSONA_FIXTURES = {"member": "member", "committee": "committee_member", "admin": "admin_user"}
+# Frames are checked at their own URL: axe would wait a minute for a sandboxed frame's answer.
 AXE_RULES = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "iframes": False,
 }
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -99,6 +101,8 @@ def test_page_is_accessible_valid_translated_and_fits_a_phone(
         user = open_as(page, live_server, request, persona, language)
         url = url_of(visit.name, user)
         page.set_viewport_size(DESKTOP)
+        if visit.name in crawl.SANDBOXED:
+            page.route(live_server.url + url, crawl.lift_sandbox)
 
         response = page.goto(live_server.url + url)
 
