@@ -5,7 +5,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import favicon, views
 
 # The admin's login goes through allauth: same rate limits, same verification.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("emails/unsubscribe/<str:token>/", views.unsubscribe, name="email_unsubscribe"),
 ]
 

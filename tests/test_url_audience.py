@@ -174,6 +174,7 @@ def public_material(kind: str):
 
 AUDIENCE: dict[str, Entry] = {
     "healthz": Entry(PUBLIC),
+    "favicon": Entry(PUBLIC),
     "email_unsubscribe": Entry(PUBLIC, unsubscribe_link),
     "events:home": Entry(PUBLIC),
     "events:list": Entry(PUBLIC),

@@ -13,7 +13,7 @@ def is_checkbox(field) -> bool:
 @register.filter
 def with_css_class(field, css_class: str):
     widget = field.field.widget
-    if isinstance(widget, forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple too
         css_class = "form-check-input"
     elif isinstance(widget, forms.Select):
         css_class = "form-select"
@@ -21,3 +21,15 @@ def with_css_class(field, css_class: str):
     if field.errors:
         classes.append("is-invalid")
     return field.as_widget(attrs={"class": " ".join(c for c in classes if c)})
+
+
+@register.filter
+def described_by(field) -> str:
+    """The ids of a field's help text and errors, as Django names them, for a fieldset's
+    aria-describedby (Django puts none on a widget drawn in a fieldset)."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    return " ".join(ids)
