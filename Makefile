@@ -26,6 +26,15 @@ install-dev: $(VENV)/.installed-dev
 catalogues: install
 	$(BIN)/python -m society.catalogues compile
 
+# The Nu HTML checker for the accessibility crawl (tests/browser/crawl.py, the same
+# pinned version): from the npm registry's vnu-jar package into var/. It runs on Java.
+VNU_VERSION := 26.9.27
+VNU_JAR := var/vnu-jar-$(VNU_VERSION)/vnu.jar
+$(VNU_JAR):
+	mkdir -p $(dir $@)
+	curl -fsSL https://registry.npmjs.org/vnu-jar/-/vnu-jar-$(VNU_VERSION).tgz \
+		| tar -xz -C $(dir $@) --strip-components=3 package/build/dist/vnu.jar
+
 # After changing strings: refresh the .po files from the code and templates (needs
 # GNU gettext's xgettext), translate what is new, and `make test` checks none is missing.
 messages: install-dev
@@ -55,7 +64,7 @@ demo-code: install
 # time (each starts servers of its own and times faults against them).
 # Exit status 5 is "no test selected": PYTEST_ARGS may select no drill.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
-test: install-dev catalogues
+test: install-dev catalogues $(VNU_JAR)
 	$(BIN)/pytest -n auto -m "not drill" $(PYTEST_ARGS)
 	$(BIN)/pytest -m drill $(PYTEST_ARGS) || [ $$? -eq 5 ]
 

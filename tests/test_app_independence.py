@@ -250,7 +250,7 @@ def test_with_workshops_the_rating_page_offers_the_fuller_form(client, settings)
 def test_the_main_navigation_marks_the_section_being_shown(client):
     response = client.get("/events/")
 
-    assert '<a class="nav-link active" href="/events/">Events</a>' in response.content.decode()
+    assert '<a class="nav-link active" href="/events/" aria-current="page">Events</a>' in response.content.decode()
     assert '<a class="nav-link" href="/workshops/">Workshops</a>' in response.content.decode()
     assert nav_labels(response, "Footer") == ["Events", "About", "Privacy", "Status"]
 

@@ -37,7 +37,7 @@ def vnu():
     if shutil.which("java") is None:
         pytest.skip("needs Java for the Nu HTML checker (apt-get install default-jre-headless)")
     if not crawl.VNU_JAR.exists():
-        pytest.skip(f"needs {crawl.VNU_JAR.relative_to(crawl.ROOT)} (.ci/run downloads it)")
+        pytest.skip(f"needs {crawl.VNU_JAR.relative_to(crawl.ROOT)} (`make test` downloads it)")
     checker = crawl.Vnu().start()
     yield checker
     checker.stop()

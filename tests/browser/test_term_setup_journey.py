@@ -50,7 +50,7 @@ def test_committee_member_without_admin_access_sets_up_a_term_on_a_phone(page: P
     expect(page.get_by_text("“Deep learning from scratch” created.")).to_be_visible()
     first_day = timezone.localdate() + timedelta(days=7)
     page.goto(live_server.url + "/manage/events/series/")
-    page.get_by_label("Title").fill("Deep learning lab")
+    page.get_by_label("Title", exact=True).fill("Deep learning lab")
     page.get_by_label("Weekday").select_option(str(first_day.weekday()))
     page.get_by_label("Starts at").fill("18:00")
     page.get_by_label("From").fill(first_day.isoformat())

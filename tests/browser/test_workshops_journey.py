@@ -50,7 +50,7 @@ def test_committee_uploads_materials_and_an_attendee_uses_them(page: Page, live_
         ("notebook", "Notebook: linear regression", "linear.ipynb"),
     ]:
         page.get_by_label("Kind").select_option(kind)
-        page.get_by_label("Title").fill(title)
+        page.get_by_label("Title", exact=True).fill(title)
         page.get_by_label("Visibility").select_option("members")
         page.get_by_label("File").set_input_files(tmp_path / path)
         page.get_by_role("button", name="Add").click()
