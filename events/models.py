@@ -169,7 +169,9 @@ class Event(models.Model):
     registration_closes_at = models.DateTimeField(
         _("registration closes"), null=True, blank=True, help_text=_("Empty: when the event starts.")
     )
-    members_only = models.BooleanField(default=False, help_text=_("Only this year's members may register."))
+    members_only = models.BooleanField(
+        _("members only"), default=False, help_text=_("Only this year's members may register.")
+    )
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.ALL, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="events")
     speakers = models.ManyToManyField(Speaker, through="EventSpeaker", blank=True, related_name="events")
@@ -198,6 +200,8 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["starts_at"]
         # status + starts_at: lists and due reminders; status + ends_at: due follow-ups.
         indexes = [

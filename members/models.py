@@ -401,8 +401,9 @@ class SiteText(models.Model):
         CONTACT = "contact", _("Contact address and social links (the about page)")
         PRIVACY_CONTACT = "privacy_contact", _("Who to contact about your data (the privacy notice)")
 
+    # Written by the site, so in the reader's language until the committee writes its own.
     DEFAULTS = {
-        Key.ABOUT: (
+        Key.ABOUT: _(
             "We are a student-run society for anyone curious about artificial intelligence, from first-years "
             "writing their first notebook to PhD students who want to share their research.\n\n"
             "Most weeks we run a hands-on workshop; each term we invite guest speakers from research and "
@@ -410,7 +411,7 @@ class SiteText(models.Model):
             "slides stay online for members to catch up.\n"
         ),
         Key.CONTACT: "",
-        Key.PRIVACY_CONTACT: (
+        Key.PRIVACY_CONTACT: _(
             "Ask the committee about anything else, or complain to the Information Commissioner's Office "
             "(ico.org.uk).\n"
         ),

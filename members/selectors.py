@@ -162,7 +162,7 @@ def newest_site_texts() -> dict[str, SiteText]:
 def site_texts() -> dict[str, str]:
     """Key -> Markdown of every site text: its newest version, else its default. One query."""
     saved = newest_site_texts()
-    return {key: saved[key].body if key in saved else default for key, default in SiteText.DEFAULTS.items()}
+    return {key: saved[key].body if key in saved else str(default) for key, default in SiteText.DEFAULTS.items()}
 
 
 def site_text_history(key: str) -> QuerySet[SiteText]:

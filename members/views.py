@@ -582,7 +582,7 @@ def site_text_edit(request, key: str):
         raise Http404("There is no such text.")
     label = SiteText.Key(key).label
     history = list(site_text_history(key)[:SITE_TEXT_VERSIONS_SHOWN])
-    current = history[0].body if history else SiteText.DEFAULTS[key]
+    current = history[0].body if history else str(SiteText.DEFAULTS[key])
     based_on = history[0].version if history else 0
     form = SiteTextForm(request.POST or None, initial={"body": current, "based_on": based_on})
     if form.is_valid():

@@ -177,6 +177,8 @@ class StudyGroup(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("study group")
+        verbose_name_plural = _("study groups")
         ordering = ["name"]
         constraints = [models.CheckConstraint(condition=Q(capacity__gte=1), name="study_group_capacity_positive")]
 

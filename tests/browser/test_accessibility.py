@@ -81,8 +81,12 @@ def problems_of(page: Page, response, language: str, vnu, axe, name: str = "") -
     overflow = page.evaluate(crawl.WIDEST_ELEMENT, crawl.PHONE_WIDTH)
     if overflow["scrollWidth"] > crawl.PHONE_WIDTH:
         problems[f"wider than {crawl.PHONE_WIDTH} px"] = [overflow]
-    if language == "zh-hans" and (found := crawl.english_in(page.evaluate("document.body.innerText"))):
-        problems["English in the Chinese page"] = found
+    if language == "zh-hans":
+        allowed = crawl.ENGLISH_ALLOWED.get(name, {})
+        if found := [
+            text for text in crawl.english_in(page.evaluate("document.body.innerText")) if text not in allowed
+        ]:
+            problems["English in the Chinese page"] = found
     return problems
 
 
