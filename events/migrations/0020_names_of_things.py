@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0019_members_only_named'),
+        ("events", "0019_members_only_named"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='event',
-            options={'ordering': ['starts_at'], 'verbose_name': 'event', 'verbose_name_plural': 'events'},
+            name="event",
+            options={"ordering": ["starts_at"], "verbose_name": "event", "verbose_name_plural": "events"},
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workshops', '0004_notebook_render_sweep_schedule'),
+        ("workshops", "0004_notebook_render_sweep_schedule"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='studygroup',
-            options={'ordering': ['name'], 'verbose_name': 'study group', 'verbose_name_plural': 'study groups'},
+            name="studygroup",
+            options={"ordering": ["name"], "verbose_name": "study group", "verbose_name_plural": "study groups"},
         ),
     ]
