@@ -57,6 +57,9 @@ AXE_EXCEPTIONS = {
 
 # English that a Chinese page shows on purpose, each with the reason.
 ENGLISH_ALLOWED = {
+    # An email's subject as it was sent, in its recipient's language (the test's is English).
+    "events:manage_emails": {"Your ticket": "an email's subject, as sent"},
+    "events:manage_email": {"Your ticket": "an email's subject, as sent"},
     "members:union_upload": {
         "Student number": "the union's CSV headers, named as the file must name them",
     },
@@ -102,16 +105,39 @@ OTHER_PAGES = [
 ]
 
 
+def personas_of(audience: str) -> tuple[str, ...]:
+    """Who opens a page of `audience`: everyone it lets in, except that a committee page is
+    opened by the committee only (an admin is on the committee and gets the same page;
+    the admin is checked on every public and member page)."""
+    let_in = tuple(persona for persona in PERSONAS if EXPECTED[audience][persona] == 200)
+    return ("committee",) if audience == "committee" else let_in
+
+
 def crawl_pages() -> list[CrawlPage]:
-    """Every GET page of the URL audience table, with the personas its audience lets in.
-    One test per page and language opens it as each of them: the data a page needs
-    and the database's reset after the test are paid once, not once per persona."""
+    """Every GET page of the URL audience table, with the personas who open it."""
     pages = [
-        CrawlPage(name, tuple(persona for persona in PERSONAS if EXPECTED[entry.audience][persona] == 200))
+        CrawlPage(name, personas_of(entry.audience))
         for name, entry in sorted(AUDIENCE.items())
         if not entry.post_only and name not in NOT_HTML
     ]
     return pages + OTHER_PAGES
+
+
+@dataclass(frozen=True)
+class CrawlBatch:
+    """A few pages opened by one test, in turn, as each persona they let in: the live
+    server's database is emptied after every test (about two seconds), so a test per
+    page would spend more on that than on the pages."""
+
+    pages: tuple[CrawlPage, ...]
+
+    def __str__(self) -> str:
+        return f"{self.pages[0]}..{self.pages[-1]}"
+
+
+def crawl_batches(size: int = 8) -> list[CrawlBatch]:
+    pages = crawl_pages()
+    return [CrawlBatch(tuple(pages[start : start + size])) for start in range(0, len(pages), size)]
 
 
 # --- The Nu HTML checker ------------------------------------------------------------
