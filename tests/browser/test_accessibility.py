@@ -1,4 +1,4 @@
-"""Every page of the URL audience table, as each persona it lets in, in both languages,
+"""Every page of the URL audience table, as the personas it lets in (crawl.personas_of), in both languages,
 opened once in Chromium and checked four ways (tests/browser/crawl.py):
 
 - axe-core finds no serious or critical violation (WCAG 2.2 A/AA and best practice);
