@@ -106,10 +106,10 @@ OTHER_PAGES = [
 
 
 def personas_of(audience: str) -> tuple[str, ...]:
-    """Who opens a page of `audience`: everyone it lets in, except that a committee page is
-    opened by the committee only (an admin is on the committee and gets the same page;
-    the admin is checked on every public and member page)."""
-    let_in = tuple(persona for persona in PERSONAS if EXPECTED[audience][persona] == 200)
+    """Who opens a page of `audience`: everyone it lets in, except that the admin opens
+    none and a committee page is opened by the committee only. An admin is on the
+    committee and gets the same pages (the admin's own are the Django admin's)."""
+    let_in = tuple(persona for persona in PERSONAS if EXPECTED[audience][persona] == 200 and persona != "admin")
     return ("committee",) if audience == "committee" else let_in
 
 
