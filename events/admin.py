@@ -81,7 +81,23 @@ class EventAdmin(admin.ModelAdmin):
     autocomplete_fields = ["topics"]
     actions = ["publish_events", "cancel_events", "export_registrations", "promote_waitlist"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "level", "summary", "description", "topics"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    "status",
+                    "level",
+                    "summary",
+                    "title_zh",
+                    "summary_zh",
+                    "description",
+                    "topics",
+                ]
+            },
+        ),
         (
             gettext_lazy("When and where"),
             {"fields": ["edit_in_console", "starts_at", "ends_at", "venue", "building", "map_url", "online_url"]},

@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from django.utils import dateformat, timezone, translation
 
+from .languages import reads_chinese
+
 # name: (en-gb, zh-hans), in the letters of Django's `date` filter.
 FORMATS: dict[str, tuple[str, str]] = {
     "date": ("j M Y", "Y年n月j日"),  # 5 Dec 2026
@@ -36,7 +38,7 @@ FORMATS: dict[str, tuple[str, str]] = {
 def format_of(name: str, language: str | None = None) -> str:
     """The format string called `name` in `language` (default: the active one)."""
     english, chinese = FORMATS[name]
-    return chinese if (language or translation.get_language() or "").startswith("zh") else english
+    return chinese if reads_chinese(language) else english
 
 
 def when(value: datetime | date | None, name: str, language: str | None = None) -> str:

@@ -11,16 +11,21 @@ from django.conf import settings
 from django.utils import translation
 
 
-def supported(code: str | None) -> str:
-    """`code` when the site speaks it (any case, `_` or `-`), else the default language."""
-    wanted = (code or "").strip().lower().replace("_", "-")
-    return wanted if wanted in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def chosen(code: str | None) -> str | None:
-    """`code` when the site speaks it, else None (nothing chosen: follow the browser)."""
+    """`code` when the site speaks it (any case, `_` or `-`), else None (nothing chosen:
+    follow the browser)."""
     wanted = (code or "").strip().lower().replace("_", "-")
     return wanted if wanted in dict(settings.LANGUAGES) else None
+
+
+def supported(code: str | None) -> str:
+    """`code` when the site speaks it, else the default language."""
+    return chosen(code) or settings.LANGUAGE_CODE
+
+
+def reads_chinese(language: str | None = None) -> bool:
+    """Whether `language` (default: the active one) is Chinese."""
+    return (language or translation.get_language() or "").startswith("zh")
 
 
 def of(user) -> str:
@@ -40,6 +45,6 @@ def in_reading_language(thing, field: str, language: str | None = None) -> str:
     title, say) for a reader of Chinese when that was written, else the original. `thing`
     is a model instance or the plain dict an email's context keeps."""
     read = thing.get if isinstance(thing, dict) else lambda name, default="": getattr(thing, name, default)
-    if (language or translation.get_language() or "").startswith("zh") and (chinese := read(f"{field}_zh", "")):
+    if reads_chinese(language) and (chinese := read(f"{field}_zh", "")):
         return chinese
     return read(field, "")

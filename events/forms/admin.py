@@ -25,7 +25,7 @@ class EventAdminForm(forms.ModelForm):
         model = Event
         formfield_callback = https_by_default
         fields = [
-            "title", "slug", "kind", "level", "summary", "description", "topics",
+            "title", "slug", "kind", "level", "summary", "title_zh", "summary_zh", "description", "topics",
             "starts_at", "ends_at", "venue", "building", "map_url", "online_url",
             "capacity", "waitlist_enabled", "registration_opens_at", "registration_closes_at", "members_only",
             "reminders_enabled", "what_to_bring", "setup_checklist",

@@ -7,10 +7,10 @@ Django's date filter reads its format string character by character on every cal
 from datetime import date, datetime
 
 from django import template
-from django.utils import translation
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from society import formats
+from society.languages import reads_chinese
 
 register = template.Library()
 
@@ -21,16 +21,12 @@ def when(value: datetime | date | None, name: str) -> str:
     return formats.when(value, name)
 
 
-def _chinese() -> bool:
-    return (translation.get_language() or "").startswith("zh")
-
-
 @register.filter(expects_localtime=True)
 def short_day(value: datetime | None) -> str:
     """`value`'s day in the society's time zone, as `when:"day_month"` writes it: "5 Dec", "12月5日"."""
     if not value:
         return ""
-    if _chinese():
+    if reads_chinese():
         return f"{value.month}月{value.day}日"
     return f"{value.day} {MONTHS_3[value.month].title()}"
 
@@ -41,6 +37,6 @@ def short_datetime(value: datetime | None) -> str:
     "Sat 5 Dec 2026, 18:00", "2026年12月5日 星期六 18:00"."""
     if not value:
         return ""
-    if _chinese():
+    if reads_chinese():
         return f"{value.year}年{value.month}月{value.day}日 {WEEKDAYS_ABBR[value.weekday()]} {value:%H:%M}"
     return f"{WEEKDAYS_ABBR[value.weekday()]} {value.day} {MONTHS_3[value.month].title()} {value.year}, {value:%H:%M}"
