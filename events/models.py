@@ -296,6 +296,36 @@ class EventSpeaker(models.Model):
         return f"{self.speaker.name} at {self.event}"
 
 
+class EventHost(models.Model):
+    """A member who runs an event without being on the committee: its proposer, a co-host
+    who accepted, or someone the committee named. For that event only, until
+    `settings.HOST_RIGHTS_DAYS` after it ends (events.hosts), a host may edit its
+    description, checklist and what to bring, upload its materials, see its counts, check
+    people in at the door and read its feedback. Changed only through services.hosts."""
+
+    class Role(models.TextChoices):
+        PROPOSER = "proposer", _("Proposer")
+        CO_HOST = "co_host", _("Co-host")
+        NAMED = "named", _("Named by the committee")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="hosts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hosting")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.NAMED)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="event_host_once")]
+        indexes = [models.Index(fields=["user", "event"], name="event_host_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} hosts {self.event}"
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=Registration.ACTIVE)

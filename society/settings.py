@@ -392,6 +392,9 @@ REMINDER_OFFSETS_HOURS = sorted(
     {env_int_item("REMINDER_OFFSETS_HOURS", item) for item in env_list("REMINDER_OFFSETS_HOURS", "24,1")}, reverse=True
 )
 FOLLOW_UP_DELAY_HOURS = env_int("FOLLOW_UP_DELAY_HOURS", 2)
+# A host of an event (a member who runs it, events.hosts) keeps their rights to it until
+# this many days after it ends, for its materials and feedback.
+HOST_RIGHTS_DAYS = env_count("HOST_RIGHTS_DAYS", 14)
 # The hosts the committee's webhook may post to: a name, ".name" for the name and its
 # subdomains, or "*" for any host whose addresses are all public (checked when posting).
 WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "hooks.slack.com,discord.com,discordapp.com")

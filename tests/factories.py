@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from events.models import CalendarFeed, Event, Registration, Speaker
+from events.models import CalendarFeed, Event, EventHost, Registration, Speaker
 from events.services import keep_first_attendances
 from members.models import CommitteeRole, Membership, Profile, Topic, User
 from members.permissions import committee_group
@@ -85,6 +85,17 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     def first_attendance(registration, create, extracted, **kwargs):
         if create and registration.checked_in_at is not None:
             keep_first_attendances(users=[registration.user_id])
+
+
+class EventHostFactory(factory.django.DjangoModelFactory):
+    """A host of an event, made directly (events.services.add_host has its own tests)."""
+
+    class Meta:
+        model = EventHost
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    role = EventHost.Role.NAMED
 
 
 class CalendarFeedFactory(factory.django.DjangoModelFactory):

@@ -44,6 +44,7 @@ from .checkin import (
 from .details import EventExtras, set_banner
 from .emails import event_facts, registration_email_context
 from .feeds import calendar_feed_of, reset_calendar_feed
+from .hosts import HostError, add_host, remove_host
 from .publishing import (
     GUARDED_FIELDS,
     TIME_AND_PLACE,
@@ -111,11 +112,13 @@ __all__ = [
     "Availability",
     "BulkResult",
     "EventExtras",
+    "HostError",
     "RegistrationError",
     "SeriesPlan",
     "SeriesPublication",
     "WebhookRefused",
     "WebhookUnavailable",
+    "add_host",
     "add_registrant",
     "announcement_email",
     "announcement_recipients",
@@ -159,6 +162,7 @@ __all__ = [
     "registration_problem",
     "registrations_of",
     "registrations_with_short_code",
+    "remove_host",
     "reset_calendar_feed",
     "save_speaker",
     "self_check_in",

@@ -1,9 +1,20 @@
 """Lookups of the console: by slug and token, scoped to the event in the URL, so a
 token of one event never acts on another."""
 
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
+from collections.abc import Callable
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from members.permissions import is_committee
+from members.two_factor import second_factor_required
+
+from ... import hosts
 from ...models import Event, Registration, attended_q
 
 
@@ -24,3 +35,26 @@ def registration_counts(event: Event) -> dict[str, int]:
         cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
         checked_in=Count("id", filter=attended_q()),
     )
+
+
+def event_team_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the console pages of one event (its slug in the URL) that admit its hosts as
+    well as the committee. The committee passes as with `committee_required` (second
+    factor included); a host of the event while their rights last (events.hosts) passes
+    with `request.as_host` True, and the view shows them the host's part of the page;
+    anyone else gets 403. Visitors are sent to log in."""
+    guarded = second_factor_required(view)
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, slug: str, **kwargs) -> HttpResponse:
+        if is_committee(request.user):
+            request.as_host = False
+            return guarded(request, *args, slug=slug, **kwargs)
+        event = get_object_or_404(Event.objects.only("pk", "ends_at"), slug=slug)
+        if not hosts.is_host(request.user, event):
+            raise PermissionDenied(_("This page is for the committee and this event's hosts."))
+        request.as_host = True
+        return view(request, *args, slug=slug, **kwargs)
+
+    return wrapper
