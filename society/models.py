@@ -21,6 +21,8 @@ class EmailKind(models.TextChoices):
     DIGEST = "digest", _("Weekly digest")
     ANNOUNCEMENT = "announcement", _("Announcements from the committee")
     SPEAKER = "speaker", _("To a speaker (feedback digest)")
+    PROPOSAL = "proposal", _("Your session proposals (reviewed, accepted, co-hosts)")
+    HOSTING = "hosting", _("To a host (preparing a session)")
 
     @classmethod
     def optional(cls) -> frozenset["EmailKind"]:
