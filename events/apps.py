@@ -10,6 +10,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from .hosts import hosting_card
         from .selectors import events_attended, next_page_change  # the models are ready only now
         from .services import record_action
 
@@ -23,3 +24,4 @@ class EventsConfig(AppConfig):
         hooks.register(self.label, hooks.MEMBER_ATTENDANCE, "events_attended", events_attended)
         hooks.register(self.label, hooks.ACTION_LOG, "events", record_action)
         hooks.register(self.label, hooks.PAGE_CLOCK, "events", next_page_change)
+        hooks.register(self.label, hooks.ME_CARDS, "hosting", hosting_card)

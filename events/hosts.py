@@ -12,9 +12,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.permissions import is_committee
+from society.hooks import MeCard
 
 from .models import Event, EventHost
 
@@ -35,6 +39,13 @@ def is_host(user, event: Event, *, now: datetime | None = None) -> bool:
     if remembered is None:
         remembered = event._hosts_ids = set(EventHost.objects.filter(event=event).values_list("user_id", flat=True))
     return user.pk in remembered
+
+
+def first_name(name: str) -> str:
+    """What a host sees of someone registered: the first word of their name ("" when
+    they gave none), never their surname or email."""
+    words = name.split()
+    return words[0] if words else ""
 
 
 def may_run(user, event: Event, *, now: datetime | None = None) -> bool:
@@ -63,3 +74,17 @@ def led_by(user) -> QuerySet[Event]:
 def member_led(events: QuerySet[Event]) -> QuerySet[Event]:
     """Of `events`, those with at least one host: the member-led sessions."""
     return events.filter(hosts__isnull=False).distinct()
+
+
+def hosting_card(user) -> MeCard | None:
+    """The card on the member's /me/ page (society.hooks.ME_CARDS) when they host events
+    now: how many, and the way to them (one query)."""
+    count = hosted_by(user).count()
+    if not count:
+        return None
+    text = ngettext(
+        "You host %(count)d event: edit it, upload its materials, check people in, read its feedback.",
+        "You host %(count)d events: edit them, upload their materials, check people in, read their feedback.",
+        count,
+    ) % {"count": count}
+    return MeCard(_("Events you host"), text, reverse("events:my_hosting"), _("See the events you host"), order=10)

@@ -191,6 +191,11 @@ class Event(models.Model):
         blank=True,
         help_text=_("One step per line (e.g. install Python 3.12). When set, reminders carry an “I'm set up” link."),
     )
+    # A rehearsal the committee asks the hosts of a member-led session for (services.set_rehearsal).
+    rehearsal_at = models.DateTimeField(_("rehearsal"), null=True, blank=True)
+    rehearsal_note = models.CharField(
+        _("rehearsal note"), max_length=500, blank=True, help_text=_("Where, and what to bring to the rehearsal.")
+    )
     # The same random key on every draft of one weekly series (services.create_weekly_series):
     # what "Publish all" publishes. Empty for events made one by one.
     series_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
+from society import hooks
 from society.csv import csv_streaming_response
 from society.emails import email_preferences, set_email_preferences
 from society.markdown import render_markdown
@@ -108,8 +109,15 @@ def me(request):
         "membership": Membership.objects.filter(user=request.user, academic_year=year).first(),
         "year_label": academic_year_label(year),
         "email_preferences": email_preferences(request.user),
+        "cards": me_cards(request.user),
     }
     return render(request, "members/me.html", context)
+
+
+def me_cards(user) -> list[hooks.MeCard]:
+    """The cards other apps add to the member's page (society.hooks.ME_CARDS), lowest order first."""
+    cards = [card for make in hooks.contributions(hooks.ME_CARDS).values() if (card := make(user)) is not None]
+    return sorted(cards, key=lambda card: card.order)
 
 
 @login_required

@@ -43,6 +43,7 @@ ACTION_LOG = "action_log"  # (actor=, action=, detail=) -> None: writes the comm
 NEW_YEAR_CHECKLIST = "new_year_checklist"  # (today=date) -> list[ChecklistItem]: the console's start-of-year list
 STORAGES = "storages"  # () -> Storage: where an app keeps files of its own, probed by /healthz, backed up
 PAGE_CLOCK = "page_clock"  # (now) -> datetime | None: the next moment the app's public pages change by themselves
+ME_CARDS = "me_cards"  # (user) -> MeCard | None: a card on the member's /me/ page, made when it is drawn (one query)
 
 # hook -> contribution name -> (app label, contribution)
 _registry: dict[str, dict[str, tuple[str, Any]]] = {}
@@ -56,6 +57,7 @@ class Link:
     url_name: str
     order: int = 0  # among the links of one hook, lowest first
     section: bool = False  # active on every page under its URL, not only on that page
+    hosts: bool = False  # CONSOLE_EVENT_TABS: the page admits the event's hosts too (event_team_required)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,18 @@ class Audience:
     choices: Callable[[], list[tuple[int, str]]]
     recipients: Callable[[int], Any]
     describe: Callable[[int], str]
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class MeCard:
+    """A card an app adds to the member's own page (/me/), made for that member when the
+    page is drawn (by a function an app offers, which may read the database once)."""
+
+    title: str
+    text: str
+    url: str
+    link_label: str
     order: int = 0
 
 
@@ -121,6 +135,7 @@ class ShownLink:
     label: str
     url: str
     active: bool
+    hosts: bool = False
 
 
 def register(app_label: str, hook: str, name: str, contribution: Any) -> None:
@@ -154,7 +169,8 @@ def links(hook: str, *, path: str = "", **url_kwargs: Any) -> list[ShownLink]:
     shown = []
     for name, link in sorted(contributions(hook).items(), key=lambda item: item[1].order):
         url = reverse(link.url_name, kwargs=url_kwargs or None)
-        shown.append(ShownLink(name, link.label, url, path.startswith(url) if link.section else path == url))
+        active = path.startswith(url) if link.section else path == url
+        shown.append(ShownLink(name, link.label, url, active, link.hosts))
     return shown
 
 

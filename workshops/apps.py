@@ -23,8 +23,12 @@ class WorkshopsConfig(AppConfig):
         groups = Link(_("Study groups"), "workshops:manage_study_groups", order=1)
         register(self.label, hooks.CONSOLE_NAV, "study_groups", groups)
         tabs = hooks.CONSOLE_EVENT_TABS
-        register(self.label, tabs, "materials", Link(_("Materials"), "workshops:manage_event_materials", order=1))
-        register(self.label, tabs, "feedback", Link(_("Feedback"), "workshops:manage_event_feedback", order=2))
+        # Both admit the event's hosts (events.views.manage.access.event_team_required).
+        materials = Link(_("Materials"), "workshops:manage_event_materials", order=1, hosts=True)
+        register(self.label, tabs, "materials", materials)
+        register(
+            self.label, tabs, "feedback", Link(_("Feedback"), "workshops:manage_event_feedback", order=2, hosts=True)
+        )
         register(self.label, hooks.EVENT_MATERIALS, "materials", Link(_("Materials"), "workshops:event_materials"))
         more = Link(_("Tell us what worked and what to improve"), "workshops:feedback")
         register(self.label, hooks.EVENT_FEEDBACK_MORE, "workshop_feedback", more)

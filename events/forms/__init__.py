@@ -14,11 +14,14 @@ from .console import (
 from .event import CONSOLE_EVENT_FIELDS, ConsoleEventForm, DuplicateForm, LocalDateTimeField
 from .fields import SkippedDatesField
 from .figures import FiguresForm
+from .hosts import HOST_EVENT_FIELDS, AddHostForm, HostEventForm, RehearsalForm
 from .public import EventFilterForm, FeedbackForm, SelfCheckInForm
 from .series import SeriesForm
 
 __all__ = [
     "CONSOLE_EVENT_FIELDS",
+    "HOST_EVENT_FIELDS",
+    "AddHostForm",
     "AddRegistrantForm",
     "AnnouncementForm",
     "AudienceAnnouncementForm",
@@ -33,7 +36,9 @@ __all__ = [
     "EventSpeakerForm",
     "FeedbackForm",
     "FiguresForm",
+    "HostEventForm",
     "LocalDateTimeField",
+    "RehearsalForm",
     "SelfCheckInForm",
     "SeriesForm",
     "SkippedDatesField",

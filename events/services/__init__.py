@@ -44,7 +44,7 @@ from .checkin import (
 from .details import EventExtras, set_banner
 from .emails import event_facts, registration_email_context
 from .feeds import calendar_feed_of, reset_calendar_feed
-from .hosts import HostError, add_host, remove_host
+from .hosts import HostError, add_host, host_email_context, remove_host, set_rehearsal
 from .publishing import (
     GUARDED_FIELDS,
     TIME_AND_PLACE,
@@ -141,6 +141,7 @@ __all__ = [
     "event_facts",
     "event_version",
     "find_user_by_email",
+    "host_email_context",
     "keep_first_attendances",
     "local_time_problem",
     "lock_event",
@@ -174,6 +175,7 @@ __all__ = [
     "series_drafts",
     "set_banner",
     "set_event_speaker",
+    "set_rehearsal",
     "set_speaker_photo",
     "set_webhook_url",
     "undo_check_in",

@@ -1,4 +1,5 @@
-"""Committee console: materials of an event or a series, and feedback figures."""
+"""Console: materials of an event or a series, and feedback figures. An event's pages admit
+its hosts too (events' event_team_required); a series' are the committee's."""
 
 from django.contrib import messages
 from django.db.models import Avg, Count
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Event, EventRating
+from events.views.manage.access import event_team_required, team_required
 from members.permissions import committee_required
 from society.uploads import upload_limited
 
@@ -15,7 +17,12 @@ from ..forms import MaterialForm
 from ..models import Material, SeriesSession, WorkshopSeries
 
 
-@committee_required
+def _event_of_material(*, token: str, **_) -> Event | None:
+    """The event a material belongs to (None for a series' material: no host may touch it)."""
+    return get_object_or_404(Material.objects.select_related("event"), token=token).event
+
+
+@event_team_required
 def manage_event_materials(request, slug: str):
     event = get_object_or_404(Event, slug=slug)
     return _materials_page(request, owner={"event": event}, title=event.title, back=event)
@@ -50,7 +57,7 @@ def _materials_page(request, *, owner: dict, title: str, back):
     return render(request, "workshops/manage/materials.html", context, status=400 if form.errors else 200)
 
 
-@committee_required
+@team_required(_event_of_material)
 @require_POST
 def manage_material_move(request, token: str):
     material = get_object_or_404(Material, token=token)
@@ -58,7 +65,7 @@ def manage_material_move(request, token: str):
     return redirect(_materials_url(material))
 
 
-@committee_required
+@team_required(_event_of_material)
 @require_POST
 def manage_material_delete(request, token: str):
     material = get_object_or_404(Material, token=token)
@@ -76,7 +83,7 @@ def _materials_url(material: Material) -> str:
     return reverse("workshops:manage_series_materials", kwargs={"slug": material.series.slug})
 
 
-@committee_required
+@event_team_required
 def manage_event_feedback(request, slug: str):
     event = get_object_or_404(Event, slug=slug)
     ratings = EventRating.objects.filter(registration__event=event)

@@ -33,6 +33,7 @@ from .events import (
     series_publish,
 )
 from .figures import figures_csv, term_figures
+from .hosts import event_host_remove, event_hosts, event_rehearsal, my_hosting
 from .people import add_registrant, cancel_registration, promote_registration, registrations, registrations_csv
 
 __all__ = [
@@ -56,11 +57,15 @@ __all__ = [
     "event_create",
     "event_duplicate",
     "event_edit",
+    "event_host_remove",
+    "event_hosts",
     "event_preview",
     "event_publish",
+    "event_rehearsal",
     "event_speakers",
     "figures_csv",
     "manage_home",
+    "my_hosting",
     "projector",
     "promote_registration",
     "registrations",

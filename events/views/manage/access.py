@@ -37,24 +37,38 @@ def registration_counts(event: Event) -> dict[str, int]:
     )
 
 
-def event_team_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For the console pages of one event (its slug in the URL) that admit its hosts as
-    well as the committee. The committee passes as with `committee_required` (second
-    factor included); a host of the event while their rights last (events.hosts) passes
-    with `request.as_host` True, and the view shows them the host's part of the page;
-    anyone else gets 403. Visitors are sent to log in."""
-    guarded = second_factor_required(view)
+def team_required(event_of: Callable[..., Event | None]) -> Callable:
+    """For console pages about one event that admit its hosts as well as the committee.
+    `event_of(**url_kwargs)` finds the event the URL is about (404 when there is none;
+    None: a thing of no event, such as a series' material, which hosts may not touch).
+    The committee passes as with `committee_required` (second factor included); a host
+    of the event while their rights last (events.hosts) passes with `request.as_host`
+    True, and the view shows them the host's part of the page; anyone else gets 403.
+    Visitors are sent to log in."""
 
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, slug: str, **kwargs) -> HttpResponse:
-        if is_committee(request.user):
-            request.as_host = False
-            return guarded(request, *args, slug=slug, **kwargs)
-        event = get_object_or_404(Event.objects.only("pk", "ends_at"), slug=slug)
-        if not hosts.is_host(request.user, event):
-            raise PermissionDenied(_("This page is for the committee and this event's hosts."))
-        request.as_host = True
-        return view(request, *args, slug=slug, **kwargs)
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        guarded = second_factor_required(view)
 
-    return wrapper
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if is_committee(request.user):
+                request.as_host = False
+                return guarded(request, *args, **kwargs)
+            event = event_of(**kwargs)
+            if event is None or not hosts.is_host(request.user, event):
+                raise PermissionDenied(_("This page is for the committee and this event's hosts."))
+            request.as_host = True
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _event_by_slug(*, slug: str, **_) -> Event:
+    return get_object_or_404(Event.objects.only("pk", "ends_at"), slug=slug)
+
+
+#: For the console pages of one event (its slug in the URL): see team_required.
+event_team_required = team_required(_event_by_slug)

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import committee_required
 
-from ... import services
+from ... import hosts, services
 from ...forms import AddRegistrantForm, BulkAttendanceForm
 from ...models import Registration
 from ..tickets import qr_code_svg
-from .access import get_managed_event, get_registration_of, registration_counts
+from .access import event_team_required, get_managed_event, get_registration_of, registration_counts
 
 SEARCH_RESULTS = 30
 
@@ -24,26 +24,33 @@ def _door_context(request, event) -> dict:
     """The door list: confirmed registrants matching the search (by name, email or
     the short code printed under a ticket's QR code),
     not yet checked in first. The query walks the `registration_door` index
-    (event, status, checked_in_at) and joins users by primary key."""
+    (event, status, checked_in_at) and joins users by primary key. A host finds people
+    by name or code only, and sees first names and codes: no surnames, no emails."""
+    as_host = getattr(request, "as_host", False)
     words = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
     found = Registration.objects.confirmed().filter(event=event).select_related("user")
     if words:
-        matches = Q(user__name__icontains=words) | Q(user__email__icontains=words)
+        matches = Q(user__name__icontains=words)
+        if not as_host:
+            matches |= Q(user__email__icontains=words)
         by_code = services.registrations_with_short_code(event=event, typed=words)
         found = found.filter(matches | Q(pk__in=by_code) if by_code else matches)
     # Not yet checked in first (NULLs first on PostgreSQL, SQLite alike via the explicit nulls_first).
-    found = found.order_by(F("checked_in_at").asc(nulls_first=True), "user__name", "id")
+    found = list(found.order_by(F("checked_in_at").asc(nulls_first=True), "user__name", "id")[:SEARCH_RESULTS])
+    for registration in found:
+        registration.first_name = hosts.first_name(registration.user.name)
     return {
         "event": event,
+        "as_host": as_host,
         "words": words,
-        "found": found[:SEARCH_RESULTS],
+        "found": found,
         "counts": registration_counts(event),
         "check_in_problem": services.check_in_problem(event),
     }
 
 
 @never_cache
-@committee_required
+@event_team_required
 def door(request, slug: str):
     """The full page, or (for htmx) only the `_door_results.html` partial it includes."""
     event = get_managed_event(slug)
@@ -52,7 +59,8 @@ def door(request, slug: str):
         # A search (not the 15-second refresh) has its count read out by screen readers.
         context["announce"] = request.headers.get("HX-Trigger") == "door-q"
         return render(request, "events/manage/_door_results.html", context)
-    return render(request, "events/manage/door.html", {**context, "walk_in": AddRegistrantForm()})
+    walk_in = None if request.as_host else AddRegistrantForm()
+    return render(request, "events/manage/door.html", {**context, "walk_in": walk_in})
 
 
 def _answer(request, event):
@@ -61,7 +69,7 @@ def _answer(request, event):
     return redirect("events:manage_door", slug=event.slug)
 
 
-@committee_required
+@event_team_required
 @require_POST
 def door_check_in(request, slug: str, token: str):
     event = get_managed_event(slug)
@@ -73,7 +81,7 @@ def door_check_in(request, slug: str, token: str):
     return _answer(request, event)
 
 
-@committee_required
+@event_team_required
 @require_POST
 def door_undo(request, slug: str, token: str):
     event = get_managed_event(slug)

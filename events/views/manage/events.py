@@ -13,12 +13,12 @@ from members.permissions import committee_required
 from society import formats, hooks
 from society.uploads import upload_limited
 
-from ... import services
-from ...forms import CONSOLE_EVENT_FIELDS, CancelEventForm, ConsoleEventForm, DuplicateForm, SeriesForm
+from ... import hosts, services
+from ...forms import CONSOLE_EVENT_FIELDS, CancelEventForm, ConsoleEventForm, DuplicateForm, HostEventForm, SeriesForm
 from ...markdown import render_markdown
-from ...models import ActionLog, Event
+from ...models import ActionLog, Event, Registration
 from ...selectors import RegisterButton, console_events, with_speakers
-from .access import get_managed_event, registration_counts
+from .access import event_team_required, get_managed_event, registration_counts
 
 
 @committee_required
@@ -47,10 +47,12 @@ def event_create(request):
     return render(request, "events/manage/event_form.html", {"form": form, "event": None})
 
 
-@committee_required
+@event_team_required
 @upload_limited
 def event_edit(request, slug: str):
     event = get_managed_event(slug)
+    if request.as_host:
+        return host_event_edit(request, event)
     form = ConsoleEventForm(request.POST or None, request.FILES or None, instance=event)
     if form.is_valid():
         changed = [name for name in form.changed_data if name in CONSOLE_EVENT_FIELDS and name != "topics"]
@@ -160,9 +162,58 @@ def series_publish(request, slug: str):
     return redirect("events:manage_event", slug=slug)
 
 
-@committee_required
+def host_event_edit(request, event: Event):
+    """A host edits what they may of their event: its description, setup checklist and
+    what to bring (HostEventForm has no other field, so nothing else can change), through
+    the same service as the committee's form, version check included."""
+    form = HostEventForm(request.POST or None, instance=event)
+    if form.is_valid():
+        try:
+            services.update_event(
+                event=form.save(commit=False),
+                changed=form.changed_data,
+                by=request.user,
+                tell_registrants=False,
+                expected_version=form.cleaned_data["version"] or None,
+            )
+        except services.RegistrationError as error:
+            # Someone saved meanwhile: nothing was saved; show the input again on the event as it is now.
+            messages.error(request, str(error))
+            event = get_managed_event(event.slug)
+            data = request.POST.copy()
+            data["version"] = services.event_version(event)
+            form = HostEventForm(data, instance=event)
+            return render(request, "events/manage/host_event_form.html", {"form": form, "event": event})
+        messages.success(request, _("Saved."))
+        return redirect("events:manage_event", slug=event.slug)
+    return render(request, "events/manage/host_event_form.html", {"form": form, "event": event})
+
+
+def host_event_console(request, event: Event):
+    """The host's version of an event's console page: how many registered and wait, the
+    first names of those registered (nobody's surname, email or place in the queue), and
+    what they may do."""
+    names = (
+        Registration.objects.confirmed()
+        .filter(event=event)
+        .order_by("created_at", "id")
+        .values_list("user__name", flat=True)
+    )
+    context = {
+        "event": event,
+        "counts": registration_counts(event),
+        "first_names": [hosts.first_name(name) for name in names],
+        "rights_end": hosts.rights_end(event),
+        "past": event.ends_at < timezone.now(),
+    }
+    return render(request, "events/manage/host_event.html", context)
+
+
+@event_team_required
 def event_console(request, slug: str):
     event = get_managed_event(slug)
+    if request.as_host:
+        return host_event_console(request, event)
     counts = registration_counts(event)
     no_show = counts["confirmed"] - counts["checked_in"]
     context = {
@@ -174,6 +225,7 @@ def event_console(request, slug: str):
         "speakers": event.event_speakers.select_related("speaker"),
         "announcements": event.announcements.all()[:20],
         "series_drafts": services.series_drafts(event).count(),
+        "hosts": event.hosts.select_related("user"),
     }
     return render(request, "events/manage/event.html", context)
 
