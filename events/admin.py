@@ -24,6 +24,7 @@ from .models import (
     CalendarFeed,
     ConsoleSettings,
     Event,
+    EventHost,
     EventRating,
     EventSpeaker,
     FirstAttendance,
@@ -348,6 +349,58 @@ class CheckedInFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(checked_in_at__isnull=True)
         return queryset
+
+
+@admin.register(EventHost)
+class EventHostAdmin(admin.ModelAdmin):
+    """Hosts are named and removed through the services, as in the console's Hosts tab:
+    adding calls add_host (a closed account or a cancelled event is refused), deleting
+    calls remove_host (both write the action log). Rows are not edited."""
+
+    list_display = ["user", "event", "role", "added_by", "created_at"]
+    list_filter = ["role", "created_at"]
+    search_fields = ["user__email", "user__name", "event__title"]
+    autocomplete_fields = ["event", "user"]
+    list_select_related = ["user", "event", "added_by"]
+
+    def get_fields(self, request, obj=None):
+        return ["event", "user", "role"] if obj is None else ["event", "user", "role", "added_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        try:
+            host = services.add_host(event=obj.event, member=obj.user, role=obj.role, by=request.user)
+        except services.HostError as error:
+            messages.error(request, str(error))
+            return
+        obj.pk = host.pk
+        obj.refresh_from_db()
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:  # None: refused by the rules (save_model said why)
+            super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def delete_model(self, request, obj):
+        self.remove_through_service(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self.remove_through_service(request, queryset.select_related("user", "event"))
+
+    def remove_through_service(self, request, event_hosts) -> None:
+        for host in event_hosts:
+            try:
+                services.remove_host(host=host, by=request.user)
+            except services.HostError as error:
+                messages.error(request, str(error))
 
 
 @admin.register(Registration)

@@ -395,6 +395,9 @@ FOLLOW_UP_DELAY_HOURS = env_int("FOLLOW_UP_DELAY_HOURS", 2)
 # A host of an event (a member who runs it, events.hosts) keeps their rights to it until
 # this many days after it ends, for its materials and feedback.
 HOST_RIGHTS_DAYS = env_count("HOST_RIGHTS_DAYS", 14)
+# The hosts of a member-led session that has no materials yet are reminded this many days
+# before it starts (workshops.services.queue_materials_reminders).
+HOST_MATERIALS_DUE_DAYS = env_count("HOST_MATERIALS_DUE_DAYS", 3)
 # The hosts the committee's webhook may post to: a name, ".name" for the name and its
 # subdomains, or "*" for any host whose addresses are all public (checked when posting).
 WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "hooks.slack.com,discord.com,discordapp.com")

@@ -20,6 +20,8 @@ class WorkshopsConfig(AppConfig):
         register = hooks.register
         register(self.label, hooks.MAIN_NAV, "workshops", Link(_("Workshops"), "workshops:list", order=20))
         register(self.label, hooks.CONSOLE_NAV, "workshops", Link(_("Workshops"), "workshops:manage_workshops"))
+        hosted = Link(_("Member-led sessions"), "workshops:manage_hosted_sessions", order=2)
+        register(self.label, hooks.CONSOLE_NAV, "hosted_sessions", hosted)
         groups = Link(_("Study groups"), "workshops:manage_study_groups", order=1)
         register(self.label, hooks.CONSOLE_NAV, "study_groups", groups)
         tabs = hooks.CONSOLE_EVENT_TABS

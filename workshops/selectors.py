@@ -5,10 +5,11 @@ from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from events.models import Event, Registration, attended_q
+from events.models import Event, EventHost, Registration, attended_q
 from members.permissions import is_committee
 from members.services import is_member
 from members.terms import Period
@@ -162,3 +163,30 @@ def series_attendance(events: QuerySet[Event], period: Period | None = None) -> 
         .order_by("-attendances", "series__name")
     )
     return [(row["series__name"], row["sessions"], row["attendances"], row["people"]) for row in rows]
+
+
+def member_led_sessions(*, now: datetime) -> list[Event]:
+    """The upcoming member-led sessions (events with hosts, not cancelled, not over),
+    soonest first, each with its hosts, `materials_count` and `missing`: what is still to
+    be done ("materials", "checklist", "room"), so the committee can help in time. Two
+    queries, whatever the number of sessions and hosts."""
+    materials = Material.objects.filter(event=OuterRef("pk")).order_by().values("event").annotate(n=Count("id"))
+    sessions = list(
+        Event.objects.filter(ends_at__gt=now)
+        .exclude(status=Event.Status.CANCELLED)
+        .filter(Exists(EventHost.objects.filter(event=OuterRef("pk"))))
+        .annotate(materials_count=Coalesce(Subquery(materials.values("n")), 0))
+        .prefetch_related(Prefetch("hosts", queryset=EventHost.objects.select_related("user")))
+        .order_by("starts_at", "pk")
+    )
+    for session in sessions:
+        session.missing = [
+            name
+            for name, lacking in (
+                ("materials", not session.materials_count),
+                ("checklist", not session.setup_checklist.strip()),
+                ("room", not (session.venue.strip() or session.online_url)),
+            )
+            if lacking
+        ]
+    return sessions

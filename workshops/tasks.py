@@ -1,5 +1,6 @@
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
 from . import services
 from .models import Material
@@ -16,3 +17,10 @@ def render_notebook(material_id: int) -> bool:
 def render_unrendered_notebooks() -> int:
     """Periodic (celery beat): the notebooks a killed worker or a lost task left unrendered."""
     return services.render_unrendered_notebooks()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def send_host_reminders() -> int:
+    """Periodic (celery beat, hourly): remind the hosts of member-led sessions whose
+    materials are due and missing (each host once per session: the outbox key)."""
+    return services.queue_materials_reminders(now=timezone.now())

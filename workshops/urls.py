@@ -52,6 +52,7 @@ urlpatterns = [
     path("manage/workshops/<slug:slug>/feedback/", manage.manage_series_feedback, name="manage_series_feedback"),
     path("manage/events/<slug:slug>/materials/", manage.manage_event_materials, name="manage_event_materials"),
     path("manage/events/<slug:slug>/feedback/", manage.manage_event_feedback, name="manage_event_feedback"),
+    path("manage/hosted-sessions/", manage.hosted_sessions, name="manage_hosted_sessions"),
     path("manage/materials/<str:token>/move/", manage.manage_material_move, name="manage_material_move"),
     path("manage/materials/<str:token>/delete/", manage.manage_material_delete, name="manage_material_delete"),
 ]

@@ -3,6 +3,7 @@ call these, so callers write `from workshops import services; services.x(...)`:
 
 - materials: adding, rendering notebooks, ordering and deleting materials; written feedback
 - series: the committee's workshop series, their sessions in order, retiring a series
+- preparation: reminding the hosts of member-led sessions of their materials
 - groups: study groups, their places, their meetings (study-group events) and who is told
 """
 
@@ -29,6 +30,7 @@ from .materials import (
     render_material,
     render_unrendered_notebooks,
 )
+from .preparation import materials_due_soon, queue_materials_reminders
 from .series import (
     add_series_sessions,
     add_session,
@@ -53,11 +55,13 @@ __all__ = [
     "groups_to_archive",
     "join_study_group",
     "leave_study_group",
+    "materials_due_soon",
     "meeting_plan",
     "meeting_plan_problem",
     "move_material",
     "move_session",
     "places_problem",
+    "queue_materials_reminders",
     "register_for_meeting",
     "remove_session",
     "render_material",

@@ -4,6 +4,7 @@ its hosts too (events' event_team_required); a series' are the committee's."""
 from django.contrib import messages
 from django.db.models import Avg, Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from events.views.manage.access import event_team_required, team_required
 from members.permissions import committee_required
 from society.uploads import upload_limited
 
-from .. import services
+from .. import selectors, services
 from ..forms import MaterialForm
 from ..models import Material, SeriesSession, WorkshopSeries
 
@@ -113,6 +114,13 @@ def manage_series_feedback(request, slug: str):
         "answers": _answers(ratings.select_related("registration__event")),
     }
     return render(request, "workshops/manage/series_feedback.html", context)
+
+
+@committee_required
+def hosted_sessions(request):
+    """The upcoming member-led sessions and what each still lacks."""
+    sessions = selectors.member_led_sessions(now=timezone.now())
+    return render(request, "workshops/manage/hosted_sessions.html", {"sessions": sessions})
 
 
 def _answers(ratings):
