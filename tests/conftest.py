@@ -123,6 +123,12 @@ def other_member(db):
 
 
 @pytest.fixture
+def host_member(db):
+    """A member with no committee role: tests make them a host of the events they need."""
+    return UserFactory(email="host@uni.ac.uk", name="Hana Host")
+
+
+@pytest.fixture
 def committee_member(db):
     return UserFactory(email="committee@uni.ac.uk", name="Cam Committee", committee=True)
 

@@ -14,13 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from events import links, services
-from events.models import Announcement
+from events.models import Announcement, Event
 from members.models import PublicRecord
 from society.emails import unsubscribe_token
 from society.models import EmailKind, OutboundEmail
 from tests.factories import (
     CalendarFeedFactory,
     EventFactory,
+    EventHostFactory,
     MaterialFactory,
     RegistrationFactory,
     SeriesSessionFactory,
@@ -32,10 +33,13 @@ from tests.factories import (
 )
 from tests.logins import log_in
 from workshops.links import meeting_token
+from workshops.models import Material
 
 PUBLIC = "public"
 MEMBER = "member"
 COMMITTEE = "committee"
+# The committee and this event's hosts (events.views.manage.access.event_team_required).
+HOST = "host"
 ADMIN = "admin"
 
 
@@ -93,6 +97,11 @@ def some_published_event() -> dict:
 def some_registration() -> dict:
     registration = RegistrationFactory()
     return {"slug": registration.event.slug, "token": registration.token}
+
+
+def some_host() -> dict:
+    host = EventHostFactory()
+    return {"slug": host.event.slug, "host_id": host.pk}
 
 
 def some_announcement() -> dict:
@@ -185,6 +194,7 @@ AUDIENCE: dict[str, Entry] = {
     "events:register": Entry(MEMBER, published_event),
     "events:my_events": Entry(MEMBER),
     "events:reset_calendar": Entry(MEMBER),
+    "events:my_hosting": Entry(MEMBER),
     # A member's feed, for calendar apps that cannot log in: the secret token is the key.
     "events:my_calendar": Entry(PUBLIC, secret_calendar),
     "events:ticket": Entry(MEMBER, own_ticket, owned=True),
@@ -196,23 +206,26 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage": Entry(COMMITTEE),
     "events:manage_event_create": Entry(COMMITTEE),
     "events:manage_series": Entry(COMMITTEE),
-    "events:manage_event": Entry(COMMITTEE, some_event),
-    "events:manage_event_edit": Entry(COMMITTEE, some_event),
+    "events:manage_event": Entry(HOST, some_event),
+    "events:manage_event_edit": Entry(HOST, some_event),
     "events:manage_event_duplicate": Entry(COMMITTEE, some_event),
     "events:manage_event_preview": Entry(COMMITTEE, some_event),
     "events:manage_event_publish": Entry(COMMITTEE, some_event, post_only=True),
     "events:manage_series_publish": Entry(COMMITTEE, some_event, post_only=True),
     "events:manage_event_cancel": Entry(COMMITTEE, some_published_event),
     "events:manage_event_speakers": Entry(COMMITTEE, some_event),
+    "events:manage_event_hosts": Entry(COMMITTEE, some_event),
+    "events:manage_event_host_remove": Entry(COMMITTEE, some_host),
+    "events:manage_event_rehearsal": Entry(COMMITTEE, some_event, post_only=True),
     "events:manage_speaker_feedback": Entry(COMMITTEE, some_event),
     "events:manage_registrations": Entry(COMMITTEE, some_event),
     "events:manage_registrations_csv": Entry(COMMITTEE, some_event),
     "events:manage_add_registrant": Entry(COMMITTEE, some_event, post_only=True),
     "events:manage_promote": Entry(COMMITTEE, some_registration, post_only=True),
     "events:manage_cancel_registration": Entry(COMMITTEE, some_registration),
-    "events:manage_door": Entry(COMMITTEE, some_event),
-    "events:manage_door_check_in": Entry(COMMITTEE, some_registration, post_only=True),
-    "events:manage_door_undo": Entry(COMMITTEE, some_registration, post_only=True),
+    "events:manage_door": Entry(HOST, some_event),
+    "events:manage_door_check_in": Entry(HOST, some_registration, post_only=True),
+    "events:manage_door_undo": Entry(HOST, some_registration, post_only=True),
     "events:manage_projector": Entry(COMMITTEE, some_event),
     "events:manage_bulk_attendance": Entry(COMMITTEE, some_event),
     "events:manage_announcement_new": Entry(COMMITTEE, some_event),
@@ -265,10 +278,11 @@ AUDIENCE: dict[str, Entry] = {
     "workshops:meeting_register": Entry(PUBLIC, meeting_link),
     "workshops:manage_series_materials": Entry(COMMITTEE, some_series),
     "workshops:manage_series_feedback": Entry(COMMITTEE, some_series),
-    "workshops:manage_event_materials": Entry(COMMITTEE, some_event),
-    "workshops:manage_event_feedback": Entry(COMMITTEE, some_event),
-    "workshops:manage_material_move": Entry(COMMITTEE, public_material("link"), post_only=True),
-    "workshops:manage_material_delete": Entry(COMMITTEE, public_material("link"), post_only=True),
+    "workshops:manage_event_materials": Entry(HOST, some_event),
+    "workshops:manage_event_feedback": Entry(HOST, some_event),
+    "workshops:manage_material_move": Entry(HOST, public_material("link"), post_only=True),
+    "workshops:manage_material_delete": Entry(HOST, public_material("link"), post_only=True),
+    "workshops:manage_hosted_sessions": Entry(COMMITTEE),
     "members:about": Entry(PUBLIC),
     "members:privacy_policy": Entry(PUBLIC),
     # The footer's language switcher, on every page: for anyone.
@@ -326,23 +340,45 @@ def test_url_audience_table_lists_every_url():
 
 
 # What each persona gets, by audience: a status, or "login" for a redirect to log in.
+# The host persona is a member made a host of the event the URL is about (of some
+# other event when the URL is about none): see make_host.
 EXPECTED = {
-    PUBLIC: {"visitor": 200, "member": 200, "committee": 200, "admin": 200},
-    MEMBER: {"visitor": "login", "member": 200, "committee": 200, "admin": 200},
-    COMMITTEE: {"visitor": "login", "member": 403, "committee": 200, "admin": 200},
-    ADMIN: {"visitor": "admin-login", "member": 403, "committee": 403, "admin": 200},
+    PUBLIC: {"visitor": 200, "member": 200, "host": 200, "committee": 200, "admin": 200},
+    MEMBER: {"visitor": "login", "member": 200, "host": 200, "committee": 200, "admin": 200},
+    HOST: {"visitor": "login", "member": 403, "host": 200, "committee": 200, "admin": 200},
+    COMMITTEE: {"visitor": "login", "member": 403, "host": 403, "committee": 200, "admin": 200},
+    ADMIN: {"visitor": "admin-login", "member": 403, "host": 403, "committee": 403, "admin": 200},
 }
+PERSONA_FIXTURES = {"member": "member", "host": "host_member", "committee": "committee_member", "admin": "admin_user"}
 
 
-@pytest.mark.parametrize("persona", ["visitor", "member", "committee", "admin"])
+def event_in(kwargs: dict) -> Event | None:
+    """The event a URL is about: by its slug (or a session's event_slug), or the event
+    of the material whose token it holds; None when it is about no event."""
+    slugs = [kwargs[name] for name in ("event_slug", "slug") if name in kwargs]
+    event = Event.objects.filter(slug__in=slugs).order_by("-pk").first() if slugs else None
+    if event is None and "token" in kwargs:
+        material = Material.objects.filter(token=kwargs["token"]).select_related("event").first()
+        event = material.event if material else None
+    return event
+
+
+def make_host(user, kwargs: dict) -> None:
+    """Make `user` a host of the event the URL is about, else of some other event."""
+    EventHostFactory(event=event_in(kwargs) or EventFactory(), user=user)
+
+
+@pytest.mark.parametrize("persona", ["visitor", "member", "host", "committee", "admin"])
 @pytest.mark.parametrize("name", sorted(AUDIENCE))
 def test_url_answers_each_persona_as_its_audience_says(db, client, request, name, persona):
     entry = AUDIENCE[name]
-    users = {"member": "member", "committee": "committee_member", "admin": "admin_user"}
-    user = request.getfixturevalue(users[persona]) if persona in users else None
+    user = request.getfixturevalue(PERSONA_FIXTURES[persona]) if persona in PERSONA_FIXTURES else None
     if user:
         log_in(client, user)
-    url = reverse(name, kwargs=entry.kwargs(user or UserFactory()) if entry.owned else entry.kwargs())
+    kwargs = entry.kwargs(user or UserFactory()) if entry.owned else entry.kwargs()
+    if persona == "host":
+        make_host(user, kwargs)
+    url = reverse(name, kwargs=kwargs)
 
     response = client.get(url)
 
@@ -358,3 +394,16 @@ def test_url_answers_each_persona_as_its_audience_says(db, client, request, name
         assert response.status_code == (405 if expected == 200 else expected)
     else:
         assert response.status_code == expected
+
+
+@pytest.mark.parametrize("name", sorted(name for name, entry in AUDIENCE.items() if entry.audience == HOST))
+def test_a_host_of_one_event_is_refused_every_host_page_of_another(db, client, host_member, name):
+    entry = AUDIENCE[name]
+    kwargs = entry.kwargs()
+    mine = EventHostFactory(user=host_member).event
+    log_in(client, host_member)
+
+    response = client.get(reverse(name, kwargs=kwargs))
+
+    assert event_in(kwargs) not in (None, mine)
+    assert response.status_code == 403
