@@ -23,7 +23,7 @@ from events.followups import queue_due_follow_ups
 from events.links import FEEDBACK, registration_link
 from events.models import Event
 from society.models import EmailKind, OutboundEmail
-from tests.factories import EventFactory, RegistrationFactory, UserFactory, WorkshopSeriesFactory
+from tests.factories import EventFactory, EventHostFactory, RegistrationFactory, UserFactory, WorkshopSeriesFactory
 from tests.outbox import rendered
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +104,25 @@ def test_without_workshops_an_events_console_page_has_no_materials_or_feedback_t
     response = committee_client.get("/manage/events/gans/")
 
     assert response.status_code == 200
-    assert nav_labels(response, "This event") == ["Overview", "Edit", "Registrations", "Door", "Speakers", "Announce"]
+    assert nav_labels(response, "This event") == [
+        "Overview", "Edit", "Registrations", "Door", "Speakers", "Hosts", "Announce",
+    ]  # fmt: skip
     assert workshop_links(response) == []
+
+
+def test_without_workshops_a_host_sees_their_events_tabs_and_the_hosting_list(client, without_workshops):
+    event = EventFactory(title="GANs", slug="gans")
+    host = EventHostFactory(event=event).user
+    client.force_login(host)
+
+    console = client.get("/manage/events/gans/")
+    hosting = client.get("/me/hosting/")
+
+    assert console.status_code == 200
+    assert nav_labels(console, "This event") == ["Overview", "Edit", "Door"]
+    assert workshop_links(console) == []
+    assert hosting.status_code == 200
+    assert workshop_links(hosting) == []
 
 
 def test_without_workshops_the_door_works(committee_client, without_workshops):
@@ -216,14 +233,14 @@ def test_with_workshops_the_console_shows_its_tabs_and_links(committee_client):
     materials = committee_client.get("/manage/events/gans/materials/")
 
     assert nav_labels(home, "Console") == [
-        "Events", "Speakers", "Workshops", "Study groups", "Announcements", "Emails", "Topics", "Committee",
-        "Site texts", "Figures", "Members", "Settings",
+        "Events", "Speakers", "Workshops", "Study groups", "Member-led sessions", "Announcements", "Emails", "Topics",
+        "Committee", "Site texts", "Figures", "Members", "Settings",
     ]  # fmt: skip
     assert nav_labels(home, "Main") == [
         "AI Society", "Events", "Workshops", "About", "Manage", "My events", "My account",
     ]  # fmt: skip
     assert nav_labels(console, "This event") == [
-        "Overview", "Edit", "Registrations", "Door", "Speakers", "Materials", "Feedback", "Announce",
+        "Overview", "Edit", "Registrations", "Door", "Speakers", "Hosts", "Materials", "Feedback", "Announce",
     ]  # fmt: skip
     assert 'href="/manage/events/gans/materials/">Materials' in console.content.decode()
     assert 'class="nav-link active" href="/manage/events/gans/materials/"' in materials.content.decode()
