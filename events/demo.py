@@ -12,7 +12,7 @@ from members.terms import current_term
 from society.models import OutboundEmail
 
 from . import services
-from .models import Announcement, Event, EventSpeaker, Registration, Speaker
+from .models import Announcement, Event, EventHost, EventSpeaker, Registration, Speaker
 
 WORKSHOPS = [
     ("Python for machine learning", "machine-learning", Event.Level.BEGINNER),
@@ -278,6 +278,7 @@ def load(stdout) -> None:
     load_console(committee=door)
     load_announcement_to_members(committee=door)
     load_series(committee=door)
+    load_hosts(workshops, committee=door)
     stdout.write(
         f"Events: {Event.objects.count()} in the calendar, {Registration.objects.active().count()} registrations."
     )
@@ -364,6 +365,44 @@ def load_console(*, committee: User | None) -> None:
     )
     if created:
         services.send_announcement(announcement=announcement, by=committee)
+
+
+MEMBER_LED_SLUG = "pytorch-in-an-hour"
+MEMBER_HOST = "sam@demo.ac.uk"
+
+
+def load_hosts(workshops: list[Event], *, committee: User | None) -> None:
+    """Sam, a member, hosts a session of their own in two days (no materials, checklist
+    or room yet: the console's member-led list shows what is missing, and the hourly task
+    reminds Sam of the materials), with a rehearsal the committee asked for; and was named
+    co-host of last week's workshop (whose feedback Sam may still read)."""
+    sam = User.objects.filter(email=MEMBER_HOST).first()
+    if sam is None or committee is None or len(workshops) < 4:
+        return
+    day = timezone.localtime() + timedelta(days=2)
+    session = upsert(
+        MEMBER_LED_SLUG,
+        topics=["machine-learning"],
+        title="PyTorch in an hour (led by Sam)",
+        title_zh="一小时入门 PyTorch（Sam 主讲）",
+        kind=Event.Kind.WORKSHOP,
+        summary="A member shows the PyTorch they use every day: tensors, autograd, a tiny training loop.",
+        summary_zh="一位成员分享日常使用的 PyTorch：张量、自动求导和一个小小的训练循环。",
+        description="Sam walks through tensors, autograd and a 20-line training loop. Questions welcome.",
+        starts_at=at(day, 13),
+        ends_at=at(day, 14),
+        capacity=25,
+        status=Event.Status.PUBLISHED,
+        by=committee,
+    )
+    services.add_host(event=session, member=sam, role=EventHost.Role.PROPOSER, by=committee)
+    if session.rehearsal_at is None:
+        services.set_rehearsal(
+            event=session, at=at(day - timedelta(days=1), 17), note="Room 3, Students' Union: 20 minutes.", by=committee
+        )
+    past = [event for event in workshops if event.ends_at < timezone.now()]
+    if past:
+        services.add_host(event=past[-1], member=sam, role=EventHost.Role.CO_HOST, by=committee)
 
 
 MEMBERS_ANNOUNCEMENT = "The AGM is coming: stand for the committee"

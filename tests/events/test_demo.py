@@ -84,3 +84,28 @@ def test_demo_has_last_years_same_term_with_attendance_for_the_figures():
     assert slugs == [f"{last.term}-{last.year}-workshop-{n}" for n in (1, 2, 3)]
     assert [(event.registered, event.attended) for event in figures.events] == [(4, 3), (5, 4), (4, 3)]
     assert figures.unique_attendees == 4
+
+
+@pytest.mark.django_db
+def test_demo_has_a_member_hosting_an_upcoming_session_and_a_past_one():
+    from events import hosts
+    from events.models import EventHost
+    from members.models import User
+    from workshops.selectors import member_led_sessions
+
+    call_command("load_demo", force=True, stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    sam = User.objects.get(email="sam@demo.ac.uk")
+    hosted = EventHost.objects.filter(user=sam).select_related("event").order_by("event__starts_at")
+    assert [(host.role, host.event.ends_at < timezone.now()) for host in hosted] == [
+        (EventHost.Role.CO_HOST, True),
+        (EventHost.Role.PROPOSER, False),
+    ]
+    session = Event.objects.get(slug="pytorch-in-an-hour")
+    assert session.rehearsal_at is not None
+    assert OutboundEmail.objects.filter(kind="hosting", to_email="sam@demo.ac.uk").count() == 1
+    assert [(e.slug, e.missing) for e in member_led_sessions(now=timezone.now())] == [
+        ("pytorch-in-an-hour", ["materials", "checklist", "room"])
+    ]
+    assert len(hosts.hosted_by(sam)) == 2
