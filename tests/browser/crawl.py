@@ -20,14 +20,14 @@ from functools import cache
 from pathlib import Path
 
 from society import catalogues
-from tests.test_url_audience import AUDIENCE, EXPECTED
+from tests.test_url_audience import AUDIENCE, EXPECTED, HOST
 
 ROOT = Path(__file__).resolve().parents[2]
 # Pinned; .ci/run downloads the same version to the same place.
 VNU_VERSION = "26.9.27"
 VNU_JAR = ROOT / "var" / f"vnu-jar-{VNU_VERSION}" / "vnu.jar"
 
-PERSONAS = ("visitor", "member", "committee", "admin")
+PERSONAS = ("visitor", "member", "host", "committee", "admin")
 LANGUAGES = ("en-gb", "zh-hans")
 PHONE_WIDTH = 360
 
@@ -107,9 +107,14 @@ OTHER_PAGES = [
 
 def personas_of(audience: str) -> tuple[str, ...]:
     """Who opens a page of `audience`: everyone it lets in, except that the admin opens
-    none and a committee page is opened by the committee only. An admin is on the
-    committee and gets the same pages (the admin's own are the Django admin's)."""
-    let_in = tuple(persona for persona in PERSONAS if EXPECTED[audience][persona] == 200 and persona != "admin")
+    none, a committee page is opened by the committee only, and the host opens only the
+    host's pages (their version differs; elsewhere a host sees what a member sees). An
+    admin is on the committee and gets the same pages (the admin's own are the Django admin's)."""
+    let_in = tuple(
+        persona
+        for persona in PERSONAS
+        if EXPECTED[audience][persona] == 200 and persona != "admin" and (persona != "host" or audience == HOST)
+    )
     return ("committee",) if audience == "committee" else let_in
 
 

@@ -16,14 +16,15 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from playwright.sync_api import Page, expect
 
 from tests.browser import crawl
 from tests.factories import UserFactory
 from tests.logins import log_in
+from tests.test_url_audience import make_host
 
-PERSONA_FIXTURES = {"member": "member", "committee": "committee_member", "admin": "admin_user"}
+PERSONA_FIXTURES = {"member": "member", "host": "host_member", "committee": "committee_member", "admin": "admin_user"}
 # Frames are checked at their own URL: axe would wait a minute for a sandboxed frame's answer.
 AXE_RULES = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
@@ -117,6 +118,8 @@ def failures_of(page: Page, live_server, request, vnu, axe, visit, language) -> 
         owned = visit.entry is not None and visit.entry.owned
         url = url_of(visit.name, user) if owned or shared_url is None else shared_url
         shared_url = shared_url or url
+        if persona == "host":  # the host of the event the page is about (the URL audience table's make_host)
+            make_host(user, resolve(url).kwargs)
         page.set_viewport_size(DESKTOP)
         if visit.name in crawl.SANDBOXED:
             page.route(live_server.url + url, crawl.lift_sandbox)
