@@ -115,6 +115,7 @@ NO_RULE = {
     "events.ActionLog": "read-only here",
     "events.SelfCheckInAttempts": "read-only here: written by self_check_in; deleting a row lifts a pause",
     "events.FirstAttendance": "read-only here: written by keep_first_attendances with each check-in",
+    "events.EventHost": "added by add_host, deleted by remove_host (both logged, bulk delete too); read-only once made",
     "workshops.WorkshopSeries": "a list of sessions",
     "workshops.Material": "file fields read-only here; new files through the console",
     "workshops.StudyGroup": "a group's details",

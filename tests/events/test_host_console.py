@@ -332,11 +332,14 @@ def test_removing_a_host_through_the_service_twice_is_refused():
 
 def test_a_host_of_another_event_cannot_be_removed_through_this_one(committee_client, event):
     other = EventHostFactory()
+    url = console("events:manage_event_host_remove", event, host_id=other.pk)
 
-    response = committee_client.post(console("events:manage_event_host_remove", event, host_id=other.pk))
+    asked = committee_client.get(url)
+    committee_client.post(url)
 
-    assert response.status_code == 302
+    assert asked.status_code == 404
     assert EventHost.objects.filter(pk=other.pk).exists()
+    assert not ActionLog.objects.filter(action="host removed").exists()
 
 
 def test_committee_console_lists_the_hosts(committee_client, event):
@@ -403,3 +406,33 @@ def test_host_pages_read_in_chinese(host_client, event):
     assert "Edit the description" not in pages[0]
     assert "As a host you may change" not in pages[1]
     assert "你主持的活动" in pages[2]
+
+
+# --- The admin --------------------------------------------------------------------
+
+
+def test_admin_adds_and_removes_hosts_through_the_services(admin_client, admin_user, event):
+    member = UserFactory()
+
+    admin_client.post(
+        reverse("admin:events_eventhost_add"), {"event": event.pk, "user": member.pk, "role": EventHost.Role.NAMED}
+    )
+    host = EventHost.objects.get(event=event, user=member)
+    admin_client.post(reverse("admin:events_eventhost_delete", args=[host.pk]), {"post": "yes"})
+
+    assert not EventHost.objects.filter(pk=host.pk).exists()
+    log = ActionLog.objects.filter(event=event).order_by("id").values_list("action", "actor", "member")
+    assert list(log) == [("host added", admin_user.pk, member.pk), ("host removed", admin_user.pk, member.pk)]
+
+
+def test_admin_cannot_make_a_host_of_a_cancelled_event(admin_client):
+    cancelled = EventFactory(status=Event.Status.CANCELLED)
+
+    response = admin_client.post(
+        reverse("admin:events_eventhost_add"),
+        {"event": cancelled.pk, "user": UserFactory().pk, "role": EventHost.Role.NAMED},
+        follow=True,
+    )
+
+    assert "This event is cancelled: it needs no hosts." in response.content.decode()
+    assert not EventHost.objects.exists()

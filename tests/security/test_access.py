@@ -20,16 +20,18 @@ from django.urls import reverse
 
 from tests.security.conftest import client_of
 from tests.security.html import csp_problems
-from tests.security.urls import ADMIN, ADMIN_GROUPS, COMMITTEE, MEMBER, NON_ADMIN, PUBLIC, audience_of
+from tests.security.urls import ADMIN, ADMIN_GROUPS, COMMITTEE, HOST, MEMBER, NON_ADMIN, PUBLIC, audience_of
 
 # Who each audience refuses, and who is the least one it lets in.
 REFUSED = {
     PUBLIC: (),
     MEMBER: ("visitor",),
+    # A host of the event is let in too: tests/test_url_audience.py tries them on each.
+    HOST: ("visitor", "member"),
     COMMITTEE: ("visitor", "member"),
     ADMIN: ("visitor", "member", "committee"),
 }
-FIRST_ALLOWED = {PUBLIC: "visitor", MEMBER: "member", COMMITTEE: "committee", ADMIN: "admin"}
+FIRST_ALLOWED = {PUBLIC: "visitor", MEMBER: "member", HOST: "committee", COMMITTEE: "committee", ADMIN: "admin"}
 # The log-in pages, and allauth's "confirm your password" page, which it puts before
 # every change to someone's two-factor login (a passkey of someone else's included).
 LOGIN_PATHS = {"/accounts/login/", "/admin/login/", "/accounts/reauthenticate/"}

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.security.conftest import client_of
-from tests.security.urls import COMMITTEE, MEMBER, NON_ADMIN, PUBLIC, audience_of
+from tests.security.urls import COMMITTEE, HOST, MEMBER, NON_ADMIN, PUBLIC, audience_of
 
 ELSEWHERE = [
     "//evil.example",
@@ -57,7 +57,7 @@ def sent_elsewhere(response) -> str | None:
     return None
 
 
-FIRST_ALLOWED = {PUBLIC: "visitor", MEMBER: "member", COMMITTEE: "committee"}
+FIRST_ALLOWED = {PUBLIC: "visitor", MEMBER: "member", HOST: "committee", COMMITTEE: "committee"}
 
 
 @pytest.mark.parametrize("key", sorted(NON_ADMIN))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.test_url_audience import AUDIENCE, COMMITTEE, MEMBER, PUBLIC, Entry
+from tests.test_url_audience import AUDIENCE, COMMITTEE, HOST, MEMBER, PUBLIC, Entry
 
 ADMIN = "admin"
 
@@ -146,4 +146,4 @@ for _route in ROUTES:
     if _route.is_admin:
         ADMIN_GROUPS.setdefault(admin_group(_route), []).append(_route)
 
-__all__ = ["ADMIN", "COMMITTEE", "MEMBER", "PUBLIC"]
+__all__ = ["ADMIN", "COMMITTEE", "HOST", "MEMBER", "PUBLIC"]

@@ -3,6 +3,7 @@ committee asks them for, and the member's own list of the events they host."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,6 +55,9 @@ def event_host_remove(request, slug: str, host_id: int):
     event = get_managed_event(slug)
     host = EventHost.objects.filter(event=event, pk=host_id).select_related("user", "event").first()
     if host is None:
+        if request.method != "POST":  # nothing to ask about
+            raise Http404("No such host of this event.")
+        # The second click of a removal (or a stale page): say so, change nothing.
         messages.info(request, _("That member is not a host of this event any more."))
         return redirect("events:manage_event_hosts", slug=slug)
     if request.method == "POST":
