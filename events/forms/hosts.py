@@ -38,7 +38,7 @@ class RehearsalForm(forms.ModelForm):
     """The committee asks the hosts for a rehearsal (a time and a note), or takes it back
     (both left empty)."""
 
-    rehearsal_at = LocalDateTimeField(label=_("Rehearsal"), required=False)
+    rehearsal_at = LocalDateTimeField(label=_("Rehearsal date and time"), required=False)
 
     class Meta:
         model = Event
