@@ -73,6 +73,26 @@ def test_host_sees_counts_and_first_names_only_of_who_registered(host_client, ev
     assert reverse("events:manage_figures") not in page
 
 
+def test_host_overview_costs_constant_queries(host_client, event):
+    def register(n):
+        for _ in range(n):
+            RegistrationFactory(event=event)
+
+    assert_constant_queries(lambda: host_client.get(console("events:manage_event", event)), register, large=40)
+
+
+def test_host_door_costs_constant_queries(client, host_member):
+    event = EventFactory(underway=True, capacity=100)
+    EventHostFactory(event=event, user=host_member)
+    log_in(client, host_member)
+
+    def register(n):
+        for _ in range(n):
+            RegistrationFactory(event=event)
+
+    assert_constant_queries(lambda: client.get(console("events:manage_door", event)), register, large=40)
+
+
 def test_host_edits_description_checklist_and_what_to_bring_through_the_service(host_client, event):
     form = host_client.get(console("events:manage_event_edit", event)).context["form"]
     data = {
@@ -93,6 +113,7 @@ def test_host_edits_description_checklist_and_what_to_bring_through_the_service(
     )
     entry = ActionLog.objects.get(event=event, action="edited")
     assert entry.actor.email == "host@uni.ac.uk"
+    assert entry.detail == "Changed: description, setup_checklist, what_to_bring. 0 registrants told."
 
 
 def test_host_posting_fields_they_may_not_change_changes_none_of_them(host_client, event):

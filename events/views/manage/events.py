@@ -14,7 +14,15 @@ from society import formats, hooks
 from society.uploads import upload_limited
 
 from ... import hosts, services
-from ...forms import CONSOLE_EVENT_FIELDS, CancelEventForm, ConsoleEventForm, DuplicateForm, HostEventForm, SeriesForm
+from ...forms import (
+    CONSOLE_EVENT_FIELDS,
+    HOST_EVENT_FIELDS,
+    CancelEventForm,
+    ConsoleEventForm,
+    DuplicateForm,
+    HostEventForm,
+    SeriesForm,
+)
 from ...markdown import render_markdown
 from ...models import ActionLog, Event, Registration
 from ...selectors import RegisterButton, console_events, with_speakers
@@ -171,7 +179,7 @@ def host_event_edit(request, event: Event):
         try:
             services.update_event(
                 event=form.save(commit=False),
-                changed=form.changed_data,
+                changed=[name for name in form.changed_data if name in HOST_EVENT_FIELDS],
                 by=request.user,
                 tell_registrants=False,
                 expected_version=form.cleaned_data["version"] or None,
@@ -204,7 +212,6 @@ def host_event_console(request, event: Event):
         "counts": registration_counts(event),
         "first_names": [hosts.first_name(name) for name in names],
         "rights_end": hosts.rights_end(event),
-        "past": event.ends_at < timezone.now(),
     }
     return render(request, "events/manage/host_event.html", context)
 
