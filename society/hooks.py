@@ -14,8 +14,8 @@ Nobody imports the app that contributes: dependencies keep flowing one way.
 
 Contributions are plain values made once at start-up: nothing in them touches
 the database, so a page costs the same queries with or without them. The
-exceptions are functions offered to MEMBER_ATTENDANCE and NEW_YEAR_CHECKLIST,
-called when a page is drawn, each with a fixed number of queries.
+exceptions are functions offered to MEMBER_ATTENDANCE, NEW_YEAR_CHECKLIST and
+ME_CARDS, called when a page is drawn, each with a fixed number of queries.
 """
 
 from collections.abc import Callable

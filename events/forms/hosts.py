@@ -47,6 +47,9 @@ class RehearsalForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("rehearsal_note") and not cleaned.get("rehearsal_at"):
+        at = cleaned.get("rehearsal_at")
+        if cleaned.get("rehearsal_note") and not at and "rehearsal_at" not in self.errors:
             self.add_error("rehearsal_at", _("Give the rehearsal a date and time, or leave the note empty."))
+        if at and at >= self.instance.starts_at:
+            self.add_error("rehearsal_at", _("The rehearsal must be before the session starts."))
         return cleaned

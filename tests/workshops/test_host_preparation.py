@@ -130,6 +130,7 @@ def test_taking_the_rehearsal_back_emails_nobody(committee_client):
     [
         ({"rehearsal_at": "", "rehearsal_note": "Lab 2"}, "Give the rehearsal a date and time"),
         ({"rehearsal_at": "next tuesday", "rehearsal_note": ""}, "Enter a date and time"),
+        ({"rehearsal_at": "2027-03-20T17:00", "rehearsal_note": ""}, "must be before the session starts."),
     ],
 )
 def test_a_bad_rehearsal_is_refused_with_a_message_and_changes_nothing(committee_client, data, message):
