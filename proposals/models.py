@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Event
 from workshops.models import WorkshopSeries
@@ -98,9 +99,9 @@ class CoHost(models.Model):
     """Someone the proposer invited to lead the session with them; they must accept."""
 
     class Status(models.TextChoices):
-        INVITED = "invited", _("Invited")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        INVITED = "invited", pgettext_lazy("a co-host", "Invited")
+        ACCEPTED = "accepted", pgettext_lazy("a co-host", "Accepted")
+        DECLINED = "declined", pgettext_lazy("a co-host", "Declined")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="co_hosts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="co_hosting")
