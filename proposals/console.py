@@ -42,8 +42,9 @@ def queue(request):
     return render(request, "proposals/manage/queue.html", context)
 
 
-def _review(request, proposal: Proposal, *, status: int = 200, **forms):
-    """The review page of `proposal`, with `forms` (bound, with errors) in place of empty ones."""
+def _review(request, proposal: Proposal, **forms):
+    """The review page of `proposal`, with `forms` (bound, with errors) in place of empty ones
+    (shown with 200, as the site's other forms are, so a browser shows the errors as a page)."""
     now = timezone.now()
     own_vote = proposal.votes.filter(voter=request.user).first()
     vote_initial = {"score": own_vote.score, "note": own_vote.note} if own_vote else None
@@ -59,7 +60,7 @@ def _review(request, proposal: Proposal, *, status: int = 200, **forms):
         "changes_form": forms.get("changes_form") or MessageForm(prefix="changes"),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(prefix="schedule", now=now),
     }
-    return render(request, "proposals/manage/proposal.html", context, status=status)
+    return render(request, "proposals/manage/proposal.html", context)
 
 
 def _proposal(proposal_id: int) -> Proposal:
@@ -87,7 +88,7 @@ def comment(request, proposal_id: int):
     proposal = _proposal(proposal_id)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _review(request, proposal, status=400, comment_form=form)
+        return _review(request, proposal, comment_form=form)
     internal = form.cleaned_data["internal"]
     try:
         services.add_message(proposal=proposal, by=request.user, body=form.cleaned_data["body"], internal=internal)
@@ -102,7 +103,7 @@ def vote(request, proposal_id: int):
     proposal = _proposal(proposal_id)
     form = VoteForm(request.POST)
     if not form.is_valid():
-        return _review(request, proposal, status=400, vote_form=form)
+        return _review(request, proposal, vote_form=form)
     try:
         services.vote(
             proposal=proposal, by=request.user, score=form.cleaned_data["score"], note=form.cleaned_data["note"]
@@ -118,7 +119,7 @@ def request_changes(request, proposal_id: int):
     proposal = _proposal(proposal_id)
     form = MessageForm(request.POST, prefix="changes")
     if not form.is_valid():
-        return _review(request, proposal, status=400, changes_form=form)
+        return _review(request, proposal, changes_form=form)
     try:
         services.request_changes(proposal=proposal, by=request.user, message=form.cleaned_data["body"])
     except services.ProposalError as error:
@@ -143,7 +144,7 @@ def schedule(request, proposal_id: int):
     proposal = _proposal(proposal_id)
     form = ScheduleForm(request.POST, prefix="schedule", now=timezone.now())
     if not form.is_valid():
-        return _review(request, proposal, status=400, schedule_form=form)
+        return _review(request, proposal, schedule_form=form)
     data = form.cleaned_data
     try:
         event = services.schedule(
@@ -177,4 +178,4 @@ def decline(request, proposal_id: int):
             return _refused(request, proposal, error)
         return _done(request, proposal, _("Declined: the proposer has your message."))
     context = {"proposal": proposal, "form": form}
-    return render(request, "proposals/manage/decline.html", context, status=400 if form.errors else 200)
+    return render(request, "proposals/manage/decline.html", context)

@@ -40,7 +40,7 @@ def propose(request):
         else:
             messages.success(request, _("Thank you! The committee has your proposal and will answer by email."))
             return redirect(proposal.get_absolute_url())
-    return render(request, "proposals/propose.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "proposals/propose.html", {"form": form})
 
 
 @login_required
@@ -95,7 +95,7 @@ def proposal_edit(request, proposal_id: int):
         messages.success(request, _("Saved. The committee sees your changes."))
         return redirect(proposal.get_absolute_url())
     context = {"form": form, "proposal": proposal}
-    return render(request, "proposals/proposal_edit.html", context, status=400 if form.errors else 200)
+    return render(request, "proposals/proposal_edit.html", context)
 
 
 @login_required
