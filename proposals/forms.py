@@ -86,7 +86,9 @@ class VoteForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("Your vote"),
         coerce=int,
+        empty_value=None,
         choices=[
+            ("", _("Choose a score")),
             (5, _("5 · yes, please")),
             (4, _("4 · good")),
             (3, _("3 · fine")),

@@ -438,3 +438,23 @@ def test_a_decided_proposal_refuses_another_decision_with_a_message(committee_cl
 
 def test_a_proposal_that_does_not_exist_is_not_found(committee_client):
     assert committee_client.get(reverse("proposals:review", kwargs={"proposal_id": 999999})).status_code == 404
+
+
+def test_a_vote_without_a_score_says_so_and_saves_nothing(committee_client):
+    proposal = ProposalFactory()
+
+    response = committee_client.post(reverse("proposals:vote", kwargs={"proposal_id": proposal.pk}), {"score": ""})
+
+    assert "This field is required." in page(response)
+    assert Vote.objects.count() == 0
+
+
+def test_a_vote_is_saved_and_shown_again_in_the_form(committee_client, committee_member):
+    proposal = ProposalFactory()
+    url = reverse("proposals:vote", kwargs={"proposal_id": proposal.pk})
+
+    committee_client.post(url, {"score": "4", "note": "Good"})
+    html = page(committee_client.get(reverse("proposals:review", kwargs={"proposal_id": proposal.pk})))
+
+    assert list(Vote.objects.values_list("voter", "score", "note")) == [(committee_member.pk, 4, "Good")]
+    assert '<option value="4" selected>4 · good</option>' in html
