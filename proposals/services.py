@@ -177,7 +177,8 @@ def _set_co_hosts(proposal: Proposal, users: list[User], *, now: datetime) -> No
 
 def answer_invitation(*, co_host: CoHost, user: User, accept: bool, now: datetime | None = None) -> CoHost:
     """The invited member accepts or declines to co-host; the proposer is told. Someone who
-    accepts after the session was scheduled becomes a host of its event at once."""
+    accepts after the session was scheduled becomes a host of its event at once, and one
+    who declines then stops being one."""
     now = now or timezone.now()
     with transaction.atomic():
         proposal = _lock(co_host.proposal)
@@ -193,6 +194,9 @@ def answer_invitation(*, co_host: CoHost, user: User, accept: bool, now: datetim
         co_host.save(update_fields=["status", "answered_at", "updated_at"])
         if accept and proposal.event_id:
             _add_host(proposal.event, user, EventHost.Role.CO_HOST)
+        elif proposal.event_id:  # changed their mind after the session was scheduled: no longer a host
+            for host in EventHost.objects.filter(event_id=proposal.event_id, user=user, role=EventHost.Role.CO_HOST):
+                events.remove_host(host=host, by=user)
         queue_email(
             key=f"proposal-co-host-answer:{co_host.pk}:{status}",
             to=proposal.proposer.email,

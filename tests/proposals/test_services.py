@@ -347,6 +347,16 @@ def test_a_co_host_who_accepts_after_scheduling_becomes_a_host(member, other_mem
     assert event.hosts.filter(user=other_member, role="co_host").exists()
 
 
+def test_a_co_host_who_declines_after_scheduling_is_no_longer_a_host(member, other_member, committee_member):
+    proposal = services.submit_proposal(proposal=new_proposal(), proposer=member, co_hosts=[other_member], now=NOW)
+    services.answer_invitation(co_host=CoHost.objects.get(), user=other_member, accept=True)
+    event = services.schedule(proposal=proposal, by=committee_member, day=DAY, at=time(18), now=NOW)
+
+    services.answer_invitation(co_host=CoHost.objects.get(), user=other_member, accept=False)
+
+    assert list(event.hosts.values_list("user", flat=True)) == [member.pk]
+
+
 def test_schedule_into_a_series_adds_the_session_last(member, committee_member):
     series = WorkshopSeriesFactory()
     proposal = submitted(member)
