@@ -119,6 +119,7 @@ NO_RULE = {
     "workshops.WorkshopSeries": "a list of sessions",
     "workshops.Material": "file fields read-only here; new files through the console",
     "workshops.StudyGroup": "a group's details",
+    "proposals.Proposal": "read-only in the admin: every decision goes through proposals.services, in the console",
 }
 
 # Models whose rows a rule keeps from being deleted: the admin's delete goes through
