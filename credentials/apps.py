@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from society import hooks
+from society.hooks import Link
+
+
+class CredentialsConfig(AppConfig):
+    name = "credentials"
+    verbose_name = _("Credentials")
+
+    def ready(self) -> None:
+        credentials = Link(_("Credentials, PDF and shared copies"), "credentials:mine", order=10)
+        hooks.register(self.label, hooks.RECORD_LINKS, "credentials", credentials)
+        verify = Link(_("Verify a credential"), "credentials:verify", order=40)
+        hooks.register(self.label, hooks.FOOTER_NAV, "verify", verify)
