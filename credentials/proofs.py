@@ -164,7 +164,7 @@ def statement(credential: dict) -> Statement:
     return Statement(
         person=names[0] if names else "",
         achievement=text(achievement.get("name")),
-        description=text(achievement.get("description")),
+        description=text(credential.get("description")) or text(achievement.get("description")),
         issuer=issuer_name,
         valid_from=text(credential.get("validFrom")),
         credential_id=text(credential.get("id")),

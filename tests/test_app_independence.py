@@ -252,7 +252,7 @@ def test_the_main_navigation_marks_the_section_being_shown(client):
 
     assert '<a class="nav-link active" href="/events/" aria-current="page">Events</a>' in response.content.decode()
     assert '<a class="nav-link" href="/workshops/">Workshops</a>' in response.content.decode()
-    assert nav_labels(response, "Footer") == ["Events", "About", "Privacy", "Status"]
+    assert nav_labels(response, "Footer") == ["Events", "About", "Privacy", "Verify a credential", "Status"]
 
 
 # --- The source: no road around the hooks --------------------------------------------------
