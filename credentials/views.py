@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -35,8 +36,23 @@ def verify(request):
         verdict = services.check(form.cleaned_data["credential"])
         if verdict.status != proofs.Status.NOT_A_CREDENTIAL:
             statement = proofs.statement(verdict.credential)
-    context = {"form": form, "verdict": verdict, "statement": statement, "key_document": keys.KEY_DOCUMENT_PATH}
+    context = {
+        "form": form,
+        "verdict": verdict,
+        "statement": statement,
+        "valid_from": _moment(statement.valid_from) if statement else None,
+        "key_document": keys.KEY_DOCUMENT_PATH,
+    }
     return render(request, "credentials/verify.html", context)
+
+
+def _moment(text: str) -> datetime | None:
+    """A credential's date-time (`2026-12-03T15:08:37Z`), or None when it is not one."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
 
 
 def credential(request, credential_id):
