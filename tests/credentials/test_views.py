@@ -378,3 +378,33 @@ def test_the_pages_speak_chinese(client, credential, host):
 
     assert "凭证" in mine
     assert "验证" in verify
+
+
+# --- Personal data -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_members_copy_of_their_data_has_their_credentials_and_snapshots(client, credential, host):
+    services.take_snapshot(member=host)
+    log_in(client, host)
+
+    data = client.get(reverse("members:export_data")).json()["credentials"]
+
+    assert [item["title"] for item in data["credentials"]] == ["Led “Transformers from scratch”"]
+    assert data["credentials"][0]["credential"] == credential.document
+    assert len(data["record_snapshots"]) == 1
+
+
+@pytest.mark.django_db
+def test_an_anonymised_account_leaves_only_withdrawn_credentials_and_snapshots(client, credential, host):
+    snapshot = services.take_snapshot(member=host)
+
+    member_services.anonymise_account(user=host)
+    credential.refresh_from_db()
+    page = client.get(credential.get_absolute_url())
+
+    assert (credential.is_revoked, credential.title, credential.document) == (True, "", {})
+    assert page.status_code == 410
+    assert "Ada Lovelace" not in page.content.decode()
+    assert client.get(snapshot.get_absolute_url()).status_code == 410
+    assert "Ada Lovelace" not in str(RecordSnapshot.objects.values().get())
