@@ -12,5 +12,7 @@ class CredentialsConfig(AppConfig):
     def ready(self) -> None:
         credentials = Link(_("Credentials, PDF and shared copies"), "credentials:mine", order=10)
         hooks.register(self.label, hooks.RECORD_LINKS, "credentials", credentials)
+        console = Link(_("Credentials"), "credentials:manage", order=60, section=True)
+        hooks.register(self.label, hooks.CONSOLE_NAV, "credentials", console)
         verify = Link(_("Verify a credential"), "credentials:verify", order=40)
         hooks.register(self.label, hooks.FOOTER_NAV, "verify", verify)

@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 
 from members.models import Profile
+from society import hooks
 from society.records import collect_record
 
 from . import badges, keys, proofs
@@ -76,6 +77,10 @@ def revoke_credential(*, credential: IssuedCredential, by, now: datetime | None 
             credential.revoked_at = now or timezone.now()
             credential.revoked_by = by
             credential.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+            if by is not None and by.pk != credential.member_id:
+                hooks.log_action(
+                    actor=by, action="revoked credential", detail=f"{credential.title} ({credential.member})"
+                )
     return credential
 
 

@@ -17,4 +17,6 @@ urlpatterns = [
     path("me/record/credentials/<uuid:credential_id>/revoke/", views.revoke, name="revoke"),
     path("me/record/snapshots/new/", views.take_snapshot, name="take_snapshot"),
     path("me/record/snapshots/<str:token>/withdraw/", views.withdraw_snapshot, name="withdraw_snapshot"),
+    path("manage/credentials/", views.manage, name="manage"),
+    path("manage/credentials/<uuid:credential_id>/revoke/", views.manage_revoke, name="manage_revoke"),
 ]

@@ -5,10 +5,13 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from members.permissions import committee_required
 
 from . import badges, keys, proofs, services
 from .forms import VerifyForm
@@ -173,3 +176,36 @@ def withdraw_snapshot(request, token: str):
         messages.success(request, _("The copy is withdrawn: its address now says so."))
         return redirect("credentials:mine")
     return render(request, "credentials/confirm_withdraw.html", {"snapshot": shared})
+
+
+# --- The committee's console -------------------------------------------------------
+
+CONSOLE_LIST_LENGTH = 100
+
+
+@committee_required
+def manage(request):
+    """The credentials issued, newest first (`?q=` a member's name or email, or a title),
+    each with a Revoke button: for a mistake or a misuse."""
+    query = request.GET.get("q", "").strip()[:100]
+    issued = IssuedCredential.objects.select_related("member").order_by("-issued_at", "pk")
+    if query:
+        issued = issued.filter(
+            Q(member__name__icontains=query) | Q(member__email__icontains=query) | Q(title__icontains=query)
+        )
+    context = {"credentials": issued[:CONSOLE_LIST_LENGTH], "query": query, "length": CONSOLE_LIST_LENGTH}
+    return render(request, "credentials/manage.html", context)
+
+
+@committee_required
+def manage_revoke(request, credential_id):
+    """Ask, then revoke a member's credential (the member sees it withdrawn)."""
+    issued = get_object_or_404(IssuedCredential.objects.select_related("member"), pk=credential_id)
+    if issued.is_revoked:
+        messages.info(request, _("That credential is already withdrawn."))
+        return redirect("credentials:manage")
+    if request.method == "POST":
+        services.revoke_credential(credential=issued, by=request.user)
+        messages.success(request, _("The credential is withdrawn: its page and the check now say so."))
+        return redirect("credentials:manage")
+    return render(request, "credentials/confirm_revoke.html", {"credential": issued, "back": "credentials:manage"})

@@ -337,6 +337,8 @@ AUDIENCE: dict[str, Entry] = {
     "credentials:revoke": Entry(MEMBER, own_credential, owned=True),
     "credentials:take_snapshot": Entry(MEMBER, post_only=True),
     "credentials:withdraw_snapshot": Entry(MEMBER, own_snapshot, owned=True),
+    "credentials:manage": Entry(COMMITTEE),
+    "credentials:manage_revoke": Entry(COMMITTEE, some_credential),
 }
 
 
