@@ -296,3 +296,20 @@ def test_imports_flow_one_way():
     assert offending_lines(IMPORT_OF.format(app="(events|workshops)"), "members") == []
     assert offending_lines(IMPORT_OF.format(app="workshops"), "events") == []
     assert offending_lines(IMPORT_OF.format(app="(members|events|workshops)"), "society") == []
+
+
+@pytest.mark.django_db
+def test_without_credentials_the_record_works_without_its_link(member_client, installed_without):
+    installed_without("credentials")
+
+    page = member_client.get("/me/record/").content.decode()
+
+    assert "Credentials, PDF and shared copies" not in page
+    assert "Share it with employers" in page
+
+
+@pytest.mark.django_db
+def test_with_credentials_the_record_links_to_them(member_client):
+    page = member_client.get("/me/record/").content.decode()
+
+    assert '<a href="/me/record/credentials/">Credentials, PDF and shared copies</a>' in page
