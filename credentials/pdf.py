@@ -48,63 +48,26 @@ def _qr(url: str, size: float) -> Drawing:
     return drawing
 
 
+STYLES = {
+    "name": {"fontSize": 20, "leading": 26},
+    "small": {"fontSize": 9, "leading": 12, "textColor": "#555555"},
+    "heading": {"fontSize": 13, "leading": 18, "spaceBefore": 10, "spaceAfter": 4},
+    "entry": {"fontSize": 10, "leading": 14},
+}
+
+
 def record_pdf(snapshot: RecordSnapshot, *, url: str) -> bytes:
-    """The PDF of `snapshot`, its QR code pointing at `url` (the snapshot's page)."""
+    """The PDF of `snapshot`, in the language it was taken in, its QR code pointing at
+    `url` (the snapshot's page; the printed address is a link to it too)."""
     font = _font()
-    styles = {
-        "name": ParagraphStyle("name", fontName=font, fontSize=20, leading=26),
-        "small": ParagraphStyle("small", fontName=font, fontSize=9, leading=12, textColor="#555555"),
-        "heading": ParagraphStyle("heading", fontName=font, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4),
-        "entry": ParagraphStyle("entry", fontName=font, fontSize=10, leading=14),
-    }
+    styles = {name: ParagraphStyle(name, fontName=font, **style) for name, style in STYLES.items()}
+    output = BytesIO()
     with translation.override(snapshot.language or settings.LANGUAGE_CODE):
-        story = [
-            Paragraph(
-                escape(_("%(society)s · participation record") % {"society": settings.SOCIETY_NAME}), styles["small"]
-            ),
-            Paragraph(escape(snapshot.name), styles["name"]),
-        ]
-        if snapshot.course:
-            story.append(Paragraph(escape(snapshot.course), styles["small"]))
-        story.append(Spacer(1, 4 * mm))
+        story = _heading(snapshot, styles)
         for section in thaw(snapshot.sections):
             story.append(Paragraph(escape(section.title), styles["heading"]))
-            for entry in section.entries:
-                dates = when(entry.when, "date") if entry.when else ""
-                if entry.until:
-                    dates += " – " + when(entry.until, "date")  # noqa: RUF001 (a date range)
-                text = f"<b>{escape(entry.title)}</b>"
-                if entry.detail:
-                    text += f" · {escape(entry.detail)}"
-                story.append(
-                    Table(
-                        [[Paragraph(escape(dates), styles["small"]), Paragraph(text, styles["entry"])]],
-                        colWidths=[32 * mm, None],
-                        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)]),
-                    )
-                )
-        note = _("Taken on %(date)s. Scan the code or open %(url)s to check this record with %(society)s.") % {
-            "date": when(snapshot.taken_at, "long_date"),
-            "url": url,
-            "society": settings.SOCIETY_NAME,
-        }
-        story += [
-            Spacer(1, 8 * mm),
-            Table(
-                [
-                    [
-                        _qr(url, 30 * mm),
-                        Paragraph(
-                            escape(note).replace(escape(url), f'<link href="{escape(url)}">{escape(url)}</link>'),
-                            styles["small"],
-                        ),
-                    ]
-                ],
-                colWidths=[34 * mm, None],
-                style=TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]),
-            ),
-        ]
-        output = BytesIO()
+            story += [_entry(entry, styles) for entry in section.entries]
+        story += [Spacer(1, 8 * mm), _verification(snapshot, url, styles)]
         document = SimpleDocTemplate(
             output,
             pagesize=A4,
@@ -117,3 +80,36 @@ def record_pdf(snapshot: RecordSnapshot, *, url: str) -> bytes:
         )
         document.build(story)
     return output.getvalue()
+
+
+def _heading(snapshot: RecordSnapshot, styles: dict) -> list:
+    society = _("%(society)s · participation record") % {"society": settings.SOCIETY_NAME}
+    heading = [Paragraph(escape(society), styles["small"]), Paragraph(escape(snapshot.name), styles["name"])]
+    if snapshot.course:
+        heading.append(Paragraph(escape(snapshot.course), styles["small"]))
+    return [*heading, Spacer(1, 4 * mm)]
+
+
+def _entry(entry, styles: dict) -> Table:
+    """One line of a section: its dates on the left, what it was on the right."""
+    dates = when(entry.when, "date") if entry.when else ""
+    if entry.until:
+        dates += " – " + when(entry.until, "date")  # noqa: RUF001 (a date range)
+    text = f"<b>{escape(entry.title)}</b>"
+    if entry.detail:
+        text += f" · {escape(entry.detail)}"
+    row = [Paragraph(escape(dates), styles["small"]), Paragraph(text, styles["entry"])]
+    layout = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)])
+    return Table([row], colWidths=[32 * mm, None], style=layout)
+
+
+def _verification(snapshot: RecordSnapshot, url: str, styles: dict) -> Table:
+    """The QR code of the snapshot's page, and the words that say what it is for."""
+    note = _("Taken on %(date)s. Scan the code or open %(url)s to check this record with %(society)s.") % {
+        "date": when(snapshot.taken_at, "long_date"),
+        "url": url,
+        "society": settings.SOCIETY_NAME,
+    }
+    link = f'<link href="{escape(url)}">{escape(url)}</link>'
+    row = [_qr(url, 30 * mm), Paragraph(escape(note).replace(escape(url), link), styles["small"])]
+    return Table([row], colWidths=[34 * mm, None], style=TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
