@@ -10,6 +10,8 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Credentials")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the start-up checks)
+
         credentials = Link(_("Credentials, PDF and shared copies"), "credentials:mine", order=10)
         hooks.register(self.label, hooks.RECORD_LINKS, "credentials", credentials)
         console = Link(_("Credentials"), "credentials:manage", order=60, section=True)

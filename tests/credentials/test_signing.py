@@ -220,3 +220,17 @@ def test_a_single_proof_object_verifies_as_well_as_a_set_of_one(session_credenti
     single = {**session_credential.document, "proof": session_credential.document["proof"][0]}
 
     assert services.check(single).status == Status.GENUINE
+
+
+def test_a_key_that_cannot_be_read_is_reported_at_start(settings):
+    from credentials.checks import check_credential_keys
+
+    settings.CREDENTIAL_SIGNING_KEY = "not a key"
+    settings.CREDENTIAL_RETIRED_KEYS = ["z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2", "zNotAKey"]
+
+    assert [error.id for error in check_credential_keys(None)] == ["credentials.E001", "credentials.E002"]
+
+    settings.CREDENTIAL_SIGNING_KEY = NEW_KEY
+    settings.CREDENTIAL_RETIRED_KEYS = ["z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"]
+
+    assert check_credential_keys(None) == []
