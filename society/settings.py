@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "members",
     "events",
     "workshops",
+    "proposals",
     "credentials",
 ]
 
@@ -483,7 +484,9 @@ LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
 # here, they come before those of the apps we use (django_celery_beat's "Name" is a
 # task's name). `make` compiles the .mo files (society/catalogues.py, no GNU gettext
 # needed); `make messages` refreshes the .po.
-LOCALE_PATHS = [BASE_DIR / app / "locale" for app in ("society", "members", "events", "workshops", "credentials")]
+LOCALE_PATHS = [
+    BASE_DIR / app / "locale" for app in ("society", "members", "events", "workshops", "proposals", "credentials")
+]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

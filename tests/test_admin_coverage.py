@@ -5,13 +5,13 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-INLINE_ONLY = {"Profile", "SeriesSession", "StudyGroupMembership"}
+INLINE_ONLY = {"Profile", "SeriesSession", "StudyGroupMembership", "CoHost", "Message", "Vote"}
 
 
 def project_models():
     return [
         model
-        for app in ("society", "members", "events", "workshops", "credentials")
+        for app in ("society", "members", "events", "workshops", "proposals", "credentials")
         for model in apps.get_app_config(app).get_models()
     ]
 

@@ -1,6 +1,6 @@
 """Apps meet only through society.hooks: take one out of INSTALLED_APPS and the others still work.
 
-Dependencies flow one way (workshops -> events -> members, everyone -> society).
+Dependencies flow one way (proposals -> workshops -> events -> members, everyone -> society).
 An app links to another app's pages, or counts in another app's tables, only
 through what that app registers in society.hooks. Taking an app out changes the
 app registry and the URLs only: its database tables stay, as they would in a
@@ -59,7 +59,7 @@ def installed_without():
 
 @pytest.fixture
 def without_workshops(installed_without):
-    installed_without("workshops")
+    installed_without("proposals", "workshops")  # proposals can schedule into a workshop series: it goes too
 
 
 def hrefs(response) -> list[str]:
@@ -187,12 +187,32 @@ def test_without_workshops_announcements_offer_no_series_or_study_group(committe
     assert [label for label, _ in response.context["form"].fields["audience"].choices] == ["members", "attended"]
 
 
-# --- Without events (and so without workshops, which needs it) ----------------------
+# --- Without proposals -----------------------------------------------------------------
+
+
+def test_without_proposals_its_pages_and_links_are_gone(committee_client, installed_without):
+    installed_without("proposals")
+
+    home = committee_client.get("/manage/")
+
+    assert committee_client.get("/propose/").status_code == 404
+    assert committee_client.get("/manage/proposals/").status_code == 404
+    assert "Proposals" not in nav_labels(home, "Console")
+    assert "My proposals" not in nav_labels(home, "Main")
+
+
+def test_with_proposals_the_nav_links_to_them(member_client):
+    response = member_client.get("/")
+
+    assert '<a class="nav-link" href="/me/proposals/">My proposals</a>' in response.content.decode()
+
+
+# --- Without events (and so without workshops and proposals, which need it) ----------
 
 
 def test_without_events_the_member_directory_has_no_attended_column_or_filter(committee_client, installed_without):
     UserFactory(name="Rae Regular")
-    installed_without("workshops", "events")
+    installed_without("proposals", "workshops", "events")
 
     page = committee_client.get("/manage/members/")
     export = committee_client.get("/manage/members/members.csv")
@@ -216,11 +236,11 @@ def test_with_workshops_the_console_shows_its_tabs_and_links(committee_client):
     materials = committee_client.get("/manage/events/gans/materials/")
 
     assert nav_labels(home, "Console") == [
-        "Events", "Speakers", "Workshops", "Study groups", "Announcements", "Emails", "Topics", "Committee",
-        "Site texts", "Credentials", "Figures", "Members", "Settings",
+        "Events", "Speakers", "Workshops", "Study groups", "Proposals", "Announcements", "Emails", "Topics",
+        "Committee", "Site texts", "Credentials", "Figures", "Members", "Settings",
     ]  # fmt: skip
     assert nav_labels(home, "Main") == [
-        "AI Society", "Events", "Workshops", "About", "Manage", "My events", "My account",
+        "AI Society", "Events", "Workshops", "About", "Manage", "My events", "My proposals", "My account",
     ]  # fmt: skip
     assert nav_labels(console, "This event") == [
         "Overview", "Edit", "Registrations", "Door", "Speakers", "Materials", "Feedback", "Announce",
@@ -293,9 +313,21 @@ def test_events_names_no_workshops_url():
 
 
 def test_imports_flow_one_way():
-    assert offending_lines(IMPORT_OF.format(app="(events|workshops)"), "members") == []
-    assert offending_lines(IMPORT_OF.format(app="workshops"), "events") == []
-    assert offending_lines(IMPORT_OF.format(app="(members|events|workshops)"), "society") == []
+    assert offending_lines(IMPORT_OF.format(app="(events|workshops|proposals|credentials)"), "members") == []
+    assert offending_lines(IMPORT_OF.format(app="(workshops|proposals|credentials)"), "events") == []
+    assert offending_lines(IMPORT_OF.format(app="(proposals|credentials)"), "workshops") == []
+    assert offending_lines(IMPORT_OF.format(app="credentials"), "proposals") == []
+    assert offending_lines(IMPORT_OF.format(app="(members|events|workshops|proposals|credentials)"), "society") == []
+
+
+def test_no_other_app_names_a_proposals_url():
+    pattern = URL_NAME_OF.format(app="proposals")
+    assert offending_lines(pattern, "events", "members", "workshops", "templates/events", "templates/members") == []
+
+
+def test_no_other_app_names_a_credentials_url():
+    pattern = URL_NAME_OF.format(app="credentials")
+    assert offending_lines(pattern, "events", "members", "workshops", "proposals", "templates/members") == []
 
 
 @pytest.mark.django_db

@@ -34,6 +34,7 @@ from tests.factories import (
     WorkshopSeriesFactory,
 )
 from tests.logins import log_in
+from tests.proposals.factories import CoHostFactory, ProposalFactory
 from workshops.links import meeting_token
 
 PUBLIC = "public"
@@ -196,6 +197,18 @@ def public_material(kind: str):
     return kwargs
 
 
+def own_proposal(user) -> dict:
+    return {"proposal_id": ProposalFactory(proposer=user).pk}
+
+
+def own_invitation(user) -> dict:
+    return {"co_host_id": CoHostFactory(user=user).pk}
+
+
+def some_proposal() -> dict:
+    return {"proposal_id": ProposalFactory().pk}
+
+
 AUDIENCE: dict[str, Entry] = {
     "healthz": Entry(PUBLIC),
     "favicon": Entry(PUBLIC),
@@ -326,6 +339,20 @@ AUDIENCE: dict[str, Entry] = {
     "members:manage_topics": Entry(COMMITTEE),
     "members:merge_topics": Entry(COMMITTEE),
     "members:rename_topic": Entry(COMMITTEE, some_topic),
+    "proposals:propose": Entry(MEMBER),
+    "proposals:my_proposals": Entry(MEMBER),
+    # A proposal is its proposer's (and its co-hosts'); the others get 404 (tests/proposals/test_pages.py).
+    "proposals:mine": Entry(MEMBER, own_proposal, owned=True),
+    "proposals:edit": Entry(MEMBER, own_proposal, owned=True),
+    "proposals:answer_invitation": Entry(MEMBER, own_invitation, owned=True, post_only=True),
+    "proposals:queue": Entry(COMMITTEE),
+    "proposals:review": Entry(COMMITTEE, some_proposal),
+    "proposals:comment": Entry(COMMITTEE, some_proposal, post_only=True),
+    "proposals:vote": Entry(COMMITTEE, some_proposal, post_only=True),
+    "proposals:request_changes": Entry(COMMITTEE, some_proposal, post_only=True),
+    "proposals:accept": Entry(COMMITTEE, some_proposal, post_only=True),
+    "proposals:schedule": Entry(COMMITTEE, some_proposal, post_only=True),
+    "proposals:decline": Entry(COMMITTEE, some_proposal),
     "credentials:keys": Entry(PUBLIC),
     "credentials:verify": Entry(PUBLIC),
     "credentials:credential": Entry(PUBLIC, some_credential),

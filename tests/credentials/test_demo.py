@@ -19,14 +19,15 @@ def test_the_demo_member_has_a_verifiable_record(client):
     call_command("load_demo", force=True, stdout=StringIO())  # again: nothing doubled
     sam = User.objects.get(email="sam@demo.ac.uk")
 
-    led = sessions_led(sam).entries
+    # (the proposals demo may make Sam the host of a session of its own too)
+    led = {entry.title: entry.detail for entry in sessions_led(sam).entries}
     credentials = IssuedCredential.objects.filter(member=sam)
     snapshot = RecordSnapshot.objects.get(member=sam)
 
-    assert [entry.title for entry in led] == ["Member-led: Evaluating language models in Python"]
-    assert "rated 4.4 out of 5 by 7" in led[0].detail
+    assert led["Member-led: Evaluating language models in Python"] == "9 attended · rated 4.4 out of 5 by 7"
     assert [entry.title for entry in series_completed(sam).entries] == ["Deep learning bootcamp, summer"]
-    assert sorted(credential.kind for credential in credentials) == ["series_completed", "session_led"]
+    assert credentials.filter(kind="series_completed").count() == 1
+    assert credentials.filter(kind="session_led").count() == len(led)
     assert {services.check(credential.document).status for credential in credentials} == {Status.GENUINE}
     assert (
         "Member-led: Evaluating language models in Python" in client.get(snapshot.get_absolute_url()).content.decode()
