@@ -19,7 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("society", "members", "events", "workshops", "proposals")
+APPS = ("society", "members", "events", "workshops", "proposals", "credentials")
 LANGUAGES = ("zh_Hans",)
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[#0\- +]*\d*(?:\.\d+)?[sdifr]|%[#0\- +]*\d*(?:\.\d+)?[sdifr]|\{\w*\}")

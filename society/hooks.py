@@ -33,6 +33,7 @@ ACCOUNT_NAV = "account_nav"  # Link: beside "Log out", for people logged in
 FOOTER_NAV = "footer_nav"  # Link: the footer of every page
 CONSOLE_NAV = "console_nav"  # Link: the console's links to its sections
 CONSOLE_EVENT_TABS = "console_event_tabs"  # Link, reversed with slug=: an event's console tabs
+RECORD_LINKS = "record_links"  # Link: what a member can do with their participation record, on its page
 EVENT_MATERIALS = "event_materials"  # Link, reversed with slug=: where an event's materials are
 EVENT_FEEDBACK_MORE = "event_feedback_more"  # Link, reversed with slug=: fuller feedback after a rating
 MEMBER_ATTENDANCE = "member_attendance"  # () -> expression: events each user (OuterRef "pk") attended

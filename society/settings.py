@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "events",
     "workshops",
     "proposals",
+    "credentials",
 ]
 
 MIDDLEWARE = [
@@ -399,6 +400,33 @@ HOST_RIGHTS_DAYS = env_count("HOST_RIGHTS_DAYS", 14)
 # The hosts of a member-led session that has no materials yet are reminded this many days
 # before it starts (workshops.services.queue_materials_reminders).
 HOST_MATERIALS_DUE_DAYS = env_count("HOST_MATERIALS_DUE_DAYS", 3)
+
+
+def env_percent(name: str, default: int) -> int:
+    """A share in per cent, 1 to 100."""
+    value = env_int(name, default)
+    if not 1 <= value <= 100:
+        raise ImproperlyConfigured(f"{name} must be a percentage from 1 to 100, not {value}.")
+    return value
+
+
+# A member completed a workshop series when it is over and they attended at least this
+# share of its sessions (per cent; 100 = every one): their record and credentials say so.
+SERIES_COMPLETED_SHARE = env_percent("SERIES_COMPLETED_SHARE", 80)
+
+# The society's Ed25519 key that signs members' credentials (credentials.keys): PEM, or
+# base64 of its 32 bytes (`python manage.py credential_key` makes one). Retired keys' public
+# halves stay published, so credentials they signed still verify. Without a signing key,
+# CREDENTIAL_DEVELOPMENT_KEY (on with DEBUG) derives one from SECRET_KEY; otherwise no
+# credential is issued and the member's page says why.
+CREDENTIAL_SIGNING_KEY = env_str("CREDENTIAL_SIGNING_KEY")
+CREDENTIAL_RETIRED_KEYS = env_list("CREDENTIAL_RETIRED_KEYS")
+CREDENTIAL_DEVELOPMENT_KEY = env_bool("CREDENTIAL_DEVELOPMENT_KEY", DEBUG)
+# A TrueType font with Chinese for record PDFs, embedded in them; when the file is missing,
+# PDFs name the reader's own STSong-Light instead.
+PDF_FONT = env_str("PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# The largest credential the verification page reads (KB).
+CREDENTIAL_UPLOAD_MAX_BYTES = env_count("CREDENTIAL_UPLOAD_MAX_KB", 64, least=1) * 1024
 # The hosts the committee's webhook may post to: a name, ".name" for the name and its
 # subdomains, or "*" for any host whose addresses are all public (checked when posting).
 WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "hooks.slack.com,discord.com,discordapp.com")
@@ -459,7 +487,9 @@ LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
 # here, they come before those of the apps we use (django_celery_beat's "Name" is a
 # task's name). `make` compiles the .mo files (society/catalogues.py, no GNU gettext
 # needed); `make messages` refreshes the .po.
-LOCALE_PATHS = [BASE_DIR / app / "locale" for app in ("society", "members", "events", "workshops", "proposals")]
+LOCALE_PATHS = [
+    BASE_DIR / app / "locale" for app in ("society", "members", "events", "workshops", "proposals", "credentials")
+]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

@@ -13,7 +13,7 @@ admin.site.site_header = f"{settings.SOCIETY_NAME} admin"
 admin.site.site_title = admin.site.site_header
 
 # The society's apps, in the order their URLs are tried; each only while it is installed.
-SOCIETY_APPS = ["events", "members", "workshops", "proposals"]
+SOCIETY_APPS = ["events", "members", "workshops", "proposals", "credentials"]
 
 # A database that cannot be reached is a friendly 503 (society.views.server_error).
 handler400 = views.bad_request

@@ -104,6 +104,8 @@ def _test_settings(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # Hashing dominates sign-up and log-in tests; the algorithm is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Credentials are signed with a key derived from SECRET_KEY, as in development.
+    settings.CREDENTIAL_DEVELOPMENT_KEY = True
     # The configured cache (Redis in CI), with keys of this test only, so that
     # rate-limit counters never leak from one test into another.
     settings.CACHES = {"default": {**django_settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}

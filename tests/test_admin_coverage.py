@@ -11,7 +11,7 @@ INLINE_ONLY = {"Profile", "SeriesSession", "StudyGroupMembership", "CoHost", "Me
 def project_models():
     return [
         model
-        for app in ("society", "members", "events", "workshops", "proposals")
+        for app in ("society", "members", "events", "workshops", "proposals", "credentials")
         for model in apps.get_app_config(app).get_models()
     ]
 

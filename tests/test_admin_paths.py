@@ -120,6 +120,8 @@ NO_RULE = {
     "workshops.Material": "file fields read-only here; new files through the console",
     "workshops.StudyGroup": "a group's details",
     "proposals.Proposal": "read-only in the admin: every decision goes through proposals.services, in the console",
+    "credentials.IssuedCredential": "read-only in the admin: issued by issue_credential, revoked by revoke_credential",
+    "credentials.RecordSnapshot": "read-only in the admin: taken by the member, withdrawn by revoke_snapshot",
 }
 
 # Models whose rows a rule keeps from being deleted: the admin's delete goes through
@@ -131,6 +133,8 @@ DELETE_THROUGH_SERVICE = {
     "events.FirstAttendance": "never: it follows the registrations (keep_first_attendances)",
     "members.User": "anonymise_account, as “Delete my account”",
     "society.OutboundEmail": "never: a deleted row frees its key, so the same email could go twice",
+    "credentials.IssuedCredential": "never: revoked instead, so its page and the check say it was withdrawn",
+    "credentials.RecordSnapshot": "never: withdrawn instead, so its address says it was withdrawn",
 }
 
 # Every admin action but Django's bulk delete, with what it calls.
@@ -152,6 +156,8 @@ KNOWN_ACTIONS = {
         "cancel": "the outbox's own repair: pending or failed emails cancelled",
     },
     "account.EmailAddress": {"make_verified": "allauth's"},
+    "credentials.IssuedCredential": {"revoke": "credentials.services.revoke_credential"},
+    "credentials.RecordSnapshot": {"withdraw": "credentials.services.revoke_snapshot"},
     "django_celery_beat.PeriodicTask": {
         "enable_tasks": "the schedule",
         "disable_tasks": "the schedule",

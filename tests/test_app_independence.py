@@ -91,8 +91,8 @@ def test_without_workshops_the_console_home_works_without_workshop_links(committ
 
     assert response.status_code == 200
     assert nav_labels(response, "Console") == [
-        "Events", "Speakers", "Announcements", "Emails", "Topics", "Committee", "Site texts", "Figures", "Members",
-        "Settings",
+        "Events", "Speakers", "Announcements", "Emails", "Topics", "Committee", "Site texts", "Credentials",
+        "Figures", "Members", "Settings",
     ]  # fmt: skip
     assert nav_labels(response, "Main") == ["AI Society", "Events", "About", "Manage", "My events", "My account"]
     assert workshop_links(response) == []
@@ -254,7 +254,7 @@ def test_with_workshops_the_console_shows_its_tabs_and_links(committee_client):
 
     assert nav_labels(home, "Console") == [
         "Events", "Speakers", "Workshops", "Study groups", "Member-led sessions", "Proposals", "Announcements",
-        "Emails", "Topics", "Committee", "Site texts", "Figures", "Members", "Settings",
+        "Emails", "Topics", "Committee", "Site texts", "Credentials", "Figures", "Members", "Settings",
     ]  # fmt: skip
     assert nav_labels(home, "Main") == [
         "AI Society", "Events", "Workshops", "About", "Manage", "My events", "My proposals", "My account",
@@ -289,7 +289,7 @@ def test_the_main_navigation_marks_the_section_being_shown(client):
 
     assert '<a class="nav-link active" href="/events/" aria-current="page">Events</a>' in response.content.decode()
     assert '<a class="nav-link" href="/workshops/">Workshops</a>' in response.content.decode()
-    assert nav_labels(response, "Footer") == ["Events", "About", "Privacy", "Status"]
+    assert nav_labels(response, "Footer") == ["Events", "About", "Privacy", "Verify a credential", "Status"]
 
 
 # --- The source: no road around the hooks --------------------------------------------------
@@ -330,12 +330,35 @@ def test_events_names_no_workshops_url():
 
 
 def test_imports_flow_one_way():
-    assert offending_lines(IMPORT_OF.format(app="(events|workshops|proposals)"), "members") == []
-    assert offending_lines(IMPORT_OF.format(app="(workshops|proposals)"), "events") == []
-    assert offending_lines(IMPORT_OF.format(app="proposals"), "workshops") == []
-    assert offending_lines(IMPORT_OF.format(app="(members|events|workshops|proposals)"), "society") == []
+    assert offending_lines(IMPORT_OF.format(app="(events|workshops|proposals|credentials)"), "members") == []
+    assert offending_lines(IMPORT_OF.format(app="(workshops|proposals|credentials)"), "events") == []
+    assert offending_lines(IMPORT_OF.format(app="(proposals|credentials)"), "workshops") == []
+    assert offending_lines(IMPORT_OF.format(app="credentials"), "proposals") == []
+    assert offending_lines(IMPORT_OF.format(app="(members|events|workshops|proposals|credentials)"), "society") == []
 
 
 def test_no_other_app_names_a_proposals_url():
     pattern = URL_NAME_OF.format(app="proposals")
     assert offending_lines(pattern, "events", "members", "workshops", "templates/events", "templates/members") == []
+
+
+def test_no_other_app_names_a_credentials_url():
+    pattern = URL_NAME_OF.format(app="credentials")
+    assert offending_lines(pattern, "events", "members", "workshops", "proposals", "templates/members") == []
+
+
+@pytest.mark.django_db
+def test_without_credentials_the_record_works_without_its_link(member_client, installed_without):
+    installed_without("credentials")
+
+    page = member_client.get("/me/record/").content.decode()
+
+    assert "Credentials, PDF and shared copies" not in page
+    assert "Share it with employers" in page
+
+
+@pytest.mark.django_db
+def test_with_credentials_the_record_links_to_them(member_client):
+    page = member_client.get("/me/record/").content.decode()
+
+    assert '<a href="/me/record/credentials/">Credentials, PDF and shared copies</a>' in page

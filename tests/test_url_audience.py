@@ -7,12 +7,14 @@ everything else is listed in AUDIENCE.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from credentials import services as credential_services
 from events import links, services
 from events.models import Announcement, Event
 from members.models import PublicRecord
@@ -138,6 +140,27 @@ def email_link(purpose: str):
 
 def secret_calendar() -> dict:
     return {"token": CalendarFeedFactory().token}
+
+
+def own_credential(user) -> dict:
+    """A credential `user` earned by leading a session that took place."""
+    start = timezone.now() - timedelta(days=3)
+    event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=2))
+    EventHostFactory(event=event, user=user)
+    credential = credential_services.issue_earned(member=user, ref=f"session_led:{event.slug}")
+    return {"credential_id": credential.pk}
+
+
+def some_credential() -> dict:
+    return own_credential(UserFactory())
+
+
+def own_snapshot(user) -> dict:
+    return {"token": credential_services.take_snapshot(member=user).token}
+
+
+def some_snapshot() -> dict:
+    return own_snapshot(UserFactory())
 
 
 def some_series() -> dict:
@@ -343,6 +366,19 @@ AUDIENCE: dict[str, Entry] = {
     "proposals:accept": Entry(COMMITTEE, some_proposal, post_only=True),
     "proposals:schedule": Entry(COMMITTEE, some_proposal, post_only=True),
     "proposals:decline": Entry(COMMITTEE, some_proposal),
+    "credentials:keys": Entry(PUBLIC),
+    "credentials:verify": Entry(PUBLIC),
+    "credentials:credential": Entry(PUBLIC, some_credential),
+    "credentials:snapshot": Entry(PUBLIC, some_snapshot),
+    "credentials:snapshot_pdf": Entry(PUBLIC, some_snapshot),
+    "credentials:mine": Entry(MEMBER),
+    "credentials:issue": Entry(MEMBER, post_only=True),
+    "credentials:download": Entry(MEMBER, own_credential, owned=True),
+    "credentials:revoke": Entry(MEMBER, own_credential, owned=True),
+    "credentials:take_snapshot": Entry(MEMBER, post_only=True),
+    "credentials:withdraw_snapshot": Entry(MEMBER, own_snapshot, owned=True),
+    "credentials:manage": Entry(COMMITTEE),
+    "credentials:manage_revoke": Entry(COMMITTEE, some_credential),
 }
 
 

@@ -44,6 +44,9 @@ NOT_HTML = {
     "members:export_data",
     "members:person_search",
     "workshops:material_download",
+    "credentials:keys",
+    "credentials:download",
+    "credentials:snapshot_pdf",
 }
 
 # axe-core rules that do not apply to one page, each with the reason.

@@ -137,9 +137,10 @@ def test_public_record_costs_constant_queries(client, member):
             attended(member, title=f"Workshop {i}", days_ago=i + 1, topics=[topic])
             CommitteeRoleFactory(user=member)
 
-    # record + user, profile, attended events: counted, listed, their topics; roles, study groups joined
-    assert assert_constant_queries(lambda: client.get(record.get_absolute_url()), attend) == 7
-    assert assert_constant_queries(lambda: client.get(record.get_absolute_url() + "?whole=1"), attend, small=0) == 7
+    # record + user, profile, sessions led (counted: none), attended events: counted, listed, their
+    # topics; series completed, study groups joined; roles
+    assert assert_constant_queries(lambda: client.get(record.get_absolute_url()), attend) == 9
+    assert assert_constant_queries(lambda: client.get(record.get_absolute_url() + "?whole=1"), attend, small=0) == 9
 
 
 @pytest.mark.django_db

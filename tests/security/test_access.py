@@ -125,7 +125,13 @@ def test_url_refuses_whoever_it_is_not_for_and_answers_the_others(personas, key)
 
 
 # Made-up values for each kind of argument: nobody's slug, token, id or key.
-MADE_UP = {"slug": "no-such-thing", "event_slug": "no-such-thing", "token": "not-a-token", "key": "no-such-text"}
+MADE_UP = {
+    "slug": "no-such-thing",
+    "event_slug": "no-such-thing",
+    "token": "not-a-token",
+    "key": "no-such-text",
+    "credential_id": "00000000-0000-4000-8000-000000000000",  # a UUID no credential has
+}
 MADE_UP_INT = "99999999999999999999"  # past any integer column too
 # URLs whose arguments are not things looked up: allauth's keys (answered on the page).
 NOT_LOOKED_UP = {"account_reset_password_from_key", "account_confirm_email"}
