@@ -13,7 +13,7 @@ from members.models import User
 from workshops import services as workshop_services
 from workshops.models import SeriesSession, WorkshopSeries
 
-from . import badges, services
+from . import badges, keys, services
 from .models import RecordSnapshot
 
 MEMBER = "sam@demo.ac.uk"
@@ -38,8 +38,11 @@ def load(stdout) -> None:
     others.sort(key=lambda user: ATTENDEES.index(user.email))
     _session_led(member, others, committee)
     _series_completed(member, others[:4], committee)
-    for achievement in badges.earned(member):
-        services.issue_credential(member=member, achievement=achievement)
+    if keys.can_sign():
+        for achievement in badges.earned(member):
+            services.issue_credential(member=member, achievement=achievement)
+    else:
+        stdout.write("\nNo credentials issued: set CREDENTIAL_SIGNING_KEY (manage.py credential_key) to sign them.\n")
     if not RecordSnapshot.objects.filter(member=member, revoked_at__isnull=True).exists():
         services.take_snapshot(member=member)
     snapshot = RecordSnapshot.objects.filter(member=member, revoked_at__isnull=True).first()

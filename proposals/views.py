@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events import hosts
 from events.markdown import render_markdown
 
 from . import services
@@ -67,6 +68,8 @@ def proposal_detail(request, proposal_id: int):
         "is_proposer": proposal.proposer_id == request.user.pk,
         "co_hosts": _co_hosts_of(proposal),
         "history": visible.order_by("created_at", "id"),
+        # Once scheduled, its hosts run the event from the console (events.hosts).
+        "runs_event": proposal.event is not None and hosts.may_run(request.user, proposal.event),
     }
     return render(request, "proposals/proposal_detail.html", context)
 
