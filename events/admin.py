@@ -351,8 +351,39 @@ class CheckedInFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AddedThroughService:
+    """For a ModelAdmin whose add form goes through a service: `add_through_service`
+    saves the row the rules' way (or raises one of `refusals`, shown as a message, and
+    nothing is saved or logged, and the form comes back). Changes are not saved here."""
+
+    refusals: tuple[type[Exception], ...] = ()
+
+    def add_through_service(self, request, obj):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        try:
+            saved = self.add_through_service(request, obj)
+        except self.refusals as error:
+            messages.error(request, str(error))
+            return
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:  # None: refused by the rules (save_model said why)
+            super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+
 @admin.register(EventHost)
-class EventHostAdmin(admin.ModelAdmin):
+class EventHostAdmin(AddedThroughService, admin.ModelAdmin):
     """Hosts are named and removed through the services, as in the console's Hosts tab:
     adding calls add_host (a closed account or a cancelled event is refused), deleting
     calls remove_host (both write the action log). Rows are not edited."""
@@ -369,25 +400,10 @@ class EventHostAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        try:
-            host = services.add_host(event=obj.event, member=obj.user, role=obj.role, by=request.user)
-        except services.HostError as error:
-            messages.error(request, str(error))
-            return
-        obj.pk = host.pk
-        obj.refresh_from_db()
+    refusals = (services.HostError,)
 
-    def log_addition(self, request, obj, message):
-        if obj.pk is not None:  # None: refused by the rules (save_model said why)
-            super().log_addition(request, obj, message)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if obj.pk is None:
-            return HttpResponseRedirect(request.path)
-        return super().response_add(request, obj, post_url_continue)
+    def add_through_service(self, request, obj) -> EventHost:
+        return services.add_host(event=obj.event, member=obj.user, role=obj.role, by=request.user)
 
     def delete_model(self, request, obj):
         self.remove_through_service(request, [obj])
@@ -404,7 +420,7 @@ class EventHostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AddedThroughService, admin.ModelAdmin):
     """Read-only rows, changed through the services: adding registers the person
     (add_registrant), deleting cancels (cancel: the row stays as history and the next
     person waiting gets the seat)."""
@@ -439,25 +455,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)  # deleting is cancelling: cancel_registrations
         return actions
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        try:
-            registration = services.add_registrant(event=obj.event, user=obj.user, by=request.user)
-        except services.RegistrationError as error:  # the event filled up or closed since the form was checked
-            messages.error(request, str(error))
-            return
-        obj.pk = registration.pk
-        obj.refresh_from_db()
+    # The event filled up or closed since the form was checked.
+    refusals = (services.RegistrationError,)
 
-    def log_addition(self, request, obj, message):
-        if obj.pk is not None:  # None: refused by the rules (save_model said why)
-            super().log_addition(request, obj, message)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if obj.pk is None:
-            return HttpResponseRedirect(request.path)
-        return super().response_add(request, obj, post_url_continue)
+    def add_through_service(self, request, obj) -> Registration:
+        return services.add_registrant(event=obj.event, user=obj.user, by=request.user)
 
     def delete_model(self, request, obj):
         self.cancel_through_service(request, [obj])
