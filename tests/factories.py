@@ -225,7 +225,7 @@ class StudyGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StudyGroup
 
-    name = factory.Sequence(lambda n: f"Paper reading {n}")
-    slug = factory.Sequence(lambda n: f"paper-reading-{n}")
+    name = factory.Sequence(lambda n: f"Attention papers {n}")
+    slug = factory.Sequence(lambda n: f"attention-papers-{n}")
     meeting_pattern = "Thursdays 6pm, Lab 2.14"
     capacity = 8
