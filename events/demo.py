@@ -375,7 +375,7 @@ def load_hosts(workshops: list[Event], *, committee: User | None) -> None:
     """Sam, a member, hosts a session of their own in two days (no materials, checklist
     or room yet: the console's member-led list shows what is missing, and the hourly task
     reminds Sam of the materials), with a rehearsal the committee asked for; and was named
-    co-host of last week's workshop (whose feedback Sam may still read)."""
+    co-host of the latest past workshop people came to (whose feedback Sam may still read)."""
     sam = User.objects.filter(email=MEMBER_HOST).first()
     if sam is None or committee is None or len(workshops) < 4:
         return
@@ -400,7 +400,9 @@ def load_hosts(workshops: list[Event], *, committee: User | None) -> None:
         services.set_rehearsal(
             event=session, at=at(day - timedelta(days=1), 17), note="Room 3, Students' Union: 20 minutes.", by=committee
         )
-    past = [event for event in workshops if event.ends_at < timezone.now()]
+    # The latest past workshop people came to (yesterday's may not have its check-ins yet).
+    came = set(Registration.objects.attended().values_list("event_id", flat=True))
+    past = [event for event in workshops if event.ends_at < timezone.now() and event.pk in came]
     if past:
         services.add_host(event=past[-1], member=sam, role=EventHost.Role.CO_HOST, by=committee)
 

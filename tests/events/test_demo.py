@@ -101,6 +101,7 @@ def test_demo_has_a_member_hosting_an_upcoming_session_and_a_past_one():
     co_hosted = EventHost.objects.get(user=sam, role=EventHost.Role.CO_HOST, event__slug__startswith="workshop-")
     assert EventHost.objects.get(event=session, user=sam).role == EventHost.Role.PROPOSER
     assert session.starts_at > timezone.now() > co_hosted.event.ends_at
+    assert Registration.objects.attended().filter(event=co_hosted.event).exists()  # a session led that people came to
     assert {session, co_hosted.event} <= set(hosts.hosted_by(sam))
     assert session.rehearsal_at is not None
     rehearsal = OutboundEmail.objects.filter(
