@@ -3,6 +3,7 @@ materials reminder (once each, only when materials are missing), and the console
 list of upcoming member-led sessions with what each still lacks."""
 
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 
 import pytest
 from django.test import override_settings
@@ -82,10 +83,16 @@ def test_the_periodic_task_queues_the_due_reminders():
     assert tasks.send_host_reminders() == 0
 
 
-def test_the_beat_schedule_runs_the_host_reminders():
+def test_the_beat_schedule_runs_the_host_reminders_every_hour():
+    from django.apps import apps as django_apps
     from django_celery_beat.models import PeriodicTask
 
-    assert PeriodicTask.objects.filter(task="workshops.tasks.send_host_reminders", enabled=True).exists()
+    # The data migration's function (again: a transactional test elsewhere on this
+    # worker may have flushed the rows the migration made; running it twice is harmless).
+    import_module("workshops.migrations.0006_host_reminders_schedule").schedule_reminders(django_apps, None)
+
+    [task] = PeriodicTask.objects.filter(task="workshops.tasks.send_host_reminders")
+    assert (task.enabled, task.interval.every, task.interval.period) == (True, 1, "hours")
 
 
 # --- Rehearsal ----------------------------------------------------------------------
