@@ -13,6 +13,7 @@ nothing is issued and the pages that would issue say why (KeyMissing).
 
 import base64
 import binascii
+from functools import cache
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -29,6 +30,7 @@ class KeyMissing(ImproperlyConfigured):
     """No key to sign with: CREDENTIAL_SIGNING_KEY is not set in production."""
 
 
+@cache
 def parse_private_key(text: str) -> Ed25519PrivateKey:
     """An Ed25519 private key from PEM (PKCS #8) or base64 of its 32 raw bytes; ValueError otherwise."""
     text = text.strip()
@@ -37,13 +39,7 @@ def parse_private_key(text: str) -> Ed25519PrivateKey:
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("not an Ed25519 private key")
         return key
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except binascii.Error as error:
-        raise ValueError("neither PEM nor base64") from error
-    if len(raw) != 32:
-        raise ValueError("an Ed25519 private key is 32 bytes")
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    return Ed25519PrivateKey.from_private_bytes(_raw_key(text, "private", "neither PEM nor base64"))
 
 
 def parse_public_key(text: str) -> str:
@@ -58,13 +54,19 @@ def parse_public_key(text: str) -> str:
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("not an Ed25519 public key")
         return public_multibase(key)
+    return multibase.public_key_multibase(_raw_key(text, "public", "neither multibase, PEM nor base64"))
+
+
+def _raw_key(text: str, half: str, unreadable: str) -> bytes:
+    """The 32 raw bytes of an Ed25519 key (`half`: "private" or "public") given in base64;
+    ValueError(`unreadable`) when it is not base64."""
     try:
         raw = base64.b64decode(text, validate=True)
     except binascii.Error as error:
-        raise ValueError("neither multibase, PEM nor base64") from error
+        raise ValueError(unreadable) from error
     if len(raw) != 32:
-        raise ValueError("an Ed25519 public key is 32 bytes")
-    return multibase.public_key_multibase(raw)
+        raise ValueError(f"an Ed25519 {half} key is 32 bytes")
+    return raw
 
 
 def public_multibase(key: Ed25519PublicKey) -> str:
@@ -74,8 +76,13 @@ def public_multibase(key: Ed25519PublicKey) -> str:
 
 def development_key() -> Ed25519PrivateKey:
     """A key derived from SECRET_KEY (HKDF-SHA256): stable across restarts, never for production."""
+    return _derived_key(settings.SECRET_KEY)
+
+
+@cache
+def _derived_key(secret: str) -> Ed25519PrivateKey:
     derive = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"society credential signing key")
-    return Ed25519PrivateKey.from_private_bytes(derive.derive(settings.SECRET_KEY.encode()))
+    return Ed25519PrivateKey.from_private_bytes(derive.derive(secret.encode()))
 
 
 def signing_key() -> Ed25519PrivateKey:
@@ -127,7 +134,10 @@ def retired_keys() -> list[str]:
 def published_keys() -> dict[str, str]:
     """Verification method id -> publicKeyMultibase: the current key (when there is one)
     and every retired key."""
-    current = [public_multibase(signing_key().public_key())] if can_sign() else []
+    try:
+        current = [public_multibase(signing_key().public_key())]
+    except ImproperlyConfigured:  # no key to sign with: only the retired ones
+        current = []
     return {key_id(key): key for key in current + retired_keys()}
 
 

@@ -76,12 +76,8 @@ def event_edit(request, slug: str):
                 expected_version=form.cleaned_data["version"] or None,
             )
         except services.RegistrationError as error:
-            # Nothing was saved: show the person's input again, drawn on the event as it is now.
             messages.error(request, str(error))
-            event = get_managed_event(slug)
-            data = request.POST.copy()
-            data["version"] = services.event_version(event)
-            form = ConsoleEventForm(data, instance=event)
+            event, form = input_on_event_as_now(request, ConsoleEventForm, slug)
             context = {"form": form, "event": event, "saved_now": saved_values(form)}
             return render(request, "events/manage/event_form.html", context)
         saved = (
@@ -93,6 +89,15 @@ def event_edit(request, slug: str):
         messages.success(request, saved)
         return redirect("events:manage_event", slug=event.slug)
     return render(request, "events/manage/event_form.html", {"form": form, "event": event})
+
+
+def input_on_event_as_now(request, form_class, slug: str):
+    """After a save refused because someone saved meanwhile (nothing was saved): the
+    event as it is now, and the person's input again drawn on it, at its new version."""
+    event = get_managed_event(slug)
+    data = request.POST.copy()
+    data["version"] = services.event_version(event)
+    return event, form_class(data, instance=event)
 
 
 def saved_values(form: ConsoleEventForm) -> list[tuple[str, str]]:
@@ -185,12 +190,8 @@ def host_event_edit(request, event: Event):
                 expected_version=form.cleaned_data["version"] or None,
             )
         except services.RegistrationError as error:
-            # Someone saved meanwhile: nothing was saved; show the input again on the event as it is now.
             messages.error(request, str(error))
-            event = get_managed_event(event.slug)
-            data = request.POST.copy()
-            data["version"] = services.event_version(event)
-            form = HostEventForm(data, instance=event)
+            event, form = input_on_event_as_now(request, HostEventForm, event.slug)
             return render(request, "events/manage/host_event_form.html", {"form": form, "event": event})
         messages.success(request, _("Saved."))
         return redirect("events:manage_event", slug=event.slug)
