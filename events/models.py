@@ -3,6 +3,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -196,6 +197,32 @@ class Event(models.Model):
     rehearsal_note = models.CharField(
         _("rehearsal note"), max_length=500, blank=True, help_text=_("Where, and what to bring to the rehearsal.")
     )
+    # Fair seats (events.services.strikes and .lottery), each chosen per event by the committee.
+    no_show_policy = models.BooleanField(
+        _("no-show strikes"),
+        default=False,
+        help_text=_(
+            "Members who neither come nor cancel in time get a strike; while they hold strikes, "
+            "registration opens later for them (the console's settings say how much)."
+        ),
+    )
+    # When the no-shows' strikes were given (once, when check-in closed and the attendance was final).
+    strikes_given_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lottery = models.BooleanField(
+        _("seats drawn by lot"),
+        default=False,
+        help_text=_(
+            "Members ask for a place until the requests close; then the seats are drawn by lot and "
+            "the others go on the waiting list in the drawn order."
+        ),
+    )
+    lottery_closes_at = models.DateTimeField(
+        _("requests close"), null=True, blank=True, help_text=_("When the seats are drawn.")
+    )
+    # The draw's seed, committed by its hash (published) until the requests close, then revealed.
+    lottery_seed = models.CharField(max_length=64, blank=True, editable=False)
+    lottery_seed_hash = models.CharField(max_length=64, blank=True, editable=False)
+    drawn_at = models.DateTimeField(_("drawn"), null=True, blank=True, editable=False)
     # The same random key on every draft of one weekly series (services.create_weekly_series):
     # what "Publish all" publishes. Empty for events made one by one.
     series_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
@@ -219,6 +246,10 @@ class Event(models.Model):
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="event_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(lottery=False) | Q(lottery_closes_at__isnull=False, lottery_closes_at__lt=F("starts_at")),
+                name="event_lottery_closes_before_start",
             ),
             models.CheckConstraint(
                 condition=Q(registration_opens_at__isnull=True)
@@ -353,6 +384,12 @@ def attended_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": Registration.Status.CONFIRMED, f"{prefix}checked_in_at__isnull": False})
 
 
+class CancelledVia(models.TextChoices):
+    PAGE = "page", _("By the member, on the site")
+    EMAIL = "email", _("“I can't come” in an email")
+    COMMITTEE = "committee", _("By the committee")
+
+
 class Registration(models.Model):
     """A member's place at an event: confirmed, on the waiting list, or cancelled.
 
@@ -377,6 +414,9 @@ class Registration(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Who cancelled and how: a no-show strike never follows "I can't come" in an email,
+    # nor the committee's cancelling (events.services.strikes).
+    cancelled_via = models.CharField(max_length=20, choices=CancelledVia.choices, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -614,6 +654,26 @@ class ConsoleSettings(models.Model):
         blank=True,
         help_text=_("Slack or Discord incoming webhook, told when an event is published, changed or cancelled."),
     )
+    # The no-show policy (events.services.strikes), for the events it is turned on for.
+    no_show_cutoff_hours = models.PositiveSmallIntegerField(
+        _("cancel at least this many hours before"),
+        default=24,
+        help_text=_("A confirmed member who cancels later than this, or does not come, gets a strike."),
+    )
+    late_promotion_hours = models.PositiveSmallIntegerField(
+        _("no strike when moved off the waiting list later than"),
+        default=24,
+        help_text=_("Hours before the start: someone given a seat this late never gets a strike."),
+    )
+    strike_weeks = models.PositiveSmallIntegerField(
+        _("strikes expire after (weeks)"), default=8, validators=[MinValueValidator(1)]
+    )
+    strike_delay_minutes = models.PositiveSmallIntegerField(
+        _("registration opens later by (minutes per strike)"), default=60, validators=[MinValueValidator(1)]
+    )
+    strike_delay_max_minutes = models.PositiveSmallIntegerField(
+        _("at most (minutes)"), default=180, validators=[MinValueValidator(1)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -627,3 +687,7 @@ class ConsoleSettings(models.Model):
     @classmethod
     def load(cls) -> "ConsoleSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+# The models of the fair-seats rules live beside these (events.fair_seats).
+from .fair_seats import LotteryRequest, Strike  # noqa: E402, F401

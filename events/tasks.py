@@ -28,6 +28,16 @@ def send_weekly_digest() -> int:
     return followups.queue_weekly_digest(now=timezone.now())
 
 
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def run_fair_seats() -> int:
+    """Every minute: draw the lotteries whose requests have closed, and give the strikes of
+    the no-show-policy events whose attendance is final (each once, however often it runs)."""
+    from .services import lottery, strikes
+
+    now = timezone.now()
+    return lottery.draw_due_lotteries(now=now) + strikes.give_due_strikes(now=now)
+
+
 @shared_task(
     bind=True,
     # 429 and 5xx answers, timeouts, DNS and TLS failures, broken answers: try again later.

@@ -23,6 +23,8 @@ class EmailKind(models.TextChoices):
     SPEAKER = "speaker", _("To a speaker (feedback digest)")
     PROPOSAL = "proposal", _("Your session proposals (reviewed, accepted, co-hosts)")
     HOSTING = "hosting", _("To a host (preparing a session)")
+    LOTTERY = "lottery", _("Lottery results (a place, or your number on the waiting list)")
+    STRIKE = "strike", _("No-show strikes (given, contested, decided)")
 
     @classmethod
     def optional(cls) -> frozenset["EmailKind"]:
