@@ -27,5 +27,5 @@ class EventsConfig(AppConfig):
         hooks.register(self.label, hooks.PAGE_CLOCK, "events", next_page_change)
         hooks.register(self.label, hooks.ME_CARDS, "hosting", hosting_card)
         hooks.register(self.label, hooks.ME_CARDS, "strikes", strikes_card)
-        strikes = Link(_("No-show strikes"), "events:manage_strikes", order=30, section=True)
+        strikes = Link(_("No-show strikes"), "events:manage_strikes", order=25, section=True)
         hooks.register(self.label, hooks.CONSOLE_NAV, "strikes", strikes)

@@ -67,7 +67,13 @@ def cancelling_gives_strike(registration: Registration, *, now: datetime | None 
     cancelled = copy.copy(registration)
     cancelled.status, cancelled.cancelled_via = Status.CANCELLED, CancelledVia.PAGE
     cancelled.cancelled_at = now or timezone.now()
-    return deserves_strike(cancelled, rules=ConsoleSettings.load())
+    return deserves_strike(cancelled, rules=_read_rules())
+
+
+def _read_rules() -> ConsoleSettings:
+    """The console's settings for reading: their defaults while the row does not exist yet
+    (a page view writes nothing)."""
+    return ConsoleSettings.objects.filter(pk=1).first() or ConsoleSettings()
 
 
 # --- What strikes do: registration opens later ----------------------------------------
@@ -118,7 +124,7 @@ def _rules_and_strikes(user, *, at: datetime | None) -> tuple[ConsoleSettings, i
     """The console's settings, annotated with `last_expiry`, and how many strikes `user`
     holds at `at` (none for nobody): one query."""
     if user is None or at is None:
-        rules = ConsoleSettings.load()
+        rules = _read_rules()
         rules.last_expiry = None
         return rules, 0
     mine = Strike.objects.active(at).filter(user=user).order_by().values("user")
@@ -127,9 +133,11 @@ def _rules_and_strikes(user, *, at: datetime | None) -> tuple[ConsoleSettings, i
         last_expiry=Subquery(mine.annotate(last=Max("expires_at")).values("last")[:1]),
     )
     rules = annotated.filter(pk=1).first()
-    if rules is None:  # a new database: the settings' row is made with its defaults
-        ConsoleSettings.load()
-        rules = annotated.get(pk=1)
+    if rules is None:  # no settings saved yet: their defaults
+        rules = ConsoleSettings()
+        found = Strike.objects.active(at).filter(user=user).aggregate(n=Count("id"), last=Max("expires_at"))
+        rules.last_expiry = found["last"]
+        return rules, found["n"]
     return rules, rules.strikes or 0
 
 

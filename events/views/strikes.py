@@ -65,10 +65,12 @@ def my_strikes(request):
 
 def strikes_card(user) -> MeCard | None:
     """The card on the member's /me/ page (society.hooks.ME_CARDS) while they hold strikes:
-    how many, until when, and how much later registration opens for them (one query)."""
-    held = strike_rules.strikes_held(user, at=timezone.now())
-    if not held.strikes:
+    how many, until when, and how much later registration opens for them (one query when
+    they hold none)."""
+    now = timezone.now()
+    if not Strike.objects.active(now).filter(user=user).exists():
         return None
+    held = strike_rules.strikes_held(user, at=now)
     minutes = int(held.delay.total_seconds() // 60)
     text = ngettext(
         "You hold %(count)d no-show strike (the last expires on %(expires)s): registration for events "

@@ -338,3 +338,15 @@ def test_a_forged_or_foreign_token_names_no_strike(strike):
     assert strike_rules.read_contest_token(token) == strike.pk
     assert strike_rules.read_contest_token(token[:-2] + "xx") is None
     assert strike_rules.read_contest_token("") is None
+
+
+def test_an_edit_drawn_before_the_strikes_were_given_does_not_undo_them():
+    event = policy_event()
+    place(event, "no-show@uni.ac.uk")
+    drawn = Event.objects.get(pk=event.pk)
+    services.give_strikes(event=event, now=final(event))
+
+    drawn.summary = "Slides are online."
+    services.update_event(event=drawn, changed=["summary"], by=UserFactory(committee=True), tell_registrants=False)
+
+    assert Event.objects.get(pk=event.pk).strikes_given_at == final(event)
