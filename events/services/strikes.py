@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from society.emails import Email, queue_emails
-from society.models import EmailKind
+from society.models import EmailKind, OutboundEmail
 
 from ..models import CancelledVia, ConsoleSettings, Event, Registration, Strike
 from .audit import record_action
@@ -203,11 +203,14 @@ def give_strikes(*, event: Event, now: datetime | None = None) -> list[Strike]:
             [Strike(user=r.user, registration=r, given_at=now, expires_at=expires) for r in struck]
         )
         Event.objects.filter(pk=event.pk).update(strikes_given_at=now)
+        # A follow-up already sent (the policy turned on after it went): a strike email instead.
+        follow_ups = [f"follow-up:{registration.pk}" for registration in struck]
+        sent = set(OutboundEmail.objects.filter(key__in=follow_ups).values_list("key", flat=True))
         emails = []
         for strike, registration in zip(strikes, struck, strict=True):
             strike.registration = registration
             context = strike_email_context(strike, rules=rules)
-            if registration.status == Status.CONFIRMED:
+            if registration.status == Status.CONFIRMED and f"follow-up:{registration.pk}" not in sent:
                 email = follow_up_email(registration=registration, key=f"follow-up:{registration.pk}")
                 # It tells of a strike: sent even to those who turned follow-ups off.
                 email = replace(email, context={**email.context, **context}, kind=EmailKind.STRIKE)

@@ -35,7 +35,7 @@ def final(event: Event) -> datetime:
 
 def policy_event(**fields) -> Event:
     defaults = {"starts_at": START, "ends_at": END, "registration_opens_at": OPENS, "title": "GANs"}
-    return EventFactory(no_show_policy=True, **{**defaults, **fields})
+    return EventFactory(**{"no_show_policy": True, **defaults, **fields})
 
 
 def place(event, email, *, created=START - timedelta(days=5), confirmed="same", **fields) -> Registration:
@@ -350,3 +350,17 @@ def test_an_edit_drawn_before_the_strikes_were_given_does_not_undo_them():
     services.update_event(event=drawn, changed=["summary"], by=UserFactory(committee=True), tell_registrants=False)
 
     assert Event.objects.get(pk=event.pk).strikes_given_at == final(event)
+
+
+def test_a_no_show_whose_follow_up_went_before_the_policy_was_on_gets_a_strike_email():
+    event = policy_event(no_show_policy=False)
+    no_show = place(event, "no-show@uni.ac.uk")
+    queue_due_follow_ups(now=END + timedelta(hours=2))
+    Event.objects.filter(pk=event.pk).update(no_show_policy=True)
+
+    (strike,) = services.give_strikes(event=event, now=final(event))
+
+    email = rendered(OutboundEmail.objects.get(key=f"strike:{strike.pk}"))
+    assert email.to_email == no_show.user.email
+    assert "You held a seat at GANs on Wednesday 10 March, and were not checked in." in email.body_text
+    assert OutboundEmail.objects.filter(user=no_show.user).count() == 2
