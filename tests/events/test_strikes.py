@@ -319,6 +319,7 @@ def test_keeping_needs_no_reason_and_the_strike_still_counts(strike):
     services.decide_strike(strike=strike, by=UserFactory(committee=True), waive=False)
 
     assert Strike.objects.active(strike.given_at).get().decision == "kept"
+    assert ActionLog.objects.get(action="kept strike").member == strike.user
     email = rendered(OutboundEmail.objects.get(key=f"strike-decided:{strike.pk}"))
     assert email.subject == "Your no-show strike is kept: GANs"
     assert not Strike.objects.contested().exists()
