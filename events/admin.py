@@ -22,6 +22,7 @@ from .models import (
     ActionLog,
     Announcement,
     CalendarFeed,
+    CancelledVia,
     ConsoleSettings,
     Event,
     EventHost,
@@ -31,6 +32,7 @@ from .models import (
     Registration,
     SelfCheckInAttempts,
     Speaker,
+    Strike,
 )
 
 
@@ -330,7 +332,7 @@ class AddRegistrationForm(forms.ModelForm):
         cleaned = super().clean()
         event, user = cleaned.get("event"), cleaned.get("user")
         if event and user:
-            problem = services.registration_problem(event=event, user=user)
+            problem = services.registration_problem(event=event, user=user, by_committee=True)
             if problem:
                 raise ValidationError(problem)
         return cleaned
@@ -442,7 +444,7 @@ class RegistrationAdmin(AddedThroughService, admin.ModelAdmin):
         if obj is None:
             return ["event", "user"]
         return [
-            "event", "user", "status", "token", "created_at", "confirmed_at", "cancelled_at",
+            "event", "user", "status", "token", "created_at", "confirmed_at", "cancelled_at", "cancelled_via",
             "checked_in_at", "checked_in_by",
         ]  # fmt: skip
 
@@ -474,7 +476,7 @@ class RegistrationAdmin(AddedThroughService, admin.ModelAdmin):
         for registration in registrations:
             was_active = registration.is_active
             try:
-                promoted += len(services.cancel(registration=registration, by=request.user))
+                promoted += len(services.cancel(registration=registration, by=request.user, via=CancelledVia.COMMITTEE))
             except services.RegistrationError as error:
                 messages.error(
                     request,
@@ -643,3 +645,28 @@ class ConsoleSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.pk = services.set_webhook_url(url=form.cleaned_data["webhook_url"], by=request.user).pk
+
+
+@admin.register(Strike)
+class StrikeAdmin(admin.ModelAdmin):
+    """No-show strikes: given by give_strikes, contested by the member, decided in the console
+    (decide_strike: logged, the member told). Read-only here; never deleted (waived instead)."""
+
+    list_display = ["user", "event", "given_at", "expires_at", "contested_at", "decision"]
+    list_filter = ["decision", ("contested_at", admin.EmptyFieldListFilter), "given_at", "expires_at"]
+    search_fields = ["user__email", "user__name", "registration__event__title"]
+    date_hierarchy = "given_at"
+    list_select_related = ["user", "registration__event"]
+
+    @admin.display(description=gettext_lazy("event"))
+    def event(self, strike):
+        return strike.registration.event
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

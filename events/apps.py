@@ -13,6 +13,7 @@ class EventsConfig(AppConfig):
         from .hosts import hosting_card
         from .selectors import events_attended, next_page_change  # the models are ready only now
         from .services import record_action
+        from .views.strikes import strikes_card
 
         hooks.register(self.label, hooks.MAIN_NAV, "events", Link(_("Events"), "events:list", order=10, section=True))
         hooks.register(self.label, hooks.COMMITTEE_NAV, "manage", Link(_("Manage"), "events:manage"))
@@ -25,3 +26,6 @@ class EventsConfig(AppConfig):
         hooks.register(self.label, hooks.ACTION_LOG, "events", record_action)
         hooks.register(self.label, hooks.PAGE_CLOCK, "events", next_page_change)
         hooks.register(self.label, hooks.ME_CARDS, "hosting", hosting_card)
+        hooks.register(self.label, hooks.ME_CARDS, "strikes", strikes_card)
+        strikes = Link(_("No-show strikes"), "events:manage_strikes", order=25, section=True)
+        hooks.register(self.label, hooks.CONSOLE_NAV, "strikes", strikes)

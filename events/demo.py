@@ -12,7 +12,7 @@ from members.terms import current_term
 from society.models import OutboundEmail
 
 from . import services
-from .models import Announcement, Event, EventHost, EventSpeaker, Registration, Speaker
+from .models import Announcement, Event, EventHost, EventSpeaker, Registration, Speaker, Strike
 
 WORKSHOPS = [
     ("Python for machine learning", "machine-learning", Event.Level.BEGINNER),
@@ -279,6 +279,7 @@ def load(stdout) -> None:
     load_announcement_to_members(committee=door)
     load_series(committee=door)
     load_hosts(workshops, committee=door)
+    load_strikes(students, committee=door)
     stdout.write(
         f"Events: {Event.objects.count()} in the calendar, {Registration.objects.active().count()} registrations."
     )
@@ -446,3 +447,67 @@ def load_series(*, committee: User | None) -> None:
         level=Event.Level.INTERMEDIATE, topics=tuple(Topic.objects.filter(slug="machine-learning")),
     )  # fmt: skip
     services.create_weekly_series(plan=plan, by=committee)
+
+
+NO_SHOW_PAST_SLUG = "gpu-programming-hands-on"
+NO_SHOW_UPCOMING_SLUG = "llm-agents-hands-on"
+
+
+def load_strikes(students: list[User], *, committee: User | None) -> None:
+    """The no-show policy: a hands-on session ten days ago had it on; Sam and Grace booked
+    and did not come, so each got a strike when check-in closed. Sam contested his and
+    waits for the committee; Grace's was waived. A popular session with the policy opens
+    registration in three days: Sam's page says it opens an hour later for him."""
+    if committee is None or len(students) < 6:
+        return
+    sam, grace = students[0], students[3]
+    today = timezone.localtime()
+    past_day = today - timedelta(days=10)
+    past = upsert(
+        NO_SHOW_PAST_SLUG,
+        topics=["deep-learning"],
+        title="Hands-on: GPU programming with CUDA",
+        kind=Event.Kind.WORKSHOP,
+        summary="40 seats, no-show policy: cancel in time if you can't come.",
+        starts_at=at(past_day, 18),
+        ends_at=at(past_day, 20),
+        venue="Lab 2.14",
+        capacity=40,
+        registration_opens_at=at(past_day - timedelta(days=14), 12),
+        no_show_policy=True,
+        status=Event.Status.PUBLISHED,
+        by=committee,
+    )
+    attend(past, [students[1], students[2], students[4]], by=committee, check_in=True)
+    attend(past, [sam, grace], by=None, check_in=False)
+    services.give_strikes(event=past, now=past.check_in_closes)
+    strikes = {s.user_id: s for s in Strike.objects.filter(registration__event=past)}
+    given = past.check_in_closes
+    if sam.pk in strikes and services.contest_problem(strikes[sam.pk], now=given) is None:
+        reason = "I was there: my phone died, so I could not show my ticket, and the door list missed me."
+        services.contest_strike(strike=strikes[sam.pk], reason=reason, now=given + timedelta(hours=3))
+    if grace.pk in strikes and strikes[grace.pk].decided_at is None:
+        services.contest_strike(strike=strikes[grace.pk], reason="I was ill.", now=given + timedelta(hours=1))
+        services.decide_strike(
+            strike=strikes[grace.pk],
+            by=committee,
+            waive=True,
+            reason="Ill on the day, and told us the next morning.",
+            now=given + timedelta(days=1),
+        )
+    upcoming_day = today + timedelta(days=10)
+    upsert(
+        NO_SHOW_UPCOMING_SLUG,
+        topics=["natural-language-processing"],
+        title="Hands-on: building LLM agents (40 seats)",
+        kind=Event.Kind.WORKSHOP,
+        summary="Our most asked-for session. No-show policy: cancel in time if you can't come.",
+        starts_at=at(upcoming_day, 18),
+        ends_at=at(upcoming_day, 20),
+        venue="Lab 2.14",
+        capacity=40,
+        registration_opens_at=at(today + timedelta(days=3), 12),
+        no_show_policy=True,
+        status=Event.Status.PUBLISHED,
+        by=committee,
+    )

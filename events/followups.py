@@ -3,7 +3,8 @@
 Follow-ups, FOLLOW_UP_DELAY_HOURS (default 2) after a published event ends, one
 per registration (key `follow-up:<registration>`):
 - attendees (checked in): thanks, the materials, one-click ratings 1 to 5;
-- confirmed no-shows: the materials, and a friendly note that cancelling frees a seat;
+- confirmed no-shows: the materials, and a friendly note that cancelling frees a seat (at a
+  no-show-policy event, once its strikes are given; a strike's is sent with it and says so);
 - the waiting list that never got in: the materials.
 Cancelled registrations get nothing. A run late after downtime still sends them,
 up to FOLLOW_UP_MAX_LATE after their moment (older ones are left alone, so a new
@@ -66,6 +67,14 @@ def due_follow_ups(*, now: datetime):
             user__is_active=True,
         )
         .exclude(user__email_opt_outs__kind=EmailKind.FOLLOW_UP)
+        # A no-show policy's no-shows wait for the strikes (services.strikes.give_strikes
+        # sends the follow-up of those struck, saying so; the others' follows here then).
+        .exclude(
+            event__no_show_policy=True,
+            event__strikes_given_at__isnull=True,
+            status=Status.CONFIRMED,
+            checked_in_at__isnull=True,
+        )
         .select_related("event", "user")
         .order_by("event__ends_at", "id")
     )

@@ -12,7 +12,7 @@ from members.permissions import is_committee
 from members.services import is_member
 
 from .models import Event, EventSpeaker, Registration
-from .services import Availability, availability, waitlist_position
+from .services import Availability, PersonalOpening, availability, personal_opening, waitlist_position
 
 MAX_SEARCH_WORDS = 8
 # My events lists this many past events a page.
@@ -87,6 +87,8 @@ class RegisterButton:
     position: int | None = None
     opens_at: datetime | None = None
     seats_left: int | None = None
+    # The event's no-show policy, and when registration opens for this person (strikes).
+    opening: PersonalOpening | None = None
 
     @property
     def can_cancel(self) -> bool:
@@ -97,20 +99,27 @@ def register_button(*, event: Event, user, confirmed: int, now=None) -> Register
     """The truth about registering, for the event page. `confirmed` is the seats taken."""
     now = now or timezone.now()
     seats_left = event.seats_left(confirmed)
+    opening = personal_opening(event=event, user=user)  # None (no query) without the no-show policy
     registration = None
     if user.is_authenticated:
         registration = Registration.objects.active().filter(event=event, user=user).first()
     if registration and not event.is_cancelled:
         if registration.is_confirmed:
-            return RegisterButton("registered", registration=registration, seats_left=seats_left)
+            return RegisterButton("registered", registration=registration, seats_left=seats_left, opening=opening)
         return RegisterButton(
-            "waitlisted", registration=registration, position=waitlist_position(registration), seats_left=seats_left
+            "waitlisted",
+            registration=registration,
+            position=waitlist_position(registration),
+            seats_left=seats_left,
+            opening=opening,
         )
     member = is_member(user) if event.members_only else True
-    state = availability(event=event, confirmed=confirmed, member=member, now=now)
+    delay = opening.delay if opening else None
+    state = availability(event=event, confirmed=confirmed, member=member, now=now, delay=delay)
     if not user.is_authenticated and state in (Availability.OPEN, Availability.WAITLIST):
-        return RegisterButton("log_in", seats_left=seats_left)
-    return RegisterButton(state.value, opens_at=event.registration_opens_at, seats_left=seats_left)
+        return RegisterButton("log_in", seats_left=seats_left, opening=opening)
+    opens_at = opening.opens_at if opening else event.registration_opens_at
+    return RegisterButton(state.value, opens_at=opens_at, seats_left=seats_left, opening=opening)
 
 
 def console_events(*, now=None) -> QuerySet[Event]:

@@ -62,6 +62,7 @@ def console_event_data(event: Event, **changes) -> dict:
         "reminders_enabled": _checkbox(event.reminders_enabled),
         "what_to_bring": event.what_to_bring,
         "setup_checklist": event.setup_checklist,
+        "no_show_policy": _checkbox(event.no_show_policy),
         "version": services.event_version(event),
     }
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):

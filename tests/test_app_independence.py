@@ -91,8 +91,8 @@ def test_without_workshops_the_console_home_works_without_workshop_links(committ
 
     assert response.status_code == 200
     assert nav_labels(response, "Console") == [
-        "Events", "Speakers", "Announcements", "Emails", "Topics", "Committee", "Site texts", "Credentials",
-        "Figures", "Members", "Settings",
+        "Events", "Speakers", "Announcements", "Emails", "No-show strikes", "Topics", "Committee", "Site texts",
+        "Credentials", "Figures", "Members", "Settings",
     ]  # fmt: skip
     assert nav_labels(response, "Main") == ["AI Society", "Events", "About", "Manage", "My events", "My account"]
     assert workshop_links(response) == []
@@ -254,7 +254,8 @@ def test_with_workshops_the_console_shows_its_tabs_and_links(committee_client):
 
     assert nav_labels(home, "Console") == [
         "Events", "Speakers", "Workshops", "Study groups", "Member-led sessions", "Proposals", "Announcements",
-        "Emails", "Topics", "Committee", "Site texts", "Credentials", "Figures", "Members", "Settings",
+        "Emails", "No-show strikes", "Topics", "Committee", "Site texts", "Credentials", "Figures", "Members",
+        "Settings",
     ]  # fmt: skip
     assert nav_labels(home, "Main") == [
         "AI Society", "Events", "Workshops", "About", "Manage", "My events", "My proposals", "My account",

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from credentials import services as credential_services
 from events import links, services
-from events.models import Announcement, Event
+from events.models import Announcement, Event, Strike
+from events.services import strikes as strike_rules
 from members.models import PublicRecord
 from society.emails import unsubscribe_token
 from society.models import EmailKind, OutboundEmail
@@ -126,6 +127,19 @@ def some_general_announcement() -> dict:
 
 def some_speaker() -> dict:
     return {"speaker_id": SpeakerFactory().pk}
+
+
+def some_strike() -> Strike:
+    now = timezone.now()
+    registration = RegistrationFactory(event=EventFactory(no_show_policy=True))
+    return Strike.objects.create(
+        user=registration.user, registration=registration, given_at=now, expires_at=now + timedelta(weeks=8)
+    )
+
+
+def strike_link() -> dict:
+    """The contest link of a strike's email (signed: no login)."""
+    return {"token": strike_rules.contest_token(some_strike())}
 
 
 def email_link(purpose: str):
@@ -275,6 +289,9 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_figures": Entry(COMMITTEE),
     "events:manage_figures_csv": Entry(COMMITTEE, lambda: {"table": "events"}),
     "events:manage_settings": Entry(COMMITTEE),
+    "events:manage_strikes": Entry(COMMITTEE),
+    "events:manage_strike": Entry(COMMITTEE, lambda: {"strike_id": some_strike().pk}),
+    "events:my_strikes": Entry(MEMBER),
     "events:manage_emails": Entry(COMMITTEE),
     "events:manage_email": Entry(COMMITTEE, some_failed_email),
     "events:manage_email_retry": Entry(COMMITTEE, some_failed_email, post_only=True),
@@ -282,6 +299,7 @@ AUDIENCE: dict[str, Entry] = {
     "events:cant_come": Entry(PUBLIC, email_link(links.CANT_COME)),
     "events:set_up": Entry(PUBLIC, email_link(links.SET_UP)),
     "events:feedback": Entry(PUBLIC, email_link(links.FEEDBACK)),
+    "events:contest_strike": Entry(PUBLIC, strike_link),
     "workshops:list": Entry(PUBLIC),
     "workshops:search": Entry(PUBLIC),
     "workshops:series": Entry(PUBLIC, some_series),

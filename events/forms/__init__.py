@@ -17,6 +17,7 @@ from .figures import FiguresForm
 from .hosts import HOST_EVENT_FIELDS, AddHostForm, HostEventForm, RehearsalForm
 from .public import EventFilterForm, FeedbackForm, SelfCheckInForm
 from .series import SeriesForm
+from .strikes import ContestStrikeForm, DecideStrikeForm, NoShowRulesForm
 
 __all__ = [
     "CONSOLE_EVENT_FIELDS",
@@ -30,6 +31,8 @@ __all__ = [
     "ConsoleEventForm",
     "ConsoleSettingsForm",
     "ConsoleSpeakerForm",
+    "ContestStrikeForm",
+    "DecideStrikeForm",
     "DuplicateForm",
     "EventAdminForm",
     "EventFilterForm",
@@ -38,6 +41,7 @@ __all__ = [
     "FiguresForm",
     "HostEventForm",
     "LocalDateTimeField",
+    "NoShowRulesForm",
     "RehearsalForm",
     "SelfCheckInForm",
     "SeriesForm",

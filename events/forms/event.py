@@ -46,6 +46,7 @@ CONSOLE_EVENT_FIELDS = [
     "ends_at", "venue", "building", "map_url", "online_url", "capacity", "waitlist_enabled",
     "registration_opens_at", "registration_closes_at", "members_only", "reminders_enabled",
     "what_to_bring", "setup_checklist",
+    "no_show_policy",
 ]  # fmt: skip
 
 
@@ -150,6 +151,11 @@ class ConsoleEventForm(forms.ModelForm):
             self.add_error("registration_closes_at", _("Registration must close before the event starts."))
         if opens and closes and closes <= opens:
             self.add_error("registration_closes_at", _("Registration must close after it opens."))
+        if cleaned.get("no_show_policy") and not opens:
+            self.add_error(
+                "registration_opens_at",
+                _("With no-show strikes on, give the time registration opens: strikes make it open later."),
+            )
         problem = services.capacity_problem(event=self.instance, capacity=cleaned.get("capacity"))
         if problem:
             self.add_error("capacity", problem)

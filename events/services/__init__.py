@@ -11,6 +11,7 @@ else changes an event's status or a registration's status or check-in:
 - announcements, speakers, feeds (private calendars), ratings
 - emails: what every email about a registration says
 - webhook: the committee's chat webhook
+- strikes: the no-show policy (strikes given, contested, decided; registration opening later)
 - audit: the action log, written inside the transaction of the change
 
 Arguments are keyword-only; `now` can be given so tests never wait for the clock.
@@ -93,6 +94,19 @@ from .series import (
     series_drafts,
 )
 from .speakers import save_speaker, set_event_speaker, set_speaker_photo
+from .strikes import (
+    PersonalOpening,
+    cancelling_gives_strike,
+    contest_problem,
+    contest_strike,
+    decide_problem,
+    decide_strike,
+    deserves_strike,
+    give_due_strikes,
+    give_strikes,
+    personal_opening,
+    set_no_show_rules,
+)
 from .webhook import (
     WebhookRefused,
     WebhookUnavailable,
@@ -113,6 +127,7 @@ __all__ = [
     "BulkResult",
     "EventExtras",
     "HostError",
+    "PersonalOpening",
     "RegistrationError",
     "SeriesPlan",
     "SeriesPublication",
@@ -129,18 +144,26 @@ __all__ = [
     "cancel_event",
     "cancel_problem",
     "cancellation_problem",
+    "cancelling_gives_strike",
     "capacity_problem",
     "change_capacity",
     "check_in",
     "check_in_problem",
     "check_not_stale",
+    "contest_problem",
+    "contest_strike",
     "create_event",
     "create_weekly_series",
+    "decide_problem",
+    "decide_strike",
+    "deserves_strike",
     "draft_announcement",
     "duplicate_event",
     "event_facts",
     "event_version",
     "find_user_by_email",
+    "give_due_strikes",
+    "give_strikes",
     "host_email_context",
     "keep_first_attendances",
     "local_time_problem",
@@ -149,6 +172,7 @@ __all__ = [
     "make_local",
     "mark_set_up",
     "offered_audiences",
+    "personal_opening",
     "post_to_webhook",
     "promote_by_hand",
     "promote_from_waitlist",
@@ -175,6 +199,7 @@ __all__ = [
     "series_drafts",
     "set_banner",
     "set_event_speaker",
+    "set_no_show_rules",
     "set_rehearsal",
     "set_speaker_photo",
     "set_webhook_url",

@@ -193,6 +193,7 @@ def update_event(
         if expected_version is not None and event_version(locked) != expected_version:
             raise RegistrationError(VERSION_CONFLICT)
         event.status = locked.status
+        event.strikes_given_at = locked.strikes_given_at  # given meanwhile by the minute task, never undone here
         if "capacity" in changed:
             change_capacity(event=locked, capacity=event.capacity)
         event.save()

@@ -13,7 +13,7 @@ rendered when they are delivered.
 """
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -24,7 +24,7 @@ from members.models import User
 from members.services import is_member
 from society import formats as society_formats
 
-from ..models import Event, Registration
+from ..models import CancelledVia, Event, Registration
 from .audit import record_action
 from .emails import queue_ticket_email, queue_waitlisted_email, registration_email_context
 
@@ -78,18 +78,22 @@ class Availability(enum.Enum):
         return self in (Availability.OPEN, Availability.WAITLIST)
 
 
-def availability(*, event: Event, confirmed: int, member: bool, now, at_the_door: bool = False) -> Availability:
+def availability(
+    *, event: Event, confirmed: int, member: bool, now, at_the_door: bool = False, delay: timedelta | None = None
+) -> Availability:
     """The one rule for who may register when; the register button shows what it says.
 
     `at_the_door`: a walk-in the committee adds while check-in is open, after
-    registration closed; still never past the capacity, and no waiting list."""
+    registration closed; still never past the capacity, and no waiting list.
+    `delay`: registration opens this much later for this person (no-show strikes,
+    services.strikes.opening_delay)."""
     if event.status == Event.Status.CANCELLED:
         return Availability.CANCELLED
     if event.status != Event.Status.PUBLISHED:
         return Availability.NOT_PUBLISHED
     if now >= (event.check_in_closes if at_the_door else event.registration_closes):
         return Availability.CLOSED
-    if not at_the_door and event.registration_opens_at and now < event.registration_opens_at:
+    if not at_the_door and event.registration_opens_at and now < event.registration_opens_at + (delay or timedelta(0)):
         return Availability.NOT_OPEN_YET
     if event.members_only and not member:
         return Availability.MEMBERS_ONLY
@@ -98,7 +102,13 @@ def availability(*, event: Event, confirmed: int, member: bool, now, at_the_door
     return Availability.OPEN
 
 
-def refusal_message(state: Availability, *, event: Event) -> str:
+def refusal_message(state: Availability, *, event: Event, delay: timedelta | None = None) -> str:
+    if state == Availability.NOT_OPEN_YET and delay:
+        opens = society_formats.when(event.registration_opens_at + delay, "long_datetime")
+        return gettext(
+            "Registration for this event opens for you on %(when)s, later than for everyone else, "
+            "because you hold no-show strikes."
+        ) % {"when": opens}
     if state == Availability.NOT_OPEN_YET:
         opens = society_formats.when(event.registration_opens_at, "long_datetime")
         return gettext("Registration for this event opens on %(when)s.") % {"when": opens}
@@ -113,30 +123,41 @@ def refusal_message(state: Availability, *, event: Event) -> str:
     }[state]
 
 
-def registration_problem(*, event: Event, user, now: datetime | None = None) -> str | None:
+def registration_problem(*, event: Event, user, now: datetime | None = None, by_committee: bool = False) -> str | None:
     """Why `user` cannot register for `event` now (None: they can). What `register`
-    refuses with; forms ask it first to show the message beside the field."""
+    refuses with; forms ask it first to show the message beside the field.
+    `by_committee`: the committee adds them (no later opening for strikes)."""
     now = now or timezone.now()
     if Registration.objects.active().filter(event=event, user=user).exists():
         return gettext("This person is already registered (or waiting) for this event.")
     confirmed = Registration.objects.confirmed().filter(event=event).count()
     member = is_member(user) if event.members_only else True
-    state = availability(event=event, confirmed=confirmed, member=member, now=now)
-    return None if state.accepts_registrations else refusal_message(state, event=event)
+    delay = None if by_committee else _opening_delay(event=event, user=user)
+    state = availability(event=event, confirmed=confirmed, member=member, now=now, delay=delay)
+    return None if state.accepts_registrations else refusal_message(state, event=event, delay=delay)
+
+
+def _opening_delay(*, event: Event, user) -> timedelta:
+    from .strikes import opening_delay  # the no-show policy builds on these rules
+
+    return opening_delay(event=event, user=user)
 
 
 def register(
-    *, event: Event, user, now: datetime | None = None, at_the_door: bool = False
+    *, event: Event, user, now: datetime | None = None, at_the_door: bool = False, by_committee: bool = False
 ) -> tuple[Registration, bool]:
     """Give `user` a seat, or a place on the waiting list when the event is full.
 
     Returns the registration and whether it is new: registering twice (a double
     click) returns the first one. Raises RegistrationError when a rule says no.
     `at_the_door`: a walk-in added by the committee (see `availability`).
+    `by_committee`: the committee adds them: no-show strikes do not delay it.
     """
     # Before the lock: what the event as the caller loaded it decides. Should the
     # event's row have changed meanwhile, it is worked out again under the lock.
     member = is_member(user) if event.members_only else True
+    personal = not (at_the_door or by_committee)
+    delay = _opening_delay(event=event, user=user) if personal else None
     registration = Registration(event=event, user=user)  # its token is the ticket's address
     context = registration_email_context(registration)
     with transaction.atomic():
@@ -145,6 +166,7 @@ def register(
             registration.event = locked
             member = is_member(user) if locked.members_only else True
             context = registration_email_context(registration)
+            delay = _opening_delay(event=locked, user=user) if personal else None
         # The clock is read under the lock, so `created_at` and `confirmed_at`
         # follow the order of arrival.
         now = now or timezone.now()
@@ -156,10 +178,10 @@ def register(
         if seats["mine"]:
             return Registration.objects.active().select_related("user").get(event=locked, user=user), False
         state = availability(
-            event=locked, confirmed=seats["confirmed"], member=member, now=now, at_the_door=at_the_door
+            event=locked, confirmed=seats["confirmed"], member=member, now=now, at_the_door=at_the_door, delay=delay
         )
         if not state.accepts_registrations:
-            raise RegistrationError(refusal_message(state, event=locked))
+            raise RegistrationError(refusal_message(state, event=locked, delay=delay))
         registration.event, registration.created_at = locked, now
         if state == Availability.OPEN:
             registration.status, registration.confirmed_at = Status.CONFIRMED, now
@@ -191,11 +213,19 @@ def cancellation_problem(registration: Registration, *, by=None, now: datetime |
     return None
 
 
-def cancel(*, registration: Registration, by=None, seen: str | None = None, now: datetime | None = None) -> list:
+def cancel(
+    *,
+    registration: Registration,
+    by=None,
+    seen: str | None = None,
+    now: datetime | None = None,
+    via: CancelledVia | str = "",
+) -> list:
     """Give up a seat (or a place on the waiting list) until the event starts.
 
     `by` is the committee member cancelling for someone (logged); None when the
-    holder cancels. A checked-in place is not cancelled: the person came (the
+    holder cancels. `via` says how (kept on the row: a no-show strike follows only a
+    late cancel on the site, services.strikes). A checked-in place is not cancelled: the person came (the
     committee undoes a mistaken check-in first). A freed seat goes at once to the
     first person waiting. Cancelling twice is harmless. Returns those promoted.
     """
@@ -212,7 +242,8 @@ def cancel(*, registration: Registration, by=None, seen: str | None = None, now:
         was_confirmed = registration.is_confirmed
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
-        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        registration.cancelled_via = via
+        registration.save(update_fields=["status", "cancelled_at", "cancelled_via", "updated_at"])
         if by is not None:
             record_action(actor=by, event=event, member=registration.user, action="cancelled registration", now=now)
         return promote_from_waitlist(event=event, now=now) if was_confirmed else []
@@ -317,7 +348,7 @@ def add_registrant(*, event: Event, user, by, walk_in: bool = False, now: dateti
 
     now = now or timezone.now()
     with transaction.atomic():
-        registration, created = register(event=event, user=user, now=now, at_the_door=walk_in)
+        registration, created = register(event=event, user=user, now=now, at_the_door=walk_in, by_committee=True)
         action = "added walk-in" if walk_in else "added registrant"
         detail = "" if created else "already registered"
         record_action(actor=by, event=event, member=user, action=action, detail=detail, now=now)

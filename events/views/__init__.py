@@ -2,6 +2,7 @@
 
 from .links import cant_come, feedback, set_up
 from .public import calendar_feed, event_detail, event_ics, event_list, home, past_events
+from .strikes import contest_strike, my_strikes
 from .tickets import (
     cancel_registration,
     check_in,
@@ -19,6 +20,7 @@ __all__ = [
     "cancel_registration",
     "cant_come",
     "check_in",
+    "contest_strike",
     "event_detail",
     "event_ics",
     "event_list",
@@ -26,6 +28,7 @@ __all__ = [
     "home",
     "my_calendar",
     "my_events",
+    "my_strikes",
     "past_events",
     "register",
     "reset_calendar",

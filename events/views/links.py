@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from .. import links, services
 from ..forms import FeedbackForm
-from ..models import EventRating, Registration
+from ..models import CancelledVia, EventRating, Registration
 
 NOT_VALID = gettext_lazy("This link is not valid, or has expired.")
 
@@ -40,7 +40,7 @@ def cant_come(request, token: str):
     context = {"registration": registration, "event": event, "started": timezone.now() >= event.starts_at}
     if request.method == "POST" and registration.is_active and registration.checked_in_at is None:
         try:
-            services.cancel(registration=registration)
+            services.cancel(registration=registration, via=CancelledVia.EMAIL)
         except services.RegistrationError as error:
             messages.error(request, str(error))
             return redirect("events:cant_come", token=token)

@@ -23,7 +23,7 @@ from society.page_cache import not_modified_or
 from .. import services
 from ..calendars import registrations_feed
 from ..forms import SelfCheckInForm
-from ..models import Event, Registration
+from ..models import CancelledVia, Event, Registration
 from ..selectors import my_registrations, register_button
 from .access import get_calendar_feed, get_event_for, get_own_registration, get_registration_for_check_in
 from .public import ics_response
@@ -60,13 +60,18 @@ def cancel_registration(request, token: str):
     registration = get_own_registration(request.user, token)
     if request.method == "POST":
         try:
-            services.cancel(registration=registration)
+            services.cancel(registration=registration, via=CancelledVia.PAGE)
         except services.RegistrationError as error:
             messages.error(request, str(error))
             return redirect(registration)
         messages.success(request, _("Your place at %(title)s is cancelled.") % {"title": registration.event.title})
         return redirect("events:my_events")
-    return render(request, "events/cancel.html", {"registration": registration, "event": registration.event})
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "gives_strike": services.cancelling_gives_strike(registration),
+    }
+    return render(request, "events/cancel.html", context)
 
 
 def check_in_url(registration: Registration) -> str:

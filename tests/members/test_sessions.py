@@ -133,8 +133,8 @@ def test_my_account_costs_the_same_queries_as_without_last_seen_tracking(laptop,
 
 
 # session, user, profile, membership, email preferences, committee check (navigation), email addresses,
-# and the events they host (the card events adds, society.hooks.ME_CARDS)
-ME_QUERIES = 8
+# and the events they host and the no-show strikes they hold (the cards events adds, society.hooks.ME_CARDS)
+ME_QUERIES = 9
 
 
 def test_last_seen_is_refreshed_once_the_interval_has_passed(laptop, member, settings):

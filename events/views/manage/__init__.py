@@ -35,6 +35,7 @@ from .events import (
 from .figures import figures_csv, term_figures
 from .hosts import event_host_remove, event_hosts, event_rehearsal, my_hosting
 from .people import add_registrant, cancel_registration, promote_registration, registrations, registrations_csv
+from .strikes import strike_decide, strikes
 
 __all__ = [
     "add_registrant",
@@ -75,5 +76,7 @@ __all__ = [
     "speaker_edit",
     "speaker_feedback",
     "speaker_list",
+    "strike_decide",
+    "strikes",
     "term_figures",
 ]

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,7 @@ from ...forms import (
     ConsoleSettingsForm,
     ConsoleSpeakerForm,
     EventSpeakerForm,
+    NoShowRulesForm,
 )
 from ...models import Announcement, ConsoleSettings, Event, EventRating, EventSpeaker, Speaker
 from .access import get_managed_event
@@ -159,12 +161,22 @@ def announcement_page(request, announcement: Announcement, *, event: Event | Non
 
 @committee_required
 def console_settings(request):
-    form = ConsoleSettingsForm(request.POST or None, instance=ConsoleSettings.load())
+    """Two forms: the webhook, and the no-show policy's numbers (each saved on its own)."""
+    console_settings = ConsoleSettings.load()
+    rules_posted = request.method == "POST" and "no_show_rules" in request.POST
+    form = ConsoleSettingsForm(None if rules_posted else request.POST or None, instance=console_settings)
+    # Its own copy of the row: a refused webhook must not show in the other form.
+    rules_form = NoShowRulesForm(request.POST if rules_posted else None, instance=ConsoleSettings.load())
     if form.is_valid():
         services.set_webhook_url(url=form.cleaned_data["webhook_url"], by=request.user)
         messages.success(request, _("Settings saved."))
         return redirect("events:manage_settings")
-    return render(request, "events/manage/settings.html", {"form": form})
+    if rules_form.is_valid():
+        services.set_no_show_rules(by=request.user, **rules_form.rules())
+        messages.success(request, _("The no-show policy is saved."))
+        return redirect("events:manage_settings")
+    context = {"form": form, "rules_form": rules_form, "check_in_closes_hours": settings.CHECK_IN_CLOSES_HOURS}
+    return render(request, "events/manage/settings.html", context)
 
 
 @committee_required

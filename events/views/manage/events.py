@@ -24,7 +24,7 @@ from ...forms import (
     SeriesForm,
 )
 from ...markdown import render_markdown
-from ...models import ActionLog, Event, Registration
+from ...models import ActionLog, Event, Registration, Strike
 from ...selectors import RegisterButton, console_events, with_speakers
 from .access import event_team_required, get_managed_event, registration_counts
 
@@ -234,6 +234,7 @@ def event_console(request, slug: str):
         "announcements": event.announcements.all()[:20],
         "series_drafts": services.series_drafts(event).count(),
         "hosts": event.hosts.select_related("user"),
+        "strikes_given": event.strikes_given_at and Strike.objects.filter(registration__event=event).count(),
     }
     return render(request, "events/manage/event.html", context)
 
