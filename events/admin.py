@@ -28,6 +28,7 @@ from .models import (
     EventRating,
     EventSpeaker,
     FirstAttendance,
+    LotteryRequest,
     Registration,
     SelfCheckInAttempts,
     Speaker,
@@ -643,3 +644,28 @@ class ConsoleSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.pk = services.set_webhook_url(url=form.cleaned_data["webhook_url"], by=request.user).pk
+
+
+@admin.register(LotteryRequest)
+class LotteryRequestAdmin(admin.ModelAdmin):
+    """Made by members on the event page and filled in by the draw (events.services.lottery):
+    read-only, as the published draw must stay reproducible."""
+
+    list_display = ["event", "user", "friend", "public_id", "weight", "position", "seated", "withdrawn_at"]
+    list_filter = ["seated", "created_at"]
+    search_fields = ["event__title", "user__email", "user__name", "public_id"]
+    list_select_related = ["event", "user", "friend"]
+    readonly_fields = [
+        "event", "user", "friend", "public_id", "withdrawn_at", "weight", "position", "seated", "registration",
+        "created_at", "updated_at",
+    ]  # fmt: skip
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -12,7 +12,7 @@ from members.permissions import is_committee
 from members.services import is_member
 
 from .models import Event, EventSpeaker, Registration
-from .services import Availability, availability, waitlist_position
+from .services import Availability, MyRequest, availability, my_request, waitlist_position
 
 MAX_SEARCH_WORDS = 8
 # My events lists this many past events a page.
@@ -40,7 +40,7 @@ def next_page_change(now: datetime) -> datetime | None:
     """The next moment a public page about events changes by itself: an event starts
     or ends (it leaves the upcoming list), or its registration opens or closes (the
     register button). society.page_cache keys cached pages on it (hook PAGE_CLOCK)."""
-    moments = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+    moments = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "lottery_closes_at")
     found = Event.objects.listed().aggregate(**{name: Min(name, filter=Q(**{f"{name}__gt": now})) for name in moments})
     return min((moment for moment in found.values() if moment), default=None)
 
@@ -79,7 +79,9 @@ class RegisterButton:
     """What the register button says for one person and one event, now.
 
     `state` is an Availability value, or one of: "registered", "waitlisted"
-    (with `position`), "log_in" (a visitor, where a member could register).
+    (with `position`), "log_in" (a visitor, where a member could register), and at
+    an event whose places are drawn by lot, "ask" or "asked" (with `lottery`: the
+    member's request and who named them) while the requests are open.
     """
 
     state: str
@@ -87,6 +89,7 @@ class RegisterButton:
     position: int | None = None
     opens_at: datetime | None = None
     seats_left: int | None = None
+    lottery: MyRequest | None = None
 
     @property
     def can_cancel(self) -> bool:
@@ -97,20 +100,28 @@ def register_button(*, event: Event, user, confirmed: int, now=None) -> Register
     """The truth about registering, for the event page. `confirmed` is the seats taken."""
     now = now or timezone.now()
     seats_left = event.seats_left(confirmed)
-    registration = None
+    registration = lottery = None
     if user.is_authenticated:
         registration = Registration.objects.active().filter(event=event, user=user).first()
+        lottery = my_request(event=event, user=user) if event.lottery else None
     if registration and not event.is_cancelled:
         if registration.is_confirmed:
-            return RegisterButton("registered", registration=registration, seats_left=seats_left)
+            return RegisterButton("registered", registration=registration, seats_left=seats_left, lottery=lottery)
         return RegisterButton(
-            "waitlisted", registration=registration, position=waitlist_position(registration), seats_left=seats_left
+            "waitlisted",
+            registration=registration,
+            position=waitlist_position(registration),
+            seats_left=seats_left,
+            lottery=lottery,
         )
     member = is_member(user) if event.members_only else True
     state = availability(event=event, confirmed=confirmed, member=member, now=now)
-    if not user.is_authenticated and state in (Availability.OPEN, Availability.WAITLIST):
+    if not user.is_authenticated and state in (Availability.OPEN, Availability.WAITLIST, Availability.LOTTERY):
         return RegisterButton("log_in", seats_left=seats_left)
-    return RegisterButton(state.value, opens_at=event.registration_opens_at, seats_left=seats_left)
+    if state == Availability.LOTTERY:
+        state_name = "asked" if lottery.request else "ask"
+        return RegisterButton(state_name, opens_at=event.registration_opens_at, seats_left=seats_left, lottery=lottery)
+    return RegisterButton(state.value, opens_at=event.registration_opens_at, seats_left=seats_left, lottery=lottery)
 
 
 def console_events(*, now=None) -> QuerySet[Event]:

@@ -62,8 +62,9 @@ def console_event_data(event: Event, **changes) -> dict:
         "reminders_enabled": _checkbox(event.reminders_enabled),
         "what_to_bring": event.what_to_bring,
         "setup_checklist": event.setup_checklist,
+        "lottery": _checkbox(event.lottery),
         "version": services.event_version(event),
     }
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "lottery_closes_at"):
         data[name] = _local(getattr(event, name), "%Y-%m-%dT%H:%M")
     return {**data, **changes}

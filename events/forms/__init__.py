@@ -15,6 +15,7 @@ from .event import CONSOLE_EVENT_FIELDS, ConsoleEventForm, DuplicateForm, LocalD
 from .fields import SkippedDatesField
 from .figures import FiguresForm
 from .hosts import HOST_EVENT_FIELDS, AddHostForm, HostEventForm, RehearsalForm
+from .lottery import LotteryRequestForm
 from .public import EventFilterForm, FeedbackForm, SelfCheckInForm
 from .series import SeriesForm
 
@@ -38,6 +39,7 @@ __all__ = [
     "FiguresForm",
     "HostEventForm",
     "LocalDateTimeField",
+    "LotteryRequestForm",
     "RehearsalForm",
     "SelfCheckInForm",
     "SeriesForm",
