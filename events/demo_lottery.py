@@ -39,10 +39,15 @@ def _create(*, slug: str, title: str, starts_at, opens_at, closes_at, capacity: 
     return services.publish_event(event=event, by=committee, now=opens_at - timedelta(days=1))
 
 
+def _to_the_minute():
+    """Now, to the minute, as the console's form gives times (so an edit there changes nothing)."""
+    return timezone.now().replace(second=0, microsecond=0)
+
+
 def load_drawn(students: list[User], *, committee: User) -> None:
     if Event.objects.filter(slug=DRAWN_SLUG).exists():
         return
-    now = timezone.now()
+    now = _to_the_minute()
     closes = now - timedelta(days=1)
     event = _create(
         slug=DRAWN_SLUG,
@@ -87,7 +92,7 @@ def _choose_demo_seed(event: Event, *, drawn_at) -> None:
 def load_open(students: list[User], *, committee: User) -> None:
     if Event.objects.filter(slug=OPEN_SLUG).exists():
         return
-    now = timezone.now()
+    now = _to_the_minute()
     event = _create(
         slug=OPEN_SLUG,
         title="Meet the researchers: lab tours (drawn by lot)",

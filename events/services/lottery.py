@@ -350,7 +350,9 @@ def draw(*, event: Event, by=None, now: datetime | None = None) -> lottery_draw.
         for request in requests:
             request.weight = weights[request.user_id]
         units = units_of(requests)
-        seats = max(event.capacity - Registration.objects.confirmed().filter(event=event).count(), 0)
+        seats = sum(len(members) for _, members in units)  # no capacity: everyone is seated
+        if event.capacity is not None:
+            seats = max(event.capacity - Registration.objects.confirmed().filter(event=event).count(), 0)
         result = lottery_draw.draw(event.lottery_seed, [unit for unit, _ in units], seats)
         members_of = {unit.id: members for unit, members in units}
         seated = {unit.id for unit in result.seated}
