@@ -415,3 +415,35 @@ def test_the_draw_is_reproduced_from_the_published_json_alone(tmp_path):
     seated_people = {r.public_id for r in LotteryRequest.objects.filter(event=event, seated=True)}
     seated_ids = {part for unit in data["result"]["seated"] for part in unit.split("+")}
     assert seated_ids == seated_people
+
+
+def test_the_result_email_is_in_the_members_language():
+    event = lottery_event(capacity=1, waitlist_enabled=True, title_zh="抽签工作坊")
+    reader = UserFactory(name="李雷", language="zh-hans")
+    ask(event, reader)
+    ask(event, UserFactory())
+    services.draw(event=event, now=after_close(event))
+
+    request = LotteryRequest.objects.get(user=reader)
+    email = rendered(OutboundEmail.objects.get(key=f"lottery:{request.pk}"))
+
+    assert email.subject in {"抽签结果：你抽中了 抽签工作坊 的座位", "抽签结果：抽签工作坊（候补名单第 1 位）"}
+    assert request.public_id in email.body_text
+
+
+def test_requests_are_refused_at_a_cancelled_event_and_after_the_close_nothing_changes(member):
+    event = lottery_event()
+    ask(event, member)
+
+    refused(
+        lambda: services.withdraw_request(event=event, user=member, now=after_close(event)),
+        event,
+        "The requests have closed: the places have been or are being drawn.",
+    )
+    refused(
+        lambda: services.set_friend(event=event, user=member, friend_email="", now=after_close(event)),
+        event,
+        "The requests have closed: the places have been or are being drawn.",
+    )
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    refused(lambda: ask(event, UserFactory()), event, "This event has been cancelled.")
