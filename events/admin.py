@@ -29,6 +29,7 @@ from .models import (
     EventRating,
     EventSpeaker,
     FirstAttendance,
+    LotteryRequest,
     Registration,
     SelfCheckInAttempts,
     Speaker,
@@ -661,6 +662,31 @@ class StrikeAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("event"))
     def event(self, strike):
         return strike.registration.event
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LotteryRequest)
+class LotteryRequestAdmin(admin.ModelAdmin):
+    """Made by members on the event page and filled in by the draw (events.services.lottery):
+    read-only, as the published draw must stay reproducible."""
+
+    list_display = ["event", "user", "friend", "public_id", "weight", "position", "seated", "withdrawn_at"]
+    list_filter = ["seated", "created_at"]
+    search_fields = ["event__title", "user__email", "user__name", "public_id"]
+    list_select_related = ["event", "user", "friend"]
+    readonly_fields = [
+        "event", "user", "friend", "public_id", "withdrawn_at", "weight", "position", "seated", "registration",
+        "created_at", "updated_at",
+    ]  # fmt: skip
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,7 @@ from members.terms import current_term
 from society.models import OutboundEmail
 
 from . import services
+from .demo_lottery import load_lotteries
 from .models import Announcement, Event, EventHost, EventSpeaker, Registration, Speaker, Strike
 
 WORKSHOPS = [
@@ -280,6 +281,7 @@ def load(stdout) -> None:
     load_series(committee=door)
     load_hosts(workshops, committee=door)
     load_strikes(students, committee=door)
+    load_lotteries(students, committee=door)
     stdout.write(
         f"Events: {Event.objects.count()} in the calendar, {Registration.objects.active().count()} registrations."
     )

@@ -223,6 +223,9 @@ class Event(models.Model):
     lottery_seed = models.CharField(max_length=64, blank=True, editable=False)
     lottery_seed_hash = models.CharField(max_length=64, blank=True, editable=False)
     drawn_at = models.DateTimeField(_("drawn"), null=True, blank=True, editable=False)
+    # The seats the draw filled (the capacity less those already taken then): published, so
+    # the draw can be re-run from its data whatever the capacity becomes later.
+    lottery_seats = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # The same random key on every draft of one weekly series (services.create_weekly_series):
     # what "Publish all" publishes. Empty for events made one by one.
     series_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)

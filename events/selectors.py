@@ -12,7 +12,15 @@ from members.permissions import is_committee
 from members.services import is_member
 
 from .models import Event, EventSpeaker, Registration
-from .services import Availability, PersonalOpening, availability, personal_opening, waitlist_position
+from .services import (
+    Availability,
+    MyRequest,
+    PersonalOpening,
+    availability,
+    my_request,
+    personal_opening,
+    waitlist_position,
+)
 
 MAX_SEARCH_WORDS = 8
 # My events lists this many past events a page.
@@ -40,7 +48,7 @@ def next_page_change(now: datetime) -> datetime | None:
     """The next moment a public page about events changes by itself: an event starts
     or ends (it leaves the upcoming list), or its registration opens or closes (the
     register button). society.page_cache keys cached pages on it (hook PAGE_CLOCK)."""
-    moments = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+    moments = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "lottery_closes_at")
     found = Event.objects.listed().aggregate(**{name: Min(name, filter=Q(**{f"{name}__gt": now})) for name in moments})
     return min((moment for moment in found.values() if moment), default=None)
 
@@ -79,7 +87,9 @@ class RegisterButton:
     """What the register button says for one person and one event, now.
 
     `state` is an Availability value, or one of: "registered", "waitlisted"
-    (with `position`), "log_in" (a visitor, where a member could register).
+    (with `position`), "log_in" (a visitor, where a member could register), and at
+    an event whose places are drawn by lot, "ask" or "asked" (with `lottery`: the
+    member's request and who named them) while the requests are open.
     """
 
     state: str
@@ -89,6 +99,7 @@ class RegisterButton:
     seats_left: int | None = None
     # The event's no-show policy, and when registration opens for this person (strikes).
     opening: PersonalOpening | None = None
+    lottery: MyRequest | None = None
 
     @property
     def can_cancel(self) -> bool:
@@ -100,26 +111,25 @@ def register_button(*, event: Event, user, confirmed: int, now=None) -> Register
     now = now or timezone.now()
     seats_left = event.seats_left(confirmed)
     opening = personal_opening(event=event, user=user)  # None (no query) without the no-show policy
-    registration = None
+    registration = lottery = None
     if user.is_authenticated:
         registration = Registration.objects.active().filter(event=event, user=user).first()
+        lottery = my_request(event=event, user=user) if event.lottery else None
+    shown = {"seats_left": seats_left, "opening": opening, "lottery": lottery}
     if registration and not event.is_cancelled:
         if registration.is_confirmed:
-            return RegisterButton("registered", registration=registration, seats_left=seats_left, opening=opening)
-        return RegisterButton(
-            "waitlisted",
-            registration=registration,
-            position=waitlist_position(registration),
-            seats_left=seats_left,
-            opening=opening,
-        )
+            return RegisterButton("registered", registration=registration, **shown)
+        position = waitlist_position(registration)
+        return RegisterButton("waitlisted", registration=registration, position=position, **shown)
     member = is_member(user) if event.members_only else True
     delay = opening.delay if opening else None
     state = availability(event=event, confirmed=confirmed, member=member, now=now, delay=delay)
-    if not user.is_authenticated and state in (Availability.OPEN, Availability.WAITLIST):
-        return RegisterButton("log_in", seats_left=seats_left, opening=opening)
+    if not user.is_authenticated and state in (Availability.OPEN, Availability.WAITLIST, Availability.LOTTERY):
+        return RegisterButton("log_in", **shown)
     opens_at = opening.opens_at if opening else event.registration_opens_at
-    return RegisterButton(state.value, opens_at=opens_at, seats_left=seats_left, opening=opening)
+    if state == Availability.LOTTERY:
+        return RegisterButton("asked" if lottery.request else "ask", opens_at=opens_at, **shown)
+    return RegisterButton(state.value, opens_at=opens_at, **shown)
 
 
 def console_events(*, now=None) -> QuerySet[Event]:

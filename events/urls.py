@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import manage
+from .views import lottery, manage
 
 app_name = "events"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("events/<slug:slug>/", views.event_detail, name="detail"),
     path("events/<slug:slug>/event.ics", views.event_ics, name="event_ics"),
     path("events/<slug:slug>/register/", views.register, name="register"),
+    path("events/<slug:slug>/ask/", lottery.ask, name="lottery_ask"),
+    path("events/<slug:slug>/ask/friend/", lottery.name_friend, name="lottery_friend"),
+    path("events/<slug:slug>/ask/withdraw/", lottery.withdraw, name="lottery_withdraw"),
+    path("events/<slug:slug>/draw/", lottery.draw_page, name="draw"),
+    path("events/<slug:slug>/draw.json", lottery.draw_json, name="draw_json"),
     path("me/events/", views.my_events, name="my_events"),
     path("me/events/calendar/reset/", views.reset_calendar, name="reset_calendar"),
     path("me/calendar/<slug:token>.ics", views.my_calendar, name="my_calendar"),
@@ -55,6 +60,8 @@ urlpatterns = [
         manage.cancel_registration,
         name="manage_cancel_registration",
     ),
+    path("manage/events/<slug:slug>/draw/", manage.lottery_draw, name="manage_draw"),
+    path("manage/events/<slug:slug>/draw/run/", manage.lottery_run, name="manage_draw_run"),
     path("manage/events/<slug:slug>/door/", manage.door, name="manage_door"),
     path("manage/events/<slug:slug>/door/<slug:token>/check-in/", manage.door_check_in, name="manage_door_check_in"),
     path("manage/events/<slug:slug>/door/<slug:token>/undo/", manage.door_undo, name="manage_door_undo"),

@@ -63,8 +63,9 @@ def console_event_data(event: Event, **changes) -> dict:
         "what_to_bring": event.what_to_bring,
         "setup_checklist": event.setup_checklist,
         "no_show_policy": _checkbox(event.no_show_policy),
+        "lottery": _checkbox(event.lottery),
         "version": services.event_version(event),
     }
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "lottery_closes_at"):
         data[name] = _local(getattr(event, name), "%Y-%m-%dT%H:%M")
     return {**data, **changes}

@@ -93,6 +93,12 @@ def some_event() -> dict:
     return {"slug": EventFactory(status="draft").slug}
 
 
+def lottery_event(*, closed: bool = False) -> dict:
+    """A published event whose places are drawn by lot (its requests closed a minute ago, or open)."""
+    closes = timezone.now() + (timedelta(minutes=-1) if closed else timedelta(days=1))
+    return {"slug": EventFactory(capacity=5, lottery=True, lottery_closes_at=closes, lottery_seed="ab" * 32).slug}
+
+
 def some_published_event() -> dict:
     """For pages that only a published event has (cancelling it)."""
     return {"slug": EventFactory().slug}
@@ -242,6 +248,11 @@ AUDIENCE: dict[str, Entry] = {
     "events:event_ics": Entry(PUBLIC, published_event),
     "events:calendar_feed": Entry(PUBLIC),
     "events:register": Entry(MEMBER, published_event),
+    "events:lottery_ask": Entry(MEMBER, lottery_event, post_only=True),
+    "events:lottery_friend": Entry(MEMBER, lottery_event, post_only=True),
+    "events:lottery_withdraw": Entry(MEMBER, lottery_event, post_only=True),
+    "events:draw": Entry(PUBLIC, lottery_event),
+    "events:draw_json": Entry(PUBLIC, lottery_event),
     "events:my_events": Entry(MEMBER),
     "events:reset_calendar": Entry(MEMBER),
     "events:my_hosting": Entry(MEMBER),
@@ -273,6 +284,8 @@ AUDIENCE: dict[str, Entry] = {
     "events:manage_add_registrant": Entry(COMMITTEE, some_event, post_only=True),
     "events:manage_promote": Entry(COMMITTEE, some_registration, post_only=True),
     "events:manage_cancel_registration": Entry(COMMITTEE, some_registration),
+    "events:manage_draw": Entry(COMMITTEE, lottery_event),
+    "events:manage_draw_run": Entry(COMMITTEE, lambda: lottery_event(closed=True)),
     "events:manage_door": Entry(HOST, some_event),
     "events:manage_door_check_in": Entry(HOST, some_registration, post_only=True),
     "events:manage_door_undo": Entry(HOST, some_registration, post_only=True),

@@ -15,6 +15,7 @@ from .event import CONSOLE_EVENT_FIELDS, ConsoleEventForm, DuplicateForm, LocalD
 from .fields import SkippedDatesField
 from .figures import FiguresForm
 from .hosts import HOST_EVENT_FIELDS, AddHostForm, HostEventForm, RehearsalForm
+from .lottery import LotteryRequestForm
 from .public import EventFilterForm, FeedbackForm, SelfCheckInForm
 from .series import SeriesForm
 from .strikes import ContestStrikeForm, DecideStrikeForm, NoShowRulesForm
@@ -41,6 +42,7 @@ __all__ = [
     "FiguresForm",
     "HostEventForm",
     "LocalDateTimeField",
+    "LotteryRequestForm",
     "NoShowRulesForm",
     "RehearsalForm",
     "SelfCheckInForm",

@@ -46,7 +46,7 @@ CONSOLE_EVENT_FIELDS = [
     "ends_at", "venue", "building", "map_url", "online_url", "capacity", "waitlist_enabled",
     "registration_opens_at", "registration_closes_at", "members_only", "reminders_enabled",
     "what_to_bring", "setup_checklist",
-    "no_show_policy",
+    "no_show_policy", "lottery", "lottery_closes_at",
 ]  # fmt: skip
 
 
@@ -96,6 +96,7 @@ class ConsoleEventForm(forms.ModelForm):
             "ends_at": LocalDateTimeField,
             "registration_opens_at": LocalDateTimeField,
             "registration_closes_at": LocalDateTimeField,
+            "lottery_closes_at": LocalDateTimeField,
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -159,10 +160,31 @@ class ConsoleEventForm(forms.ModelForm):
         problem = services.capacity_problem(event=self.instance, capacity=cleaned.get("capacity"))
         if problem:
             self.add_error("capacity", problem)
+        self._clean_lottery(cleaned)
         speaker_given = cleaned.get("new_speaker_affiliation") or cleaned.get("new_speaker_photo")
         if speaker_given and not cleaned.get("new_speaker_name", "").strip():
             self.add_error("new_speaker_name", _("Give the new speaker's name, or leave affiliation and photo empty."))
         return cleaned
+
+    def _clean_lottery(self, cleaned: dict) -> None:
+        """The lottery's settings: requests close after registration opens and before the start,
+        with a capacity; fixed once the requests have closed (services.lottery_settings_problem)."""
+        lottery, closes = cleaned.get("lottery", False), cleaned.get("lottery_closes_at")
+        starts = cleaned.get("starts_at")
+        if lottery and closes and starts and closes >= starts:
+            self.add_error("lottery_closes_at", _("The requests must close before the event starts."))
+            return
+        if "lottery_closes_at" in self.errors or "capacity" in self.errors:
+            return
+        problem = services.lottery_settings_problem(
+            stored=self.instance if self.instance.pk else None,
+            lottery=lottery,
+            closes_at=closes,
+            capacity=cleaned.get("capacity"),
+            opens_at=cleaned.get("registration_opens_at"),
+        )
+        if problem:
+            self.add_error(*problem)
 
 
 class DuplicateForm(forms.Form):

@@ -10,6 +10,7 @@ else changes an event's status or a registration's status or check-in:
 - series: weekly series of drafts, made and published together
 - announcements, speakers, feeds (private calendars), ratings
 - emails: what every email about a registration says
+- lottery: registration by lot (requests, the committed seed, the weighted draw, its published data)
 - webhook: the committee's chat webhook
 - strikes: the no-show policy (strikes given, contested, decided; registration opening later)
 - audit: the action log, written inside the transaction of the change
@@ -46,6 +47,22 @@ from .details import EventExtras, set_banner
 from .emails import event_facts, registration_email_context
 from .feeds import calendar_feed_of, reset_calendar_feed
 from .hosts import HostError, add_host, host_email_context, remove_host, set_rehearsal
+from .lottery import (
+    MyRequest,
+    draw,
+    draw_due_lotteries,
+    draw_problem,
+    lottery_settings_problem,
+    my_request,
+    published_draw,
+    request_place,
+    requests_have_closed,
+    requests_open,
+    revealed_seed,
+    set_friend,
+    window_problem,
+    withdraw_request,
+)
 from .publishing import (
     GUARDED_FIELDS,
     TIME_AND_PLACE,
@@ -127,6 +144,7 @@ __all__ = [
     "BulkResult",
     "EventExtras",
     "HostError",
+    "MyRequest",
     "PersonalOpening",
     "RegistrationError",
     "SeriesPlan",
@@ -158,6 +176,9 @@ __all__ = [
     "decide_strike",
     "deserves_strike",
     "draft_announcement",
+    "draw",
+    "draw_due_lotteries",
+    "draw_problem",
     "duplicate_event",
     "event_facts",
     "event_version",
@@ -169,8 +190,10 @@ __all__ = [
     "local_time_problem",
     "lock_event",
     "lock_registration",
+    "lottery_settings_problem",
     "make_local",
     "mark_set_up",
+    "my_request",
     "offered_audiences",
     "personal_opening",
     "post_to_webhook",
@@ -179,6 +202,7 @@ __all__ = [
     "publish_event",
     "publish_problem",
     "publish_series",
+    "published_draw",
     "rate_event",
     "record_action",
     "refusal_message",
@@ -188,7 +212,11 @@ __all__ = [
     "registrations_of",
     "registrations_with_short_code",
     "remove_host",
+    "request_place",
+    "requests_have_closed",
+    "requests_open",
     "reset_calendar_feed",
+    "revealed_seed",
     "save_speaker",
     "self_check_in",
     "self_check_in_code",
@@ -199,6 +227,7 @@ __all__ = [
     "series_drafts",
     "set_banner",
     "set_event_speaker",
+    "set_friend",
     "set_no_show_rules",
     "set_rehearsal",
     "set_speaker_photo",
@@ -209,4 +238,6 @@ __all__ = [
     "waitlist_position",
     "webhook_text",
     "webhook_url_problem",
+    "window_problem",
+    "withdraw_request",
 ]  # fmt: skip

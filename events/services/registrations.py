@@ -72,6 +72,8 @@ class Availability(enum.Enum):
     MEMBERS_ONLY = "members_only"
     CANCELLED = "cancelled"
     NOT_PUBLISHED = "not_published"
+    LOTTERY = "lottery"  # places are drawn by lot: members ask until the requests close
+    DRAWING = "drawing"  # the requests have closed, the draw is not done yet
 
     @property
     def accepts_registrations(self) -> bool:
@@ -97,6 +99,8 @@ def availability(
         return Availability.NOT_OPEN_YET
     if event.members_only and not member:
         return Availability.MEMBERS_ONLY
+    if event.lottery and event.drawn_at is None and not at_the_door:
+        return Availability.LOTTERY if now < event.lottery_closes_at else Availability.DRAWING
     if event.capacity is not None and confirmed >= event.capacity:
         return Availability.WAITLIST if event.waitlist_enabled and not at_the_door else Availability.FULL
     return Availability.OPEN
@@ -112,6 +116,9 @@ def refusal_message(state: Availability, *, event: Event, delay: timedelta | Non
     if state == Availability.NOT_OPEN_YET:
         opens = society_formats.when(event.registration_opens_at, "long_datetime")
         return gettext("Registration for this event opens on %(when)s.") % {"when": opens}
+    if state == Availability.LOTTERY:
+        closes = society_formats.when(event.lottery_closes_at, "long_datetime")
+        return gettext("The places at this event are drawn by lot: ask for one before %(when)s.") % {"when": closes}
     return {
         Availability.FULL: gettext("Sorry, this event is full and has no waiting list."),
         Availability.CLOSED: gettext("Registration for this event has closed."),
@@ -120,6 +127,7 @@ def refusal_message(state: Availability, *, event: Event, delay: timedelta | Non
         ),
         Availability.CANCELLED: gettext("This event has been cancelled."),
         Availability.NOT_PUBLISHED: gettext("This event is not open for registration."),
+        Availability.DRAWING: gettext("The requests have closed and the draw is being made: look again in a minute."),
     }[state]
 
 

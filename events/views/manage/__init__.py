@@ -34,6 +34,7 @@ from .events import (
 )
 from .figures import figures_csv, term_figures
 from .hosts import event_host_remove, event_hosts, event_rehearsal, my_hosting
+from .lottery import lottery_draw, lottery_run
 from .people import add_registrant, cancel_registration, promote_registration, registrations, registrations_csv
 from .strikes import strike_decide, strikes
 
@@ -65,6 +66,8 @@ __all__ = [
     "event_rehearsal",
     "event_speakers",
     "figures_csv",
+    "lottery_draw",
+    "lottery_run",
     "manage_home",
     "my_hosting",
     "projector",
