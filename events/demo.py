@@ -285,6 +285,10 @@ def load(stdout) -> None:
     stdout.write(
         f"Events: {Event.objects.count()} in the calendar, {Registration.objects.active().count()} registrations."
     )
+    stdout.write(
+        "Fair seats: Sam holds a contested no-show strike (see /me/strikes/ and /manage/strikes/); "
+        "one session's seats were drawn by lot (its draw page re-runs it), another's requests are open."
+    )
 
 
 def load_registrations(workshops: list[Event], students: list[User], door: User | None) -> None:
@@ -501,7 +505,7 @@ def load_strikes(students: list[User], *, committee: User | None) -> None:
     upsert(
         NO_SHOW_UPCOMING_SLUG,
         topics=["natural-language-processing"],
-        title="Hands-on: building LLM agents (40 seats)",
+        title="Hands-on: fine-tuning small language models",
         kind=Event.Kind.WORKSHOP,
         summary="Our most asked-for session. No-show policy: cancel in time if you can't come.",
         starts_at=at(upcoming_day, 18),

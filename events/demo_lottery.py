@@ -1,23 +1,21 @@
 """Demo events whose places are drawn by lot (events.services.lottery): a guest
-workshop whose draw is done (requests closed, seed revealed, winners confirmed, the
-others waiting in the drawn order, Sam number 2), and a talk whose requests are open
+session whose draw is done (requests closed, seed revealed, winners confirmed, the
+others waiting in the drawn order; Sam, whose strike halves his weight, most likely
+among them), and a lab tour whose requests are open
 (a pair, and Grace asking to go with Sam, who has not named her back yet)."""
 
-import hashlib
 from datetime import timedelta
 
 from django.utils import timezone
 
 from members.models import User
 
-from . import lottery_draw, services
+from . import services
 from .models import Event
-from .services.lottery import active_requests, units_of, weights_of
 
 DRAWN_SLUG = "hands-on-llm-agents-lottery"
 OPEN_SLUG = "meet-the-researchers-lottery"
 DRAWN_SEATS = 3
-SAM = "sam@demo.ac.uk"
 
 
 def load_lotteries(students: list[User], *, committee: User | None) -> None:
@@ -51,7 +49,7 @@ def load_drawn(students: list[User], *, committee: User) -> None:
     closes = now - timedelta(days=1)
     event = _create(
         slug=DRAWN_SLUG,
-        title="Hands-on: building LLM agents (drawn by lot)",
+        title="Small-group session with Dr Hannah Cole: LLM agents",
         starts_at=now + timedelta(days=6),
         opens_at=now - timedelta(days=5),
         closes_at=closes,
@@ -64,29 +62,8 @@ def load_drawn(students: list[User], *, committee: User) -> None:
     # Aisha and Lukas go together: Lukas names Aisha, who names him back.
     services.set_friend(event=event, user=students[2], friend_email=students[1].email, now=asked + timedelta(hours=1))
     services.set_friend(event=event, user=students[1], friend_email=students[2].email, now=asked + timedelta(hours=2))
-    drawn_at = closes + timedelta(minutes=1)
-    _choose_demo_seed(event, drawn_at=drawn_at)
-    services.draw(event=Event.objects.get(pk=event.pk), now=drawn_at)
-
-
-def _choose_demo_seed(event: Event, *, drawn_at) -> None:
-    """The demo's story wants Sam number 2 on the waiting list, so among fixed candidate
-    seeds it takes the first that gives it, and commits it as the event's seed before the
-    draw. Only the demo does this: a real event's seed is made when the lottery is turned
-    on, before anyone asks, and its hash is published at once."""
-    requests = list(active_requests(event).select_related("user").order_by("id"))
-    weights = weights_of(event=event, users=[r.user for r in requests], now=drawn_at)
-    for request in requests:
-        request.weight = weights[request.user_id]
-    units = units_of(requests)
-    people = {unit.id: [member.user.email for member in members] for unit, members in units}
-    for n in range(2000):
-        seed = hashlib.sha256(f"society demo lottery {n}".encode()).hexdigest()
-        result = lottery_draw.draw(seed, [unit for unit, _ in units], DRAWN_SEATS)
-        waiting = [email for unit in result.waiting for email in people[unit.id]]
-        if waiting[1:2] == [SAM]:
-            Event.objects.filter(pk=event.pk).update(lottery_seed=seed, lottery_seed_hash=lottery_draw.seed_hash(seed))
-            return
+    # The minute task's draw, a minute after the close, with the seed committed when the lottery was set up.
+    services.draw(event=Event.objects.get(pk=event.pk), now=closes + timedelta(minutes=1))
 
 
 def load_open(students: list[User], *, committee: User) -> None:
@@ -95,7 +72,7 @@ def load_open(students: list[User], *, committee: User) -> None:
     now = _to_the_minute()
     event = _create(
         slug=OPEN_SLUG,
-        title="Meet the researchers: lab tours (drawn by lot)",
+        title="Meet the researchers: lab tours",
         starts_at=now + timedelta(days=16),
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=5),

@@ -1,4 +1,4 @@
-from django.forms import CheckboxSelectMultiple
+from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.forms.renderers import TemplatesSetting
 
 
@@ -12,3 +12,9 @@ class CheckboxChoices(CheckboxSelectMultiple):
     """Several checkboxes in a row that wraps (topics, tags), drawn the Bootstrap way."""
 
     template_name = "forms/widgets/checkbox_choices.html"
+
+
+class RadioChoices(RadioSelect):
+    """One choice of a few, one radio a line, drawn the Bootstrap way."""
+
+    template_name = "forms/widgets/radio_choices.html"

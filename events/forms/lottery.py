@@ -11,3 +11,5 @@ class LotteryRequestForm(forms.Form):
         max_length=254,
         help_text=_("Your friend asks too and names you: then you are both seated or both on the waiting list."),
     )
+    # "Go with them": the request of someone who named this member, by its public id.
+    friend_request = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)

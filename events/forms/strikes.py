@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from society.forms import RadioChoices
+
 from ..models import ConsoleSettings
 from ..services.strikes import MAX_REASON
 
@@ -62,7 +64,7 @@ class DecideStrikeForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[(WAIVE, _("Waive it: it stops counting")), (KEEP, _("Keep it"))],
-        widget=forms.RadioSelect,
+        widget=RadioChoices,
     )
     reason = forms.CharField(
         label=_("Reason"),

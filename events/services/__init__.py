@@ -49,6 +49,7 @@ from .feeds import calendar_feed_of, reset_calendar_feed
 from .hosts import HostError, add_host, host_email_context, remove_host, set_rehearsal
 from .lottery import (
     MyRequest,
+    asker_email,
     draw,
     draw_due_lotteries,
     draw_problem,
@@ -155,6 +156,7 @@ __all__ = [
     "add_registrant",
     "announcement_email",
     "announcement_recipients",
+    "asker_email",
     "availability",
     "bulk_attendance",
     "calendar_feed_of",

@@ -215,10 +215,15 @@ class MyRequest:
     """A member's request as their event page shows it."""
 
     request: LotteryRequest | None
-    # Those who asked naming this member, who has not named them back.
-    asked_by: list
+    # The requests naming this member, who has not named them back.
+    asking: list[LotteryRequest]
     # Both named each other: they are drawn as a pair.
     paired: bool
+
+    @property
+    def asked_by(self) -> list:
+        """Those who asked naming this member, who has not named them back."""
+        return [request.user for request in self.asking]
 
 
 def my_request(*, event: Event, user) -> MyRequest:
@@ -229,8 +234,17 @@ def my_request(*, event: Event, user) -> MyRequest:
     mine = next((r for r in requests if r.user_id == user.pk), None)
     named_me = [r for r in requests if r.friend_id == user.pk and r.user_id != user.pk]
     paired = mine is not None and any(r.user_id == mine.friend_id for r in named_me)
-    asked_by = [r.user for r in named_me if mine is None or r.user_id != mine.friend_id]
-    return MyRequest(request=mine, asked_by=asked_by, paired=paired)
+    asking = [r for r in named_me if mine is None or r.user_id != mine.friend_id]
+    return MyRequest(request=mine, asking=asking, paired=paired)
+
+
+def asker_email(*, event: Event, user, public_id: str) -> str:
+    """The email of whoever asked under `public_id` naming `user`: what "Go with them" names,
+    so their address never has to be written into the page."""
+    found = active_requests(event).filter(public_id=public_id, friend=user).select_related("user").first()
+    if found is None:
+        raise RegistrationError(gettext("That request does not name you (or was withdrawn): nothing was changed."))
+    return found.user.email
 
 
 # --- The seed ----------------------------------------------------------------------

@@ -31,7 +31,12 @@ def _act(request, slug: str, action, done: str):
         messages.error(request, " ".join(form.errors.get("friend_email", [])))
         return redirect(event)
     try:
-        action(event=event, user=request.user, friend_email=form.cleaned_data["friend_email"])
+        friend_email = form.cleaned_data["friend_email"]
+        if form.cleaned_data["friend_request"]:
+            friend_email = services.asker_email(
+                event=event, user=request.user, public_id=form.cleaned_data["friend_request"]
+            )
+        action(event=event, user=request.user, friend_email=friend_email)
     except services.RegistrationError as error:
         messages.error(request, str(error))
         return redirect(event)

@@ -99,6 +99,37 @@ def test_the_first_asker_sees_who_asked_to_go_with_them_and_names_them_back(memb
     assert "You and Olu Other are drawn as a pair" in page.content.decode()
 
 
+def test_go_with_them_names_the_asker_by_their_request_never_by_their_address(member_client, member, other_member):
+    event = lottery_event()
+    services.request_place(event=event, user=member)
+    services.request_place(event=event, user=other_member, friend_email=member.email)
+    theirs = LotteryRequest.objects.get(user=other_member)
+
+    page = member_client.get(event.get_absolute_url()).content.decode()
+    assert "Go with Olu Other" in page
+    assert other_member.email not in page
+
+    member_client.post(url("lottery_friend", slug=event.slug), {"friend_request": theirs.public_id})
+
+    mine = LotteryRequest.objects.get(user=member)
+    assert mine.friend == other_member
+    assert "You and Olu Other are drawn as a pair" in member_client.get(event.get_absolute_url()).content.decode()
+
+
+def test_go_with_a_request_that_does_not_name_you_is_refused_and_changes_nothing(member_client, member, other_member):
+    event = lottery_event()
+    services.request_place(event=event, user=other_member)  # names nobody
+    services.request_place(event=event, user=member)
+    theirs = LotteryRequest.objects.get(user=other_member)
+
+    response = member_client.post(
+        url("lottery_friend", slug=event.slug), {"friend_request": theirs.public_id}, follow=True
+    )
+
+    assert messages_of(response) == ["That request does not name you (or was withdrawn): nothing was changed."]
+    assert LotteryRequest.objects.get(user=member).friend is None
+
+
 def test_a_one_sided_naming_says_it_is_drawn_alone(member_client, member, other_member):
     event = lottery_event()
     services.request_place(event=event, user=other_member)

@@ -277,6 +277,8 @@ def test_year_in_the_footer_follows_the_local_date():
 CACHED = [
     "events:calendar_feed",
     "events:detail",
+    "events:draw",
+    "events:draw_json",
     "events:event_ics",
     "events:home",
     "events:list",
