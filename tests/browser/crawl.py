@@ -37,6 +37,7 @@ NOT_HTML = {
     "healthz",
     "events:calendar_feed",
     "events:event_ics",
+    "events:draw_json",
     "events:my_calendar",
     "events:manage_figures_csv",
     "events:manage_registrations_csv",
