@@ -8,6 +8,7 @@ them at a popular session, and registers once the committee waives the strike.""
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +23,7 @@ from tests.factories import EventFactory, RegistrationFactory, UserFactory
 from tests.outbox import rendered
 
 pytestmark = pytest.mark.urls("tests.browser.urls")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def as_(page: Page, live_server, user, size) -> None:
@@ -73,6 +75,7 @@ def test_a_popular_session_is_drawn_by_lot_from_the_console_to_the_members_phone
     page.goto(live_server.url + event.get_absolute_url())
     expect(page.get_by_text("Ben Okafor asked to go with you.")).to_be_visible()
     assert "ben@uni.ac.uk" not in page.content()
+    page.screenshot(path=SCREENSHOTS / "lottery-ask-phone.png", full_page=True)
     page.get_by_role("button", name="Go with Ben Okafor").click()
     expect(page.get_by_text("You and Ben Okafor are drawn as a pair")).to_be_visible()
 
@@ -93,6 +96,7 @@ def test_a_popular_session_is_drawn_by_lot_from_the_console_to_the_members_phone
     expect(page.get_by_text("Drawn on")).to_be_visible()
     expect(page.get_by_role("link", name="Run the draw")).to_have_count(0)
     assert fits_the_screen(page)
+    page.screenshot(path=SCREENSHOTS / "console-draw-phone.png", full_page=True)
     event.refresh_from_db()
     assert event.drawn_at is not None
     confirmed = set(Registration.objects.confirmed().filter(event=event).values_list("user__email", flat=True))
@@ -157,6 +161,7 @@ def test_a_no_show_contests_the_strike_and_registers_once_it_is_waived(page: Pag
     page.goto(live_server.url + popular.get_absolute_url())
     expect(page.get_by_text("You hold 1 no-show strike, so registration for this event opens for you")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("Registration opens on"))).to_be_disabled()
+    page.screenshot(path=SCREENSHOTS / "strike-opening-later-phone.png", full_page=True)
     page.goto(live_server.url + "/me/strikes/")
     expect(page.get_by_text("Contested: waiting for the committee.")).to_be_visible()
 
@@ -167,6 +172,7 @@ def test_a_no_show_contests_the_strike_and_registers_once_it_is_waived(page: Pag
     expect(page.get_by_text("I was there: my phone died and the door list missed me.")).to_be_visible()
     page.get_by_label("Waive it: it stops counting").check()
     page.get_by_label("Reason").fill("The door list was down that evening.")
+    page.screenshot(path=SCREENSHOTS / "console-strike-phone.png", full_page=True)
     page.get_by_role("button", name="Decide").click()
     strike.refresh_from_db()
     assert (strike.decision, strike.decided_by) == (Strike.Decision.WAIVED, chair)
