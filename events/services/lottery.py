@@ -370,20 +370,31 @@ def draw(*, event: Event, by=None, now: datetime | None = None) -> lottery_draw.
         result = lottery_draw.draw(event.lottery_seed, [unit for unit, _ in units], seats)
         members_of = {unit.id: members for unit, members in units}
         seated = {unit.id for unit in result.seated}
-        emails, waiting_number = [], 0
+        registrations, numbers, waiting_number = [], {}, 0
         waiting_total = sum(len(members_of[unit.id]) for unit in result.waiting)
         for position, unit in enumerate(result.order, start=1):
             for request in members_of[unit.id]:
+                request.event, request.updated_at = event, now
                 request.position, request.seated = position, unit.id in seated
                 if request.seated:
                     request.registration = _registration(request, status=Status.CONFIRMED, created_at=now)
                 elif event.waitlist_enabled:
                     waiting_number += 1
+                    numbers[request.pk] = waiting_number
                     # Just before the draw's time, in the drawn order: waitlist_position keeps it.
                     created_at = now - timedelta(microseconds=waiting_total - waiting_number + 1)
                     request.registration = _registration(request, status=Status.WAITLISTED, created_at=created_at)
-                emails.append(_result_email(request, position=waiting_number if not request.seated else None))
-        LotteryRequest.objects.bulk_update(requests, ["weight", "position", "seated", "registration", "updated_at"])
+                if request.registration is not None:
+                    registrations.append(request.registration)
+        Registration.objects.bulk_create(registrations)  # one INSERT; each gets its id
+        # One statement for every request's outcome (an upsert of rows that all exist).
+        LotteryRequest.objects.bulk_create(
+            requests,
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["weight", "position", "seated", "registration", "updated_at"],
+        )
+        emails = [_result_email(request, position=numbers.get(request.pk)) for request in requests]
         queue_emails(emails, now=now)
         event.drawn_at, event.lottery_seats = now, seats
         event.save(update_fields=["drawn_at", "lottery_seats", "updated_at"])
@@ -398,15 +409,14 @@ def draw(*, event: Event, by=None, now: datetime | None = None) -> lottery_draw.
 
 
 def _registration(request: LotteryRequest, *, status: str, created_at: datetime) -> Registration:
-    registration = Registration(
+    """The place the draw gives (saved by the draw, with the others, in one INSERT)."""
+    return Registration(
         event=request.event,
         user=request.user,
         status=status,
         created_at=created_at,
         confirmed_at=created_at if status == Status.CONFIRMED else None,
     )
-    registration.save(force_insert=True)
-    return registration
 
 
 def _result_email(request: LotteryRequest, *, position: int | None) -> Email:

@@ -17,6 +17,7 @@ from society.models import EmailKind, OutboundEmail
 from tests.events.lottery_helpers import after_close, lottery_event
 from tests.factories import EventFactory, MembershipFactory, RegistrationFactory, UserFactory
 from tests.outbox import rendered
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -447,3 +448,18 @@ def test_requests_are_refused_at_a_cancelled_event_and_after_the_close_nothing_c
     )
     Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
     refused(lambda: ask(event, UserFactory()), event, "This event has been cancelled.")
+
+
+def test_the_draw_costs_the_same_queries_for_few_requests_as_for_many():
+    """The draw holds the event's lock: its statements do not grow with the requests
+    (one INSERT of the places, one upsert of the outcomes, one batch of emails)."""
+
+    def queries_of_a_draw(requests: int) -> int:
+        event = lottery_event(capacity=3)
+        for person in UserFactory.create_batch(requests):
+            services.request_place(event=event, user=person)
+        count, _ = count_queries(lambda: services.draw(event=event, now=after_close(event)))
+        assert Registration.objects.filter(event=event).count() == requests
+        return count
+
+    assert queries_of_a_draw(4) == queries_of_a_draw(40)
