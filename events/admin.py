@@ -566,15 +566,9 @@ class SelfCheckInAttemptsAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(FirstAttendance)
-class FirstAttendanceAdmin(admin.ModelAdmin):
-    """Kept by the check-in services for the figures (events.services.keep_first_attendances): read-only."""
-
-    list_display = ["user", "starts_at"]
-    search_fields = ["user__email", "user__name"]
-    list_select_related = ["user"]
-    readonly_fields = ["user", "starts_at"]
-    fields = readonly_fields
+class KeptAsWrittenAdmin(admin.ModelAdmin):
+    """Rows only a service writes, kept as written: the admin lists and shows them, and
+    neither adds, changes nor deletes one."""
 
     def has_add_permission(self, request):
         return False
@@ -584,6 +578,17 @@ class FirstAttendanceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FirstAttendance)
+class FirstAttendanceAdmin(KeptAsWrittenAdmin):
+    """Kept by the check-in services for the figures (events.services.keep_first_attendances): read-only."""
+
+    list_display = ["user", "starts_at"]
+    search_fields = ["user__email", "user__name"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "starts_at"]
+    fields = readonly_fields
 
 
 @admin.register(EventRating)
@@ -649,7 +654,7 @@ class ConsoleSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Strike)
-class StrikeAdmin(admin.ModelAdmin):
+class StrikeAdmin(KeptAsWrittenAdmin):
     """No-show strikes: given by give_strikes, contested by the member, decided in the console
     (decide_strike: logged, the member told). Read-only here; never deleted (waived instead)."""
 
@@ -663,18 +668,9 @@ class StrikeAdmin(admin.ModelAdmin):
     def event(self, strike):
         return strike.registration.event
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LotteryRequest)
-class LotteryRequestAdmin(admin.ModelAdmin):
+class LotteryRequestAdmin(KeptAsWrittenAdmin):
     """Made by members on the event page and filled in by the draw (events.services.lottery):
     read-only, as the published draw must stay reproducible."""
 
@@ -687,12 +683,3 @@ class LotteryRequestAdmin(admin.ModelAdmin):
         "created_at", "updated_at",
     ]  # fmt: skip
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

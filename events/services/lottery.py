@@ -175,22 +175,24 @@ def request_place(*, event: Event, user, friend_email: str = "", now: datetime |
         return LotteryRequest.objects.create(event=event, user=user, friend=friend, created_at=now)
 
 
-def _own_request(event: Event, user) -> LotteryRequest:
+def _own_request_in_window(event: Event, *, user, now: datetime | None) -> tuple[LotteryRequest, datetime]:
+    """Under the event's lock (the caller's transaction): the member's request, while the
+    requests are open, and the time read under the lock."""
+    event = lock_event(event)
+    now = now or timezone.now()
+    problem = window_problem(event, user=user, now=now)
+    if problem:
+        raise RegistrationError(problem)
     request = active_requests(event).filter(user=user).first()
     if request is None:
         raise RegistrationError(gettext("You have not asked for a place at this event."))
-    return request
+    return request, now
 
 
 def set_friend(*, event: Event, user, friend_email: str, now: datetime | None = None) -> LotteryRequest:
     """Name a friend to go with (or, with an empty email, nobody) on one's request."""
     with transaction.atomic():
-        event = lock_event(event)
-        now = now or timezone.now()
-        problem = window_problem(event, user=user, now=now)
-        if problem:
-            raise RegistrationError(problem)
-        request = _own_request(event, user)
+        request, now = _own_request_in_window(event, user=user, now=now)
         request.friend = _friend_from_email(event=event, user=user, friend_email=friend_email)
         request.save(update_fields=["friend", "updated_at"])
         return request
@@ -199,12 +201,7 @@ def set_friend(*, event: Event, user, friend_email: str, now: datetime | None = 
 def withdraw_request(*, event: Event, user, now: datetime | None = None) -> LotteryRequest:
     """Take one's request back before the close (one may ask again later)."""
     with transaction.atomic():
-        event = lock_event(event)
-        now = now or timezone.now()
-        problem = window_problem(event, user=user, now=now)
-        if problem:
-            raise RegistrationError(problem)
-        request = _own_request(event, user)
+        request, now = _own_request_in_window(event, user=user, now=now)
         request.withdrawn_at = now
         request.save(update_fields=["withdrawn_at", "updated_at"])
         return request

@@ -2,11 +2,8 @@
 emails and published data, and every refusal (clear message, nothing changed)."""
 
 import json
-import subprocess
-import sys
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,14 +11,13 @@ from django.utils import timezone
 from events import lottery_draw, services
 from events.models import ActionLog, Event, LotteryRequest, Registration, Strike
 from society.models import EmailKind, OutboundEmail
-from tests.events.lottery_helpers import after_close, lottery_event
+from tests.events.lottery_helpers import after_close, lottery_event, rerun_in_plain_python
 from tests.factories import EventFactory, MembershipFactory, RegistrationFactory, UserFactory
 from tests.outbox import rendered
 from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def ask(event, user, friend=None, **kwargs):
@@ -399,14 +395,7 @@ def test_the_draw_is_reproduced_from_the_published_json_alone(tmp_path):
     path = tmp_path / "draw.json"
     path.write_text(json.dumps(data))
 
-    run = subprocess.run(
-        [sys.executable, "-m", "events.lottery_draw", str(path)],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = rerun_in_plain_python(path)
 
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-1] == "Matches the published result."

@@ -2,16 +2,12 @@
 and the weights honoured on average over many seeded draws (fixed seeds: never flaky)."""
 
 import json
-import subprocess
-import sys
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 from events import lottery_draw
 from events.lottery_draw import Unit
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.events.lottery_helpers import rerun_in_plain_python
 
 
 def units(*specs) -> list[Unit]:
@@ -97,14 +93,7 @@ def test_the_command_re_runs_a_published_draw_without_django(tmp_path):
     path = tmp_path / "draw.json"
     path.write_text(json.dumps(published))
 
-    run = subprocess.run(
-        [sys.executable, "-m", "events.lottery_draw", str(path)],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = rerun_in_plain_python(path)
 
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
@@ -116,9 +105,7 @@ def test_the_command_refuses_a_seed_that_does_not_match_its_hash(tmp_path):
     path = tmp_path / "draw.json"
     path.write_text(json.dumps({"seed": "ab" * 32, "seed_hash": "0" * 64, "seats": 1, "units": []}))
 
-    run = subprocess.run(
-        [sys.executable, "-m", "events.lottery_draw", str(path)], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    run = rerun_in_plain_python(path)
 
     assert run.returncode == 1
     assert "does not match" in run.stderr
