@@ -456,7 +456,7 @@ def load_series(*, committee: User | None) -> None:
 
 
 NO_SHOW_PAST_SLUG = "gpu-programming-hands-on"
-NO_SHOW_UPCOMING_SLUG = "llm-agents-hands-on"
+NO_SHOW_UPCOMING_SLUG = "fine-tuning-hands-on"
 
 
 def load_strikes(students: list[User], *, committee: User | None) -> None:
