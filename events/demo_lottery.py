@@ -13,8 +13,8 @@ from members.models import User
 from . import services
 from .models import Event
 
-DRAWN_SLUG = "hands-on-llm-agents-lottery"
-OPEN_SLUG = "meet-the-researchers-lottery"
+DRAWN_SLUG = "llm-agents-small-group"
+OPEN_SLUG = "meet-the-researchers"
 DRAWN_SEATS = 3
 
 
