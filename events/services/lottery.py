@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from members.models import User
 from members.services import is_member
 from members.terms import term_of
 from society import formats as society_formats
@@ -38,7 +39,7 @@ from .. import lottery_draw
 from ..models import Event, LotteryRequest, Registration, Strike
 from .audit import record_action
 from .emails import registration_email_context, ticket_calendar
-from .registrations import RegistrationError, find_user_by_email, lock_event
+from .registrations import RegistrationError, lock_event
 
 Status = Registration.Status
 MAX_LOST_DRAWS = 3
@@ -131,28 +132,30 @@ def window_problem(event: Event, *, user, now: datetime) -> str | None:
     return None
 
 
-def _friend_problem(*, event: Event, user, friend) -> str | None:
-    """Why `user` cannot name `friend` (None: they can). The friend must have asked, alone
-    or naming `user`."""
-    if friend.pk == user.pk:
+def _friend_problem(*, event: Event, user, friend, typed: str) -> str | None:
+    """Why `user` cannot name `friend` (None: they can), the friend as typed (`typed`).
+    The friend must have asked, alone or naming `user`. The messages name the address as
+    typed, never the account's name, and read the same whether or not it has an account:
+    nothing is learnt of who has one."""
+    if friend is not None and friend.pk == user.pk:
         return gettext("You cannot name yourself as your friend.")
-    theirs = active_requests(event).filter(user=friend).first()
+    theirs = active_requests(event).filter(user=friend).first() if friend is not None else None
     if theirs is None:
         return gettext(
-            "%(name)s has not asked for a place yet: they ask first, then you name them (or they name you)."
-        ) % {"name": friend.display_name}
+            "Nobody with the email %(email)s has asked for a place yet: they ask first, then you name them "
+            "(or they name you)."
+        ) % {"email": typed}
     if theirs.friend_id is not None and theirs.friend_id != user.pk:
-        return gettext("%(name)s asked to go with someone else: you cannot be their pair.") % {
-            "name": friend.display_name
-        }
+        return gettext("%(email)s asked to go with someone else: you cannot be their pair.") % {"email": typed}
     return None
 
 
 def _friend_from_email(*, event: Event, user, friend_email: str):
-    if not friend_email.strip():
+    typed = friend_email.strip()
+    if not typed:
         return None
-    friend = find_user_by_email(friend_email)
-    problem = _friend_problem(event=event, user=user, friend=friend)
+    friend = User.objects.filter(email__iexact=typed, is_active=True).first()
+    problem = _friend_problem(event=event, user=user, friend=friend, typed=typed)
     if problem:
         raise RegistrationError(problem)
     return friend

@@ -128,12 +128,18 @@ def test_request_refused_at_an_event_not_drawn_by_lot(member):
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("no_account", "Nobody has an account with the email nobody@uni.ac.uk: ask them to sign up first."),
+        # The same words with or without an account: nothing is learnt of who has one.
+        (
+            "no_account",
+            "Nobody with the email nobody@uni.ac.uk has asked for a place yet: they ask first, then you name them "
+            "(or they name you).",
+        ),
         (
             "did_not_ask",
-            "Olu Other has not asked for a place yet: they ask first, then you name them (or they name you).",
+            "Nobody with the email other@uni.ac.uk has asked for a place yet: they ask first, then you name them "
+            "(or they name you).",
         ),
-        ("asked_for_someone_else", "Olu Other asked to go with someone else: you cannot be their pair."),
+        ("asked_for_someone_else", "other@uni.ac.uk asked to go with someone else: you cannot be their pair."),
         ("yourself", "You cannot name yourself as your friend."),
     ],
 )

@@ -68,7 +68,8 @@ def test_asking_with_a_friend_who_did_not_ask_shows_why_and_changes_nothing(memb
     )
 
     assert messages_of(response) == [
-        "Olu Other has not asked for a place yet: they ask first, then you name them (or they name you)."
+        "Nobody with the email other@uni.ac.uk has asked for a place yet: they ask first, then you name them "
+        "(or they name you)."
     ]
     assert not LotteryRequest.objects.exists()
 
