@@ -460,6 +460,23 @@ def draw_due_lotteries(*, now: datetime) -> int:
     return drawn
 
 
+def waiting_pairs(event: Event) -> dict[int, int]:
+    """The drawn event's pairs of friends as registration id -> the friend's registration id
+    (both ways): the waiting list gives them seats together (promote_from_waitlist)."""
+    drawn = list(
+        LotteryRequest.objects.filter(event=event, withdrawn_at__isnull=True, registration__isnull=False)
+        .exclude(friend=None)
+        .values_list("user_id", "friend_id", "registration_id")
+    )
+    registration_of = {user: registration for user, _, registration in drawn}
+    named = {(user, friend) for user, friend, _ in drawn}
+    return {
+        registration: registration_of[friend]
+        for user, friend, registration in drawn
+        if (friend, user) in named  # both named each other: drawn as a pair
+    }
+
+
 # --- The published data --------------------------------------------------------------
 
 

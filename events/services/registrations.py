@@ -259,22 +259,54 @@ def cancel(
 
 def promote_from_waitlist(*, event: Event, now: datetime | None = None) -> list[Registration]:
     """Fill every free seat from the waiting list, first come first served, and tell
-    each person promoted. Called when a seat frees up or the capacity is raised."""
+    each person promoted. Called when a seat frees up or the capacity is raised.
+    Friends the draw put on the waiting list together (events.services.lottery) take
+    seats together: while fewer seats are free than they are, those behind them take
+    the seats, as in the draw's walk."""
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(event)
         if event.status != Event.Status.PUBLISHED or now >= event.ends_at:
             return []
         waiting = Registration.objects.waitlisted().filter(event=event).select_related("user")
-        if event.capacity is not None:
+        pairs = _waiting_pairs(event) if event.lottery and event.drawn_at else {}
+        if event.capacity is None:
+            promoted = list(waiting)
+        else:
             free = event.capacity - Registration.objects.confirmed().filter(event=event).count()
             if free <= 0:
                 return []
-            waiting = waiting[:free]
-        promoted = list(waiting)
+            promoted = _who_fits(list(waiting if pairs else waiting[:free]), free=free, pairs=pairs)
         for registration in promoted:
             _confirm(registration, event=event, now=now)
     return promoted
+
+
+def _waiting_pairs(event: Event) -> dict[int, int]:
+    from .lottery import waiting_pairs  # the lottery builds on these rules
+
+    return waiting_pairs(event)
+
+
+def _who_fits(waiting: list[Registration], *, free: int, pairs: dict[int, int]) -> list[Registration]:
+    """Walking the waiting list in order: each person, or each pair of friends still both
+    waiting, takes seats if they all fit in the `free` seats left; otherwise they keep their
+    place and the walk goes on."""
+    waiting_ids = {registration.pk for registration in waiting}
+    by_id = {registration.pk: registration for registration in waiting}
+    chosen, seen = [], set()
+    for registration in waiting:
+        if free <= 0:
+            break
+        if registration.pk in seen:
+            continue
+        partner = pairs.get(registration.pk)
+        group = [registration, by_id[partner]] if partner in waiting_ids else [registration]
+        seen.update(member.pk for member in group)
+        if len(group) <= free:
+            chosen += group
+            free -= len(group)
+    return chosen
 
 
 def _confirm(registration: Registration, *, event: Event, now: datetime) -> None:

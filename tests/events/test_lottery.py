@@ -458,3 +458,38 @@ def test_the_draw_costs_the_same_queries_for_few_requests_as_for_many():
         return count
 
     assert queries_of_a_draw(4) == queries_of_a_draw(40)
+
+
+def test_friends_on_the_waiting_list_take_freed_seats_together():
+    """One seat, a pair drawn first and two singles: the pair does not fit, so the first
+    single is seated and the pair waits ahead of the other single. A freed seat then goes to
+    that single (the pair keeps its place); two free seats go to the pair together."""
+    event = lottery_event(capacity=1)
+    a, b, first, last = UserFactory.create_batch(4)
+    for person in (a, b, first, last):
+        ask(event, person)
+    services.set_friend(event=event, user=a, friend_email=b.email)
+    services.set_friend(event=event, user=b, friend_email=a.email)
+    requests = list(LotteryRequest.objects.filter(event=event).order_by("id"))
+    for request in requests:
+        request.weight = Decimal(1)
+    drawn = services.lottery.units_of(requests)
+    people = {unit.id: [request.user for request in members] for unit, members in drawn}
+    # A seed (the test's, chosen before the draw) that draws the pair, `first`, then `last`.
+    seeds = (f"{n:064x}" for n in range(10_000))
+    seed = next(
+        seed
+        for seed in seeds
+        if [people[unit.id] for unit in lottery_draw.drawn_order(seed, [unit for unit, _ in drawn])]
+        == [[a, b], [first], [last]]
+    )
+    Event.objects.filter(pk=event.pk).update(lottery_seed=seed, lottery_seed_hash=lottery_draw.seed_hash(seed))
+    services.draw(event=Event.objects.get(pk=event.pk), now=after_close(event))
+    assert list(Registration.objects.confirmed().filter(event=event).values_list("user", flat=True)) == [first.pk]
+    assert [r.user for r in Registration.objects.waitlisted().filter(event=event)] == [a, b, last]
+
+    freed = services.cancel(registration=Registration.objects.get(event=event, user=first), now=after_close(event))
+
+    assert [r.user for r in freed] == [last]
+    promoted = services.change_capacity(event=event, capacity=3)
+    assert {r.user for r in promoted} == {a, b}
