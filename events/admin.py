@@ -22,7 +22,6 @@ from .models import (
     ActionLog,
     Announcement,
     CalendarFeed,
-    CancelledVia,
     ConsoleSettings,
     Event,
     EventHost,
@@ -477,7 +476,7 @@ class RegistrationAdmin(AddedThroughService, admin.ModelAdmin):
         for registration in registrations:
             was_active = registration.is_active
             try:
-                promoted += len(services.cancel(registration=registration, by=request.user, via=CancelledVia.COMMITTEE))
+                promoted += len(services.cancel(registration=registration, by=request.user))
             except services.RegistrationError as error:
                 messages.error(
                     request,

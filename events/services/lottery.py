@@ -232,9 +232,8 @@ def my_request(*, event: Event, user) -> MyRequest:
         active_requests(event).filter(Q(user=user) | Q(friend=user)).select_related("user", "friend").order_by("id")
     )
     mine = next((r for r in requests if r.user_id == user.pk), None)
-    named_me = [r for r in requests if r.friend_id == user.pk and r.user_id != user.pk]
-    paired = mine is not None and any(r.user_id == mine.friend_id for r in named_me)
-    asking = [r for r in named_me if mine is None or r.user_id != mine.friend_id]
+    paired = mine is not None and mine.pk in partner_of(requests)
+    asking = [r for r in requests if r.friend_id == user.pk and (mine is None or r.user_id != mine.friend_id)]
     return MyRequest(request=mine, asking=asking, paired=paired)
 
 
@@ -329,15 +328,25 @@ def draw_problem(event: Event, *, now: datetime) -> str | None:
     return None
 
 
-def units_of(requests: list[LotteryRequest]) -> list[tuple[lottery_draw.Unit, list[LotteryRequest]]]:
-    """The draw's units: pairs (two requests naming each other) and singles, each with its requests."""
+def partner_of(requests: list[LotteryRequest]) -> dict[int, LotteryRequest]:
+    """The one rule of pairs: two requests naming each other. Each paired request's id ->
+    its partner's request, among `requests`."""
     by_user = {request.user_id: request for request in requests}
+    return {
+        request.pk: friend
+        for request in requests
+        if (friend := by_user.get(request.friend_id)) is not None and friend.friend_id == request.user_id
+    }
+
+
+def units_of(requests: list[LotteryRequest]) -> list[tuple[lottery_draw.Unit, list[LotteryRequest]]]:
+    """The draw's units: pairs and singles, each with its requests."""
+    partners = partner_of(requests)
     units, done = [], set()
     for request in requests:
         if request.pk in done:
             continue
-        friend = by_user.get(request.friend_id)
-        members = [request, friend] if friend is not None and friend.friend_id == request.user_id else [request]
+        members = [request, partners[request.pk]] if request.pk in partners else [request]
         done.update(member.pk for member in members)
         unit = lottery_draw.Unit(
             id=lottery_draw.unit_id(*(member.public_id for member in members)),
@@ -466,14 +475,11 @@ def waiting_pairs(event: Event) -> dict[int, int]:
     drawn = list(
         LotteryRequest.objects.filter(event=event, withdrawn_at__isnull=True, registration__isnull=False)
         .exclude(friend=None)
-        .values_list("user_id", "friend_id", "registration_id")
+        .only("user_id", "friend_id", "registration_id")
     )
-    registration_of = {user: registration for user, _, registration in drawn}
-    named = {(user, friend) for user, friend, _ in drawn}
+    partners = partner_of(drawn)
     return {
-        registration: registration_of[friend]
-        for user, friend, registration in drawn
-        if (friend, user) in named  # both named each other: drawn as a pair
+        request.registration_id: partners[request.pk].registration_id for request in drawn if request.pk in partners
     }
 
 

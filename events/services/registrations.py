@@ -231,9 +231,10 @@ def cancel(
 ) -> list:
     """Give up a seat (or a place on the waiting list) until the event starts.
 
-    `by` is the committee member cancelling for someone (logged); None when the
-    holder cancels. `via` says how (kept on the row: a no-show strike follows only a
-    late cancel on the site, services.strikes). A checked-in place is not cancelled: the person came (the
+    `by` is the committee member cancelling for someone (logged, and kept on the row as
+    CancelledVia.COMMITTEE); None when the holder cancels, on the site or by an email's
+    link (`via`): a no-show strike follows only a late cancel on the site
+    (services.strikes). A checked-in place is not cancelled: the person came (the
     committee undoes a mistaken check-in first). A freed seat goes at once to the
     first person waiting. Cancelling twice is harmless. Returns those promoted.
     """
@@ -250,7 +251,7 @@ def cancel(
         was_confirmed = registration.is_confirmed
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
-        registration.cancelled_via = via
+        registration.cancelled_via = CancelledVia.COMMITTEE if by is not None else via
         registration.save(update_fields=["status", "cancelled_at", "cancelled_via", "updated_at"])
         if by is not None:
             record_action(actor=by, event=event, member=registration.user, action="cancelled registration", now=now)

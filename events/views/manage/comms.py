@@ -1,5 +1,6 @@
 """Console: speakers, announcements and the committee's settings (the webhook)."""
 
+import copy
 from datetime import timedelta
 
 from django.conf import settings
@@ -166,7 +167,7 @@ def console_settings(request):
     rules_posted = request.method == "POST" and "no_show_rules" in request.POST
     form = ConsoleSettingsForm(None if rules_posted else request.POST or None, instance=console_settings)
     # Its own copy of the row: a refused webhook must not show in the other form.
-    rules_form = NoShowRulesForm(request.POST if rules_posted else None, instance=ConsoleSettings.load())
+    rules_form = NoShowRulesForm(request.POST if rules_posted else None, instance=copy.copy(console_settings))
     if form.is_valid():
         services.set_webhook_url(url=form.cleaned_data["webhook_url"], by=request.user)
         messages.success(request, _("Settings saved."))

@@ -28,7 +28,7 @@ def draw_rows(event) -> list[dict]:
         .select_related("user", "friend")
         .order_by("position", "created_at", "id")
     )
-    friend_of = {request.user_id: request.friend_id for request in requests}
+    partners = services.lottery.partner_of(requests)
     rows, waiting = [], 0
     for request in requests:
         number = None
@@ -38,7 +38,7 @@ def draw_rows(event) -> list[dict]:
         rows.append(
             {
                 "request": request,
-                "paired": request.friend_id is not None and friend_of.get(request.friend_id) == request.user_id,
+                "paired": request.pk in partners,
                 "waiting_number": number,
             }
         )
@@ -78,5 +78,5 @@ def lottery_run(request, slug: str):
         seated = sum(unit.people for unit in result.seated)
         messages.success(request, _("Drawn: %(seated)s seated. Everyone is being emailed.") % {"seated": seated})
         return redirect("events:manage_draw", slug=slug)
-    count = services.published_draw(event=event)["requests"]
+    count = services.lottery.active_requests(event).count()
     return render(request, "events/manage/draw_run.html", {"event": event, "count": count})

@@ -10,7 +10,7 @@ from society.csv import csv_response
 
 from ... import services
 from ...forms import AddRegistrantForm
-from ...models import CancelledVia, Registration
+from ...models import Registration
 from .access import get_managed_event, get_registration_of, registration_counts
 
 
@@ -96,9 +96,7 @@ def cancel_registration(request, slug: str, token: str):
     registration = get_registration_of(event, token)
     if request.method == "POST":
         try:
-            services.cancel(
-                registration=registration, by=request.user, seen=request.POST.get("seen"), via=CancelledVia.COMMITTEE
-            )
+            services.cancel(registration=registration, by=request.user, seen=request.POST.get("seen"))
             messages.success(
                 request, _("%(name)s's registration is cancelled.") % {"name": registration.user.display_name}
             )
