@@ -169,19 +169,15 @@ class ConsoleEventForm(forms.ModelForm):
     def _clean_lottery(self, cleaned: dict) -> None:
         """The lottery's settings: requests close after registration opens and before the start,
         with a capacity; fixed once the requests have closed (services.lottery_settings_problem)."""
-        lottery, closes = cleaned.get("lottery", False), cleaned.get("lottery_closes_at")
-        starts = cleaned.get("starts_at")
-        if lottery and closes and starts and closes >= starts:
-            self.add_error("lottery_closes_at", _("The requests must close before the event starts."))
-            return
         if "lottery_closes_at" in self.errors or "capacity" in self.errors:
             return
         problem = services.lottery_settings_problem(
             stored=self.instance if self.instance.pk else None,
-            lottery=lottery,
-            closes_at=closes,
+            lottery=cleaned.get("lottery", False),
+            closes_at=cleaned.get("lottery_closes_at"),
             capacity=cleaned.get("capacity"),
             opens_at=cleaned.get("registration_opens_at"),
+            starts_at=cleaned.get("starts_at"),
         )
         if problem:
             self.add_error(*problem)

@@ -60,12 +60,14 @@ def requests_have_closed(event: Event, *, now: datetime) -> bool:
 
 def lottery_settings_problem(
     *, stored: Event | None, lottery: bool, closes_at: datetime | None, capacity: int | None,
-    opens_at: datetime | None, now: datetime | None = None,
+    opens_at: datetime | None, starts_at: datetime | None, now: datetime | None = None,
 ) -> tuple[str, str] | None:  # fmt: skip
     """Why an event cannot have these lottery settings, as (the form's field, the message);
     None: it can. `stored` is the event as saved (None for a new one): once its requests
     have closed, the settings stay as they are."""
     now = now or timezone.now()
+    if lottery and closes_at and starts_at and closes_at >= starts_at:
+        return "lottery_closes_at", gettext("The requests must close before the event starts.")
     was_on = stored is not None and stored.lottery
     if was_on and (requests_have_closed(stored, now=now) or stored.drawn_at):
         if lottery != stored.lottery or closes_at != stored.lottery_closes_at:
@@ -87,6 +89,18 @@ def lottery_settings_problem(
     if closes_at <= now and (not was_on or closes_at != stored.lottery_closes_at):
         return "lottery_closes_at", gettext("The requests must close in the future.")
     return None
+
+
+def check_lottery_settings(event: Event, *, stored: Event | None, now: datetime | None = None) -> None:
+    """Refuse to save `event` (as the caller is about to) with lottery settings it cannot have."""
+    if not (event.lottery or (stored is not None and stored.lottery)):
+        return
+    problem = lottery_settings_problem(
+        stored=stored, lottery=event.lottery, closes_at=event.lottery_closes_at, capacity=event.capacity,
+        opens_at=event.registration_opens_at, starts_at=event.starts_at, now=now,
+    )  # fmt: skip
+    if problem:
+        raise RegistrationError(problem[1])
 
 
 def prepare_lottery(event: Event) -> None:

@@ -19,7 +19,7 @@ from .audit import record_action
 from .checkin import keep_first_attendances
 from .details import EventExtras, apply_extras
 from .emails import event_update_email
-from .lottery import lottery_settings_problem, prepare_lottery
+from .lottery import check_lottery_settings, prepare_lottery
 from .registrations import RegistrationError, change_capacity, lock_event
 from .webhook import notify_webhook_on_commit
 
@@ -88,6 +88,7 @@ def create_event(
     with `extras` (new topics, banner, speakers) in the same transaction."""
     with transaction.atomic():
         event.status = Event.Status.DRAFT
+        check_lottery_settings(event, stored=None, now=now)
         prepare_lottery(event)
         if not event.slug:
             event.slug = unique_slug(event.title, timezone.localtime(event.starts_at).date())
@@ -199,14 +200,8 @@ def update_event(
         # What only the draw writes, as it is now (the form's copy may predate the draw).
         event.lottery_seed, event.lottery_seed_hash = locked.lottery_seed, locked.lottery_seed_hash
         event.drawn_at, event.lottery_seats = locked.drawn_at, locked.lottery_seats
-        if locked.lottery or event.lottery:
-            problem = lottery_settings_problem(
-                stored=locked, lottery=event.lottery, closes_at=event.lottery_closes_at,
-                capacity=event.capacity, opens_at=event.registration_opens_at,
-            )  # fmt: skip
-            if problem:
-                raise RegistrationError(problem[1])
-            prepare_lottery(event)
+        check_lottery_settings(event, stored=locked)
+        prepare_lottery(event)
         if "capacity" in changed:
             change_capacity(event=locked, capacity=event.capacity)
         event.save()

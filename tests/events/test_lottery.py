@@ -493,3 +493,21 @@ def test_friends_on_the_waiting_list_take_freed_seats_together():
     assert [r.user for r in freed] == [last]
     promoted = services.change_capacity(event=event, capacity=3)
     assert {r.user for r in promoted} == {a, b}
+
+
+def test_creating_or_editing_an_event_refuses_lottery_settings_it_cannot_have_through_any_road():
+    """The rule is the service's, not only the console form's: the admin and commands save
+    through the same functions."""
+    now = timezone.now()
+    event = EventFactory.build(
+        capacity=None, lottery=True, lottery_closes_at=now + timedelta(days=1), status=Event.Status.DRAFT
+    )
+    with pytest.raises(services.RegistrationError, match="A lottery needs a number of seats"):
+        services.create_event(event=event, by=UserFactory())
+    assert not Event.objects.filter(lottery=True).exists()
+
+    saved = lottery_event()
+    saved.lottery_closes_at = saved.starts_at + timedelta(hours=1)
+    with pytest.raises(services.RegistrationError, match="The requests must close before the event starts"):
+        services.update_event(event=saved, changed=["lottery_closes_at"], by=UserFactory(), tell_registrants=False)
+    assert Event.objects.get(pk=saved.pk).lottery_closes_at < saved.starts_at
