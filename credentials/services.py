@@ -31,9 +31,11 @@ def issue_credential(*, member, achievement: badges.Achievement, now: datetime |
     with transaction.atomic():
         # One member's credentials are issued one at a time: no two for the same achievement.
         get_user_model().objects.select_for_update().filter(pk=member.pk).first()
-        issued = IssuedCredential.objects.filter(member=member, kind=achievement.kind, revoked_at__isnull=True)
-        for credential in issued.filter(event=achievement.event, series=achievement.series):
-            return credential
+        issued = IssuedCredential.objects.filter(
+            member=member, kind=achievement.kind, event=achievement.event, series=achievement.series, revoked_at=None
+        ).first()
+        if issued is not None:
+            return issued
         credential = IssuedCredential(
             id=uuid.uuid4(),
             member=member,
@@ -52,7 +54,7 @@ def issue_credential(*, member, achievement: badges.Achievement, now: datetime |
         credential.document = proofs.sign(
             unsigned,
             private_key=signing_key,
-            verification_method=keys.current_key_id(),
+            verification_method=keys.key_id(keys.public_multibase(signing_key.public_key())),
             created=now,
         )
         credential.save()

@@ -71,11 +71,6 @@ def led_by(user) -> QuerySet[Event]:
     )
 
 
-def member_led(events: QuerySet[Event]) -> QuerySet[Event]:
-    """Of `events`, those with at least one host: the member-led sessions."""
-    return events.filter(hosts__isnull=False).distinct()
-
-
 def hosting_card(user) -> MeCard | None:
     """The card on the member's /me/ page (society.hooks.ME_CARDS) when they host events
     now: how many, and the way to them (one query)."""

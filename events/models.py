@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +55,11 @@ class EventQuerySet(models.QuerySet):
 
     def past(self, *, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def member_led(self):
+        """Member-led sessions: events with at least one host, not cancelled."""
+        hosted = EventHost.objects.filter(event=OuterRef("pk"))
+        return self.exclude(status=Event.Status.CANCELLED).filter(Exists(hosted))
 
     def with_confirmed_count(self):
         """Each event's confirmed registrations as `confirmed_count`, in the same query.

@@ -45,3 +45,6 @@ class ProposalAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # decisions are the console's (/manage/proposals/), through the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its co-hosts, messages and votes go with it only when its proposer's account does

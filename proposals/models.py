@@ -90,10 +90,6 @@ class Proposal(models.Model):
         """The proposer may change it only while the committee has not decided."""
         return self.state in (self.State.SUBMITTED, self.State.CHANGES_REQUESTED)
 
-    @property
-    def decided(self) -> bool:
-        return not self.editable
-
 
 class CoHost(models.Model):
     """Someone the proposer invited to lead the session with them; they must accept."""

@@ -250,8 +250,10 @@ def _change_state(
     body: str,
     now: datetime,
     facts: dict | None = None,
+    logged: bool = True,
 ) -> Proposal:
-    """Lock, check the move is allowed, make it, note it for the proposer (and email them)."""
+    """Lock, check the move is allowed, make it, note it for the proposer (and email them).
+    `logged`: write the action log here (False: the caller logs it once, with more)."""
     locked = _lock(proposal)
     if locked.state not in allowed:
         raise ProposalError(
@@ -261,10 +263,11 @@ def _change_state(
     locked.state, locked.state_changed_at = to, now
     locked.save(update_fields=["state", "state_changed_at", "updated_at"])
     _note_state(locked, by=by, body=body, now=now, facts=facts)
-    events.record_action(
-        actor=by, action=f"proposal {Proposal.State(to).label.lower()}", member=locked.proposer,
-        detail=locked.title, now=now,
-    )  # fmt: skip
+    if logged:
+        events.record_action(
+            actor=by, action=f"proposal {Proposal.State(to).label.lower()}", member=locked.proposer,
+            detail=locked.title, now=now,
+        )  # fmt: skip
     return locked
 
 
@@ -339,7 +342,7 @@ def schedule(
     with transaction.atomic():
         locked = _change_state(
             proposal, to=Proposal.State.SCHEDULED, allowed=(*UNDECIDED, Proposal.State.ACCEPTED), by=by,
-            body=message.strip(), now=now, facts={"starts_at": starts_at, "room": room.strip()},
+            body=message.strip(), now=now, facts={"starts_at": starts_at, "room": room.strip()}, logged=False,
         )  # fmt: skip
         event = events.create_event(event=_draft_event(locked, starts_at=starts_at, room=room), by=by, now=now)
         if series is not None:
@@ -353,7 +356,9 @@ def schedule(
             _add_host(event, co_host.user, EventHost.Role.CO_HOST)
         locked.event, locked.series = event, series
         locked.save(update_fields=["event", "series", "updated_at"])
-        events.record_action(actor=by, action="proposal scheduled", event=event, member=locked.proposer, now=now)
+        events.record_action(
+            actor=by, action="proposal scheduled", event=event, member=locked.proposer, detail=locked.title, now=now
+        )
     proposal.refresh_from_db()
     return event
 

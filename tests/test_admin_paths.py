@@ -138,6 +138,7 @@ DELETE_THROUGH_SERVICE = {
     "members.User": "anonymise_account, as “Delete my account”",
     "society.OutboundEmail": "never: a deleted row frees its key, so the same email could go twice",
     "credentials.IssuedCredential": "never: revoked instead, so its page and the check say it was withdrawn",
+    "proposals.Proposal": "never: declined instead; removed only with its proposer's account (personal_data)",
     "credentials.RecordSnapshot": "never: withdrawn instead, so its address says it was withdrawn",
 }
 

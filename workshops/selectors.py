@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -172,9 +172,8 @@ def member_led_sessions(*, now: datetime) -> list[Event]:
     queries, whatever the number of sessions and hosts."""
     materials = Material.objects.filter(event=OuterRef("pk")).order_by().values("event").annotate(n=Count("id"))
     sessions = list(
-        Event.objects.filter(ends_at__gt=now)
-        .exclude(status=Event.Status.CANCELLED)
-        .filter(Exists(EventHost.objects.filter(event=OuterRef("pk"))))
+        Event.objects.member_led()
+        .filter(ends_at__gt=now)
         .annotate(materials_count=Coalesce(Subquery(materials.values("n")), 0))
         .prefetch_related(Prefetch("hosts", queryset=EventHost.objects.select_related("user")))
         .order_by("starts_at", "pk")

@@ -338,6 +338,17 @@ def test_only_co_hosts_who_accepted_become_hosts(member, other_member, committee
     assert set(event.hosts.values_list("user", "role")) == {(member.pk, "proposer"), (other_member.pk, "co_host")}
 
 
+def test_scheduling_is_logged_once_with_its_event(member, committee_member):
+    proposal = submitted(member)
+
+    event = services.schedule(
+        proposal=proposal, by=committee_member, day=DAY, at=time(18), room="", message="", now=NOW
+    )
+
+    entries = ActionLog.objects.filter(action="proposal scheduled")
+    assert [(entry.event, entry.member, entry.detail) for entry in entries] == [(event, member, proposal.title)]
+
+
 def test_a_co_host_who_accepts_after_scheduling_becomes_a_host(member, other_member, committee_member):
     proposal = services.submit_proposal(proposal=new_proposal(), proposer=member, co_hosts=[other_member], now=NOW)
     event = services.schedule(proposal=proposal, by=committee_member, day=DAY, at=time(18), now=NOW)

@@ -21,9 +21,8 @@ def materials_due_soon(*, now: datetime):
     have no materials of their own yet (cancelled ones left out)."""
     due = now + timedelta(days=settings.HOST_MATERIALS_DUE_DAYS)
     return (
-        Event.objects.filter(starts_at__gt=now, starts_at__lte=due)
-        .exclude(status=Event.Status.CANCELLED)
-        .filter(Exists(EventHost.objects.filter(event=OuterRef("pk"))))
+        Event.objects.member_led()
+        .filter(starts_at__gt=now, starts_at__lte=due)
         .exclude(Exists(Material.objects.filter(event=OuterRef("pk"))))
     )
 

@@ -78,9 +78,10 @@ def event_rehearsal(request, slug: str):
     event = get_managed_event(slug)
     form = RehearsalForm(request.POST, instance=event)
     if not form.is_valid():
-        return _hosts_page(request, get_managed_event(slug), rehearsal_form=form, status=400)
+        event.refresh_from_db()  # the form wrote what was refused onto it
+        return _hosts_page(request, event, rehearsal_form=form, status=400)
     at, note = form.cleaned_data["rehearsal_at"], form.cleaned_data["rehearsal_note"]
-    told = services.set_rehearsal(event=get_managed_event(slug), at=at, note=note, by=request.user)
+    told = services.set_rehearsal(event=event, at=at, note=note, by=request.user)
     if at is None:
         messages.success(request, _("No rehearsal is asked for now."))
     else:
